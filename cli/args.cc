@@ -1,0 +1,161 @@
+#include "cli/args.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace neurowatt::cli {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::StrCat;
+
+const FlagSpec* FindLong(const CommandSpec& spec, const std::string& name) {
+  for (const auto& f : spec.flags) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const FlagSpec* FindShort(const CommandSpec& spec, char c) {
+  for (const auto& f : spec.flags) {
+    if (f.short_name != '\0' && f.short_name == c) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> ParsedArgs::Get(const std::string& flag) const {
+  auto it = values_.find(flag);
+  if (it == values_.end()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> ParsedArgs::GetAll(const std::string& flag) const {
+  auto it = values_.find(flag);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec,
+                                     const std::vector<std::string>& args) {
+  ParsedArgs out;
+  bool only_positional = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (only_positional || a.size() < 2 || a[0] != '-') {
+      out.positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (a == "--help" || a == "-h") {
+      out.help = true;
+      continue;
+    }
+    const FlagSpec* f = nullptr;
+    std::optional<std::string> inline_value;
+    if (absl::StartsWith(a, "--")) {
+      std::string name = a.substr(2);
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        inline_value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      f = FindLong(spec, name);
+    } else if (a.size() == 2) {
+      f = FindShort(spec, a[1]);
+    }
+    if (f == nullptr) {
+      return InvalidArgumentError(StrCat("unknown flag '", a, "' for '",
+                                         spec.name, "' (see neurowatt ",
+                                         spec.name, " --help)"));
+    }
+    if (out.Has(f->name) && !f->repeated) {
+      return InvalidArgumentError(
+          StrCat("--", f->name, " is given more than once"));
+    }
+    if (f->value_name.empty()) {
+      if (inline_value) {
+        return InvalidArgumentError(StrCat("--", f->name, " takes no value"));
+      }
+      out.Add(f->name, "true");
+      continue;
+    }
+    if (!inline_value) {
+      if (i + 1 >= args.size()) {
+        return InvalidArgumentError(
+            StrCat("--", f->name, " needs a value (", f->value_name, ")"));
+      }
+      inline_value = args[++i];
+    }
+    out.Add(f->name, *inline_value);
+  }
+  if (!out.help) {
+    if (out.positional.size() < spec.min_positional) {
+      return InvalidArgumentError(StrCat("'", spec.name, "' needs ", spec.usage,
+                                         " (see neurowatt ", spec.name,
+                                         " --help)"));
+    }
+    if (out.positional.size() > spec.max_positional) {
+      return InvalidArgumentError(StrCat("unexpected argument '",
+                                         out.positional[spec.max_positional],
+                                         "' for '", spec.name, "'"));
+    }
+  }
+  return out;
+}
+
+std::string HelpText(const CommandSpec& spec) {
+  std::string out = StrCat("usage: neurowatt ", spec.name, " ", spec.usage,
+                           "\n\n", spec.summary, "\n\nflags:\n");
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& f : spec.flags) {
+    std::string left =
+        f.short_name ? StrCat("-", std::string(1, f.short_name), ", --", f.name)
+                     : StrCat("    --", f.name);
+    if (!f.value_name.empty()) absl::StrAppend(&left, " ", f.value_name);
+    rows.emplace_back(left, f.help);
+  }
+  rows.emplace_back("-h, --help", "show this help and exit");
+  size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, r.first.size());
+  for (const auto& [left, help] : rows) {
+    absl::StrAppend(&out, "  ", left, std::string(width + 2 - left.size(), ' '),
+                    help, "\n");
+  }
+  if (!spec.details.empty()) absl::StrAppend(&out, "\n", spec.details);
+  return out;
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return 0;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kFailedPrecondition:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+absl::StatusOr<std::string> OneOf(const std::string& flag,
+                                  const std::string& value,
+                                  const std::vector<std::string>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) {
+    return value;
+  }
+  return InvalidArgumentError(StrCat("--", flag, " ", value,
+                                     ": expected one of ",
+                                     absl::StrJoin(allowed, ", ")));
+}
+
+}  // namespace neurowatt::cli

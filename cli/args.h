@@ -1,0 +1,74 @@
+// Command-line parsing for the neurowatt subcommands. Each command declares
+// its flags; anything else is an error, so typos never pass silently.
+#ifndef NEUROWATT_CLI_ARGS_H_
+#define NEUROWATT_CLI_ARGS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace neurowatt::cli {
+
+struct FlagSpec {
+  std::string name;        // long form without dashes: "format"
+  char short_name = '\0';  // 'o' for -o, or none
+  std::string value_name;  // "FILE"; empty for a boolean switch
+  std::string help;
+  bool repeated = false;  // may be given more than once
+};
+
+struct CommandSpec {
+  std::string name;     // "count"
+  std::string usage;    // "SOURCE [flags]"
+  std::string summary;  // one line
+  std::string details;  // paragraphs after the flags, may be empty
+  std::vector<FlagSpec> flags;
+  size_t min_positional = 0;
+  size_t max_positional = 0;
+};
+
+class ParsedArgs {
+ public:
+  bool help = false;
+  std::vector<std::string> positional;
+
+  bool Has(const std::string& flag) const { return values_.count(flag) > 0; }
+  // The flag's value (the last one when repeated), if given.
+  std::optional<std::string> Get(const std::string& flag) const;
+  // Every value of a repeated flag, in order.
+  std::vector<std::string> GetAll(const std::string& flag) const;
+
+  void Add(const std::string& flag, std::string value) {
+    values_[flag].push_back(std::move(value));
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+// Parses `args` (the words after the subcommand). "--flag VALUE",
+// "--flag=VALUE", "-f VALUE" and "--" are understood; --help and -h set
+// `help` and skip the positional count check. Errors (InvalidArgument) name
+// the offending word.
+absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec,
+                                     const std::vector<std::string>& args);
+
+// "usage: neurowatt NAME USAGE", the summary, the flags and the details.
+std::string HelpText(const CommandSpec& spec);
+
+// The exit code for a failed command: 2 when the user's input or arguments
+// are wrong (InvalidArgument, NotFound, PermissionDenied, OutOfRange,
+// FailedPrecondition), 1 for anything else (an internal failure).
+int ExitCodeFor(const absl::Status& status);
+
+// Returns `value` when it is one of `allowed`, else an error naming `flag`.
+absl::StatusOr<std::string> OneOf(const std::string& flag,
+                                  const std::string& value,
+                                  const std::vector<std::string>& allowed);
+
+}  // namespace neurowatt::cli
+
+#endif  // NEUROWATT_CLI_ARGS_H_

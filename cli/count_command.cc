@@ -1,0 +1,350 @@
+#include "cli/count_command.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cli/format.h"
+#include "cli/output_file.h"
+#include "model/brain_reference.h"
+#include "model/source.h"
+
+namespace neurowatt::cli {
+namespace {
+
+using absl::StrCat;
+
+// Layer names with their numeric path components replaced by '*', so that
+// "blocks.17.attn.q" and "blocks.18.attn.q" fold into "blocks.*.attn.q".
+std::string NamePattern(const std::string& name) {
+  std::vector<std::string> parts = absl::StrSplit(name, '.');
+  for (std::string& p : parts) {
+    if (!p.empty() && std::all_of(p.begin(), p.end(), ::isdigit)) p = "*";
+  }
+  return absl::StrJoin(parts, ".");
+}
+
+bool IsLayoutOnly(const Workload& w) {
+  return w.kind == "reshape" || w.kind == "transpose";
+}
+
+struct Row {
+  std::string name;
+  const Workload* w;
+  int64_t repeats;
+};
+
+// Folds layers whose names differ only in numbers and whose counts are the
+// same; the first occurrence fixes the order.
+std::vector<Row> FoldRepeats(const std::vector<Workload>& layers,
+                             bool per_layer) {
+  std::vector<Row> rows;
+  std::map<
+      std::tuple<std::string, std::string, int64_t, int64_t, int64_t, int64_t>,
+      size_t>
+      index;
+  for (const Workload& w : layers) {
+    if (IsLayoutOnly(w)) continue;
+    if (per_layer) {
+      rows.push_back({w.name, &w, 1});
+      continue;
+    }
+    const std::string pattern = NamePattern(w.name);
+    auto key = std::make_tuple(pattern, w.kind, w.neurons, w.synapses, w.params,
+                               w.macs);
+    auto [it, inserted] = index.emplace(key, rows.size());
+    if (inserted) {
+      rows.push_back({pattern, &w, 1});
+    } else {
+      ++rows[it->second].repeats;
+    }
+  }
+  for (Row& r : rows) {
+    if (r.repeats == 1) r.name = r.w->name;
+  }
+  return rows;
+}
+
+nlohmann::ordered_json WorkloadJson(const Workload& w) {
+  nlohmann::ordered_json j;
+  j["name"] = w.name;
+  j["kind"] = w.kind;
+  if (w.kind != "total") j["dtype"] = ElementTypeName(w.dtype);
+  j["neurons"] = w.neurons;
+  j["synapses"] = w.synapses;
+  j["synapses_per_neuron"] = w.synapses_per_neuron();
+  j["neuron_instances"] = w.neuron_instances;
+  j["params"] = w.params;
+  j["macs"] = w.macs;
+  j["other_ops"] = {{"adds", w.other_ops.adds},
+                    {"muls", w.other_ops.muls},
+                    {"compares", w.other_ops.compares},
+                    {"exps", w.other_ops.exps},
+                    {"divs", w.other_ops.divs}};
+  j["input_bytes"] = w.input_bytes;
+  j["output_bytes"] = w.output_bytes;
+  j["weight_bytes"] = w.weight_bytes;
+  j["state_bytes"] = w.state_bytes;
+  return j;
+}
+
+constexpr const char* kCsvColumns[] = {"name",
+                                       "kind",
+                                       "dtype",
+                                       "neurons",
+                                       "synapses",
+                                       "synapses_per_neuron",
+                                       "neuron_instances",
+                                       "params",
+                                       "macs",
+                                       "adds",
+                                       "muls",
+                                       "compares",
+                                       "exps",
+                                       "divs",
+                                       "input_bytes",
+                                       "output_bytes",
+                                       "weight_bytes",
+                                       "state_bytes"};
+
+std::string CsvRow(const Workload& w) {
+  std::vector<std::string> cells = {
+      CsvField(w.name),
+      w.kind,
+      w.kind == "total" ? "" : ElementTypeName(w.dtype),
+      StrCat(w.neurons),
+      StrCat(w.synapses),
+      absl::StrFormat("%.6g", w.synapses_per_neuron()),
+      StrCat(w.neuron_instances),
+      StrCat(w.params),
+      StrCat(w.macs),
+      StrCat(w.other_ops.adds),
+      StrCat(w.other_ops.muls),
+      StrCat(w.other_ops.compares),
+      StrCat(w.other_ops.exps),
+      StrCat(w.other_ops.divs),
+      StrCat(w.input_bytes),
+      StrCat(w.output_bytes),
+      StrCat(w.weight_bytes),
+      StrCat(w.state_bytes)};
+  return absl::StrJoin(cells, ",") + "\n";
+}
+
+std::string BindingsText(const DimBindings& b) {
+  if (b.empty()) return "none";
+  return absl::StrJoin(b, ", ", absl::PairFormatter("="));
+}
+
+std::string Percent(double fraction) {
+  return fraction >= 0.01 ? absl::StrFormat("%.1f%%", 100 * fraction)
+                          : absl::StrFormat("%.3g%%", 100 * fraction);
+}
+
+absl::Status Run(const ParsedArgs& args, std::ostream& out) {
+  const std::string format = args.Get("format").value_or("table");
+  if (auto f = OneOf("format", format, {"table", "json", "csv"}); !f.ok()) {
+    return f.status();
+  }
+  auto dims = ParseDims(args.GetAll("dim"));
+  if (!dims.ok()) return dims.status();
+  const std::string& source = args.positional[0];
+  auto arch = LoadSource(source);
+  if (!arch.ok()) return arch.status();
+  auto graph = Graph::Build(*arch, *dims);
+  if (!graph.ok()) {
+    return absl::Status(graph.status().code(),
+                        StrCat(source, ": ", graph.status().message()));
+  }
+  auto count = CountNetwork(*graph);
+  if (!count.ok()) {
+    return absl::Status(count.status().code(),
+                        StrCat(source, ": ", count.status().message()));
+  }
+  std::string text;
+  if (format == "json") {
+    text = CountToJson(*count, graph->bindings()).dump(2) + "\n";
+  } else if (format == "csv") {
+    text = RenderCountCsv(*count);
+  } else {
+    text = RenderCountTable(*count, arch->description(), graph->bindings(),
+                            args.Has("per-layer"));
+  }
+  if (auto path = args.Get("output")) return WriteFileAtomically(*path, text);
+  out << text;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const CommandSpec& CountSpec() {
+  static const auto* spec = new CommandSpec{
+      "count",
+      "SOURCE [--format table|json|csv] [-o FILE] [--dim NAME=VALUE ...]",
+      "Counts neurons, synapses, parameters and MACs per layer and in total,\n"
+      "and compares the network with the human brain.",
+      "SOURCE is a file (.pb, .textproto, .pbtxt) or preset:NAME, or\n"
+      "preset:KIND:key=value,... (neurowatt --help lists the presets).\n"
+      "Counts are per inference at batch 1 unless --dim batch=N says "
+      "otherwise.\n"
+      "Synapses are weights (biases excluded); params include biases and "
+      "norm gains.\n",
+      {{"format", '\0', "FORMAT", "table (default), json or csv"},
+       {"output", 'o', "FILE", "write to FILE (atomically) instead of stdout"},
+       {"dim", '\0', "NAME=VALUE",
+        "bind a symbolic dimension, e.g. --dim seq=128 (repeatable)", true},
+       {"per-layer", '\0', "",
+        "list every layer in the table instead of folding repeated blocks"}},
+      1,
+      1};
+  return *spec;
+}
+
+absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
+  DimBindings out;
+  for (const std::string& v : values) {
+    std::vector<std::string> kv = absl::StrSplit(v, absl::MaxSplits('=', 1));
+    int64_t n;
+    if (kv.size() != 2 || kv[0].empty() || !absl::SimpleAtoi(kv[1], &n) ||
+        n <= 0 || n > kMaxDimension) {
+      return absl::InvalidArgumentError(
+          StrCat("--dim ", v,
+                 ": expected NAME=VALUE with VALUE a whole number from 1 to "
+                 "2^40"));
+    }
+    if (!out.emplace(kv[0], n).second) {
+      return absl::InvalidArgumentError(
+          StrCat("--dim ", kv[0], " is given more than once"));
+    }
+  }
+  return out;
+}
+
+int RunCount(const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err) {
+  auto parsed = ParseArgs(CountSpec(), args);
+  if (!parsed.ok()) {
+    err << "neurowatt count: " << parsed.status().message() << "\n";
+    return 2;
+  }
+  if (parsed->help) {
+    out << HelpText(CountSpec());
+    return 0;
+  }
+  absl::Status status = Run(*parsed, out);
+  if (!status.ok()) {
+    err << "neurowatt count: " << status.message() << "\n";
+    return ExitCodeFor(status);
+  }
+  return 0;
+}
+
+std::string RenderCountTable(const NetworkCount& count,
+                             const std::string& description,
+                             const DimBindings& bindings, bool per_layer) {
+  std::string out = StrCat("model: ", count.model, "\n");
+  if (!description.empty()) absl::StrAppend(&out, "  ", description, "\n");
+  absl::StrAppend(&out, "  dimensions: ", BindingsText(bindings),
+                  " (counts are per inference)\n\n");
+
+  const std::vector<Row> rows = FoldRepeats(count.layers, per_layer);
+  Table table({"layer", "kind", "x", "neurons", "synapses", "syn/neuron",
+               "params", "MACs"},
+              {false, false, true, true, true, true, true, true});
+  bool folded = false;
+  for (const Row& r : rows) {
+    folded = folded || r.repeats > 1;
+    const Workload& w = *r.w;
+    table.AddRow({r.name, w.kind, StrCat(r.repeats), Scaled(w.neurons),
+                  Scaled(w.synapses),
+                  w.neurons ? Decimal(w.synapses_per_neuron(), 1) : "-",
+                  Scaled(w.params), Scaled(w.macs)});
+  }
+  absl::StrAppend(&out, table.Render());
+  const int64_t layout =
+      std::count_if(count.layers.begin(), count.layers.end(), IsLayoutOnly);
+  if (folded) {
+    absl::StrAppend(&out,
+                    "(x = how many layers share the row; counts are per "
+                    "layer; --per-layer lists each)\n");
+  }
+  if (layout > 0) {
+    absl::StrAppend(&out, "(", layout, " reshape/transpose node",
+                    layout == 1 ? " moves" : "s move", " no arithmetic and ",
+                    layout == 1 ? "is" : "are", " not listed)\n");
+  }
+
+  const Workload& t = count.total;
+  Table totals({"total", "exact", "short"}, {false, true, true});
+  auto add = [&](const std::string& label, int64_t v) {
+    totals.AddRow({label, WithSeparators(v), Scaled(v)});
+  };
+  add("neurons", t.neurons);
+  add("synapses", t.synapses);
+  totals.AddRow(
+      {"synapses per neuron", Decimal(t.synapses_per_neuron(), 1), ""});
+  add("params", t.params);
+  add("MACs", t.macs);
+  add("other ops", t.other_ops.adds + t.other_ops.muls + t.other_ops.compares +
+                       t.other_ops.exps + t.other_ops.divs);
+  add("neuron instances", t.neuron_instances);
+  totals.AddRow(
+      {"weights read", WithSeparators(t.weight_bytes), Bytes(t.weight_bytes)});
+  totals.AddRow({"state held (RNN, KV cache)", WithSeparators(t.state_bytes),
+                 Bytes(t.state_bytes)});
+  absl::StrAppend(&out, "\n", totals.Render());
+
+  const double brain_synapses = brain::kNeurons * brain::kSynapsesPerNeuron;
+  absl::StrAppend(&out, "\ncompared with a human brain (",
+                  brain::kNeuronsSource,
+                  ": 86.1 billion neurons;\n  ~7,000 synapses per neuron, ",
+                  brain::kSynapsesPerNeuronSource, "):\n");
+  absl::StrAppend(&out, "  neurons:             ",
+                  Percent(t.neurons / brain::kNeurons), " of the brain's\n");
+  absl::StrAppend(
+      &out, "  synapses:            ", Percent(t.synapses / brain_synapses),
+      " of the brain's ~", Decimal(brain_synapses / 1e12, 0), " trillion\n");
+  if (t.neurons > 0) {
+    absl::StrAppend(
+        &out, "  synapses per neuron: ",
+        Decimal(t.synapses_per_neuron() / brain::kSynapsesPerNeuron, 2),
+        " x the brain's\n");
+  }
+  return out;
+}
+
+nlohmann::ordered_json CountToJson(const NetworkCount& count,
+                                   const DimBindings& bindings) {
+  nlohmann::ordered_json j;
+  j["model"] = count.model;
+  j["dimensions"] = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : bindings) j["dimensions"][k] = v;
+  j["layers"] = nlohmann::ordered_json::array();
+  for (const Workload& w : count.layers) j["layers"].push_back(WorkloadJson(w));
+  nlohmann::ordered_json totals = WorkloadJson(count.total);
+  totals.erase("name");
+  totals.erase("kind");
+  j["totals"] = totals;
+  j["brain"] = {
+      {"neurons", brain::kNeurons},
+      {"neurons_source", brain::kNeuronsSource},
+      {"synapses_per_neuron", brain::kSynapsesPerNeuron},
+      {"synapses_per_neuron_source", brain::kSynapsesPerNeuronSource},
+      {"neuron_fraction", count.total.neurons / brain::kNeurons},
+      {"synapses_per_neuron_ratio",
+       count.total.synapses_per_neuron() / brain::kSynapsesPerNeuron}};
+  return j;
+}
+
+std::string RenderCountCsv(const NetworkCount& count) {
+  std::string out = absl::StrJoin(kCsvColumns, ",") + "\n";
+  for (const Workload& w : count.layers) out += CsvRow(w);
+  out += CsvRow(count.total);
+  return out;
+}
+
+}  // namespace neurowatt::cli

@@ -1,0 +1,111 @@
+#include "cli/format.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace neurowatt::cli {
+namespace {
+
+// Inserts separators into the integer part of a plain decimal string.
+std::string GroupDigits(const std::string& digits) {
+  size_t start = digits[0] == '-' ? 1 : 0;
+  size_t end = digits.find('.');
+  if (end == std::string::npos) end = digits.size();
+  std::string out = digits.substr(0, start);
+  for (size_t i = start; i < end; ++i) {
+    if (i > start && (end - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out + digits.substr(end);
+}
+
+}  // namespace
+
+std::string WithSeparators(int64_t v) { return GroupDigits(absl::StrCat(v)); }
+
+std::string Scaled(int64_t v) {
+  const double a = std::fabs(static_cast<double>(v));
+  if (a < 1e5) return WithSeparators(v);
+  static constexpr struct {
+    double scale;
+    const char* suffix;
+  } kUnits[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+  for (const auto& u : kUnits) {
+    if (a >= u.scale) {
+      const double x = static_cast<double>(v) / u.scale;
+      const int decimals = std::fabs(x) >= 100 ? 1 : std::fabs(x) >= 10 ? 2 : 3;
+      return GroupDigits(absl::StrFormat("%.*f", decimals, x)) + u.suffix;
+    }
+  }
+  return WithSeparators(v);
+}
+
+std::string Bytes(int64_t v) {
+  static constexpr const char* kUnits[] = {"B",   "KiB", "MiB", "GiB",
+                                           "TiB", "PiB", "EiB"};
+  double x = static_cast<double>(v);
+  int u = 0;
+  while (std::fabs(x) >= 1024 && u < 6) {
+    x /= 1024;
+    ++u;
+  }
+  if (u == 0) return absl::StrCat(v, " B");
+  return absl::StrFormat("%.1f %s", x, kUnits[u]);
+}
+
+std::string Decimal(double v, int digits) {
+  return GroupDigits(absl::StrFormat("%.*f", digits, v));
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Table::Table(std::vector<std::string> headers, std::vector<bool> numeric)
+    : headers_(std::move(headers)), numeric_(std::move(numeric)) {
+  numeric_.resize(headers_.size(), false);
+}
+
+void Table::AddRow(std::vector<std::string> cells) {
+  cells.resize(headers_.size());
+  rows_.push_back(std::move(cells));
+}
+
+void Table::AddSeparator() { rows_.emplace_back(); }
+
+std::string Table::Render() const {
+  std::vector<size_t> width(headers_.size());
+  for (size_t c = 0; c < headers_.size(); ++c) width[c] = headers_[c].size();
+  for (const auto& row : rows_) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      width[c] = std::max(width[c], row[c].size());
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const std::string pad(width[c] - cells[c].size(), ' ');
+      if (c > 0) out += "  ";
+      out += numeric_[c] ? pad + cells[c] : cells[c] + pad;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::vector<std::string> dashes;
+  for (size_t w : width) dashes.push_back(std::string(w, '-'));
+  std::string out = line(headers_) + line(dashes);
+  for (const auto& row : rows_) out += row.empty() ? line(dashes) : line(row);
+  return out;
+}
+
+}  // namespace neurowatt::cli

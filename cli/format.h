@@ -1,0 +1,46 @@
+// Number formatting and plain-text tables for people; JSON and CSV carry the
+// exact values instead.
+#ifndef NEUROWATT_CLI_FORMAT_H_
+#define NEUROWATT_CLI_FORMAT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace neurowatt::cli {
+
+// 173946175488 -> "173,946,175,488".
+std::string WithSeparators(int64_t v);
+
+// Short form for tables: exact with separators below 100,000, otherwise four
+// significant figures with K, M, B or T: 150994944 -> "151.0M".
+std::string Scaled(int64_t v);
+
+// Bytes with binary prefixes: 1536 -> "1.5 KiB".
+std::string Bytes(int64_t v);
+
+// A ratio with `digits` decimals and separators: 14745.6 -> "14,745.6".
+std::string Decimal(double v, int digits);
+
+// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
+std::string CsvField(const std::string& s);
+
+// Columns are left-aligned text or right-aligned numbers.
+class Table {
+ public:
+  // `numeric[i]` right-aligns column i.
+  Table(std::vector<std::string> headers, std::vector<bool> numeric);
+  void AddRow(std::vector<std::string> cells);
+  // A row of dashes under the headers and before each separator.
+  void AddSeparator();
+  std::string Render() const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<bool> numeric_;
+  std::vector<std::vector<std::string>> rows_;  // empty row = separator
+};
+
+}  // namespace neurowatt::cli
+
+#endif  // NEUROWATT_CLI_FORMAT_H_

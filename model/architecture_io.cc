@@ -1,0 +1,133 @@
+#include "model/architecture_io.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace neurowatt {
+namespace {
+
+using absl::StrCat;
+
+// Keeps the parser's first error with its position; line and column are
+// reported 1-based, as editors show them.
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (message_.empty()) {
+      line_ = line + 1;
+      column_ = column + 1;
+      message_ = message;
+    }
+  }
+  void AddWarning(int, int, const std::string&) override {}
+
+  std::string Describe(absl::string_view source) const {
+    if (message_.empty()) return StrCat(source, ": not a valid Architecture");
+    return StrCat(source, ":", line_, ":", column_, ": ", message_);
+  }
+
+ private:
+  int line_ = 0, column_ = 0;
+  std::string message_;
+};
+
+// Deep nesting in hostile files would otherwise recurse until the stack
+// runs out; no real architecture nests more than a few levels.
+constexpr int kRecursionLimit = 64;
+
+}  // namespace
+
+absl::StatusOr<v1::Architecture> ParseArchitectureText(
+    absl::string_view text, absl::string_view source) {
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  parser.SetRecursionLimit(kRecursionLimit);
+  v1::Architecture arch;
+  if (!parser.ParseFromString(std::string(text), &arch)) {
+    return absl::InvalidArgumentError(errors.Describe(source));
+  }
+  return arch;
+}
+
+absl::StatusOr<v1::Architecture> ParseArchitectureBinary(
+    absl::string_view bytes, absl::string_view source) {
+  v1::Architecture arch;
+  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+      !arch.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError(
+        StrCat(source, ": not a valid binary Architecture protobuf (",
+               bytes.size(), " bytes)"));
+  }
+  return arch;
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    std::string msg = StrCat(path, ": cannot read: ", std::strerror(err));
+    if (err == ENOENT) return absl::NotFoundError(msg);
+    if (err == EACCES) return absl::PermissionDeniedError(msg);
+    return absl::InvalidArgumentError(msg);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        StrCat(path, ": is a directory, not a file"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::PermissionDeniedError(
+        StrCat(path, ": cannot read: ", std::strerror(errno)));
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    return absl::InvalidArgumentError(StrCat(path, ": read failed"));
+  }
+  return std::move(buf).str();
+}
+
+absl::StatusOr<v1::Architecture> ReadArchitectureFile(const std::string& path) {
+  auto content = ReadFileToString(path);
+  if (!content.ok()) return content.status();
+  const bool text = absl::EndsWith(path, ".textproto") ||
+                    absl::EndsWith(path, ".pbtxt") ||
+                    absl::EndsWith(path, ".txtpb");
+  const bool binary = absl::EndsWith(path, ".pb");
+  if (!text && !binary) {
+    return absl::InvalidArgumentError(
+        StrCat(path,
+               ": unknown file type; expected .pb (binary), .textproto or "
+               ".pbtxt (text)"));
+  }
+  if (content->empty()) {
+    return absl::InvalidArgumentError(StrCat(path, ": the file is empty"));
+  }
+  auto arch = text ? ParseArchitectureText(*content, path)
+                   : ParseArchitectureBinary(*content, path);
+  if (!arch.ok()) return arch.status();
+  if (arch->nodes_size() == 0) {
+    return absl::InvalidArgumentError(
+        StrCat(path, ": the architecture has no nodes"));
+  }
+  return arch;
+}
+
+std::string ArchitectureToText(const v1::Architecture& arch) {
+  std::string out;
+  google::protobuf::TextFormat::PrintToString(arch, &out);
+  return out;
+}
+
+}  // namespace neurowatt

@@ -1,0 +1,281 @@
+#include "model/graph.h"
+
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "model/checked.h"
+#include "model/shape_inference.h"
+
+namespace neurowatt {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::StrCat;
+
+// Where a tensor comes from: a graph input, or a node's output.
+struct TensorSource {
+  std::optional<Vertex> producer;  // empty for graph inputs
+  Shape shape;                     // filled once known
+  v1::ElementType dtype = v1::FP32;
+};
+
+v1::ElementType Resolve(v1::ElementType t, v1::ElementType fallback) {
+  if (t != v1::ELEMENT_TYPE_UNSPECIFIED) return t;
+  if (fallback != v1::ELEMENT_TYPE_UNSPECIFIED) return fallback;
+  return v1::FP32;
+}
+
+// Records the first back edge the search meets: its target closes a cycle.
+class CycleFinder : public boost::default_dfs_visitor {
+ public:
+  explicit CycleFinder(std::optional<std::pair<Vertex, Vertex>>* found)
+      : found_(found) {}
+  void back_edge(BoostGraph::edge_descriptor e, const BoostGraph& g) {
+    if (!found_->has_value()) {
+      *found_ = std::make_pair(boost::source(e, g), boost::target(e, g));
+    }
+  }
+
+ private:
+  std::optional<std::pair<Vertex, Vertex>>* found_;
+};
+
+absl::StatusOr<Shape> BindShape(const v1::TensorSpec& spec,
+                                const DimBindings& bindings) {
+  Shape shape;
+  for (int i = 0; i < spec.shape_size(); ++i) {
+    const v1::Dim& d = spec.shape(i);
+    int64_t v;
+    switch (d.value_case()) {
+      case v1::Dim::kSize:
+        v = d.size();
+        break;
+      case v1::Dim::kSymbol: {
+        auto it = bindings.find(d.symbol());
+        if (it == bindings.end()) {
+          return InvalidArgumentError(StrCat(
+              "input '", spec.name(), "': dimension ", i, " is the symbol '",
+              d.symbol(), "', which has no value (bind it with --dim ",
+              d.symbol(), "=N)"));
+        }
+        v = it->second;
+        break;
+      }
+      default:
+        return InvalidArgumentError(StrCat("input '", spec.name(),
+                                           "': dimension ", i,
+                                           " has neither a size nor a symbol"));
+    }
+    if (v <= 0 || v > kMaxDimension) {
+      return InvalidArgumentError(StrCat(
+          "input '", spec.name(), "': dimension ", i, " is ", v,
+          v <= 0 ? ", not positive" : ", beyond the largest accepted (2^40)"));
+    }
+    shape.push_back(v);
+  }
+  if (auto n = NumElements(shape); !n.ok()) {
+    return InvalidArgumentError(
+        StrCat("input '", spec.name(), "': ", n.status().message()));
+  }
+  return shape;
+}
+
+// Symbols the inputs use, bound from `dims`, then the architecture's
+// defaults, then batch = 1.
+absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
+                                        const DimBindings& dims) {
+  std::set<std::string> used;
+  for (const auto& in : arch.inputs()) {
+    for (const auto& d : in.shape()) {
+      if (d.value_case() == v1::Dim::kSymbol) used.insert(d.symbol());
+    }
+  }
+  for (const auto& [name, value] : dims) {
+    if (!used.count(name)) {
+      return InvalidArgumentError(StrCat(
+          "--dim ", name, "=", value, ": the model has no dimension named '",
+          name, "'",
+          used.empty() ? std::string(" (it has no symbolic dimensions)")
+                       : StrCat(" (it has: ", absl::StrJoin(used, ", "), ")")));
+    }
+  }
+  DimBindings out;
+  for (const std::string& name : used) {
+    if (auto it = dims.find(name); it != dims.end()) {
+      out[name] = it->second;
+    } else if (auto d = arch.dim_defaults().find(name);
+               d != arch.dim_defaults().end()) {
+      out[name] = d->second;
+    } else if (name == "batch") {
+      out[name] = 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int64_t BytesPerElement(v1::ElementType t) {
+  switch (t) {
+    case v1::FP16:
+    case v1::BF16:
+      return 2;
+    case v1::INT8:
+      return 1;
+    case v1::FP64:
+    case v1::INT64:
+      return 8;
+    default:
+      return 4;
+  }
+}
+
+std::string ElementTypeName(v1::ElementType t) {
+  if (t == v1::ELEMENT_TYPE_UNSPECIFIED) t = v1::FP32;
+  std::string name = v1::ElementType_Name(t);
+  for (char& c : name) c = static_cast<char>(std::tolower(c));
+  return name;
+}
+
+absl::StatusOr<int64_t> NumElements(const Shape& shape) {
+  CheckedCount n = 1;
+  for (int64_t d : shape) n *= d;
+  if (!n.ok()) {
+    return InvalidArgumentError(StrCat("shape ", ShapeToString(shape),
+                                       " has more elements than fit in 64 "
+                                       "bits"));
+  }
+  return n.value();
+}
+
+std::string ShapeToString(const Shape& shape) {
+  return StrCat("[", absl::StrJoin(shape, ", "), "]");
+}
+
+absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
+                                   const DimBindings& dims) {
+  Graph g;
+  g.name_ = arch.name();
+  auto bindings = BindSymbols(arch, dims);
+  if (!bindings.ok()) return bindings.status();
+  g.bindings_ = *bindings;
+
+  std::unordered_map<std::string, TensorSource> tensors;
+  for (const auto& in : arch.inputs()) {
+    if (in.name().empty()) {
+      return InvalidArgumentError("a graph input has no name");
+    }
+    auto shape = BindShape(in, g.bindings_);
+    if (!shape.ok()) return shape.status();
+    auto [it, inserted] = tensors.emplace(
+        in.name(), TensorSource{std::nullopt, *shape,
+                                Resolve(in.dtype(), arch.default_dtype())});
+    if (!inserted) {
+      return InvalidArgumentError(
+          StrCat("input '", in.name(), "' is declared twice"));
+    }
+  }
+
+  std::set<std::string> node_names;
+  for (const auto& n : arch.nodes()) {
+    if (n.name().empty()) {
+      return InvalidArgumentError(
+          StrCat("node #", g.num_nodes(), " has no name"));
+    }
+    if (!node_names.insert(n.name()).second) {
+      return InvalidArgumentError(
+          StrCat("node '", n.name(), "': the name is used twice"));
+    }
+    if (n.outputs_size() != 1 || n.outputs(0).empty()) {
+      return InvalidArgumentError(StrCat("node '", n.name(),
+                                         "': needs exactly one named output, "
+                                         "has ",
+                                         n.outputs_size()));
+    }
+    GraphNode gn;
+    gn.node = n;
+    gn.dtype = Resolve(n.dtype(), arch.default_dtype());
+    const Vertex v = boost::add_vertex(std::move(gn), g.graph_);
+    auto [it, inserted] =
+        tensors.emplace(n.outputs(0), TensorSource{v, {}, g.graph_[v].dtype});
+    if (!inserted) {
+      return InvalidArgumentError(
+          StrCat("node '", n.name(), "': output tensor '", n.outputs(0),
+                 "' is already ",
+                 it->second.producer
+                     ? StrCat("produced by node '",
+                              g.graph_[*it->second.producer].node.name(), "'")
+                     : std::string("a graph input")));
+    }
+  }
+
+  for (Vertex v = 0; v < g.num_nodes(); ++v) {
+    const v1::Node& n = g.graph_[v].node;
+    for (const std::string& t : n.inputs()) {
+      auto it = tensors.find(t);
+      if (it == tensors.end()) {
+        return InvalidArgumentError(
+            StrCat("node '", n.name(), "': input tensor '", t,
+                   "' is produced by no node and is not a graph input"));
+      }
+      if (it->second.producer) {
+        boost::add_edge(*it->second.producer, v, GraphEdge{t}, g.graph_);
+      }
+    }
+  }
+
+  std::optional<std::pair<Vertex, Vertex>> back_edge;
+  boost::depth_first_search(g.graph_, boost::visitor(CycleFinder(&back_edge)));
+  if (back_edge) {
+    return InvalidArgumentError(
+        StrCat("node '", g.graph_[back_edge->second].node.name(),
+               "': is part of a cycle (through node '",
+               g.graph_[back_edge->first].node.name(),
+               "'); recurrence belongs inside a recurrent node"));
+  }
+  // Reports read best in the order the author wrote, so keep declaration
+  // order whenever it is already topological (every edge points forward).
+  bool declared_order_ok = true;
+  for (auto [e, end] = boost::edges(g.graph_); e != end; ++e) {
+    if (boost::source(*e, g.graph_) >= boost::target(*e, g.graph_)) {
+      declared_order_ok = false;
+      break;
+    }
+  }
+  if (declared_order_ok) {
+    for (Vertex v = 0; v < g.num_nodes(); ++v) g.order_.push_back(v);
+  } else {
+    // Emits vertices in reverse order; cannot throw not_a_dag because the
+    // search above found no back edge.
+    boost::topological_sort(g.graph_, std::back_inserter(g.order_));
+    std::reverse(g.order_.begin(), g.order_.end());
+  }
+
+  for (Vertex v : g.order_) {
+    GraphNode& gn = g.graph_[v];
+    for (const std::string& t : gn.node.inputs()) {
+      const TensorSource& src = tensors.at(t);
+      gn.input_shapes.push_back(src.shape);
+      gn.input_dtypes.push_back(src.dtype);
+    }
+    auto shape = InferOutputShape(gn.node, gn.input_shapes);
+    if (shape.ok()) {
+      if (auto n = NumElements(*shape); !n.ok()) shape = n.status();
+    }
+    if (!shape.ok()) {
+      return InvalidArgumentError(
+          StrCat("node '", gn.node.name(), "': ", shape.status().message()));
+    }
+    gn.output_shape = *shape;
+    tensors.at(gn.node.outputs(0)).shape = *shape;
+  }
+  return g;
+}
+
+}  // namespace neurowatt

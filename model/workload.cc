@@ -1,0 +1,423 @@
+#include "model/workload.h"
+
+#include <unordered_map>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "model/checked.h"
+#include "model/shape_inference.h"
+
+namespace neurowatt {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::StrCat;
+
+// Workload with every count still checked; converted once at the end.
+struct Counts {
+  CheckedCount neurons, synapses, instances, params, macs;
+  CheckedCount adds, muls, compares, exps, divs;
+  CheckedCount input_bytes, output_bytes, weight_bytes, state_bytes;
+
+  // Adds `per_element` of each class times `elements`.
+  void AddOps(const CheckedCount& elements, int64_t a, int64_t m, int64_t c,
+              int64_t e, int64_t d) {
+    adds += elements * a;
+    muls += elements * m;
+    compares += elements * c;
+    exps += elements * e;
+    divs += elements * d;
+  }
+};
+
+// Cost per element of each activation (docs/counting.md): adds, muls,
+// compares, exps, divs.
+struct OpCost {
+  int64_t a, m, c, e, d;
+};
+constexpr OpCost kSigmoid = {1, 0, 0, 1, 1};  // 1 / (1 + exp(-x))
+constexpr OpCost kTanh = {2, 0, 0, 1, 1};     // (e^2x - 1) / (e^2x + 1)
+
+OpCost ActivationCost(v1::Activation::Kind kind) {
+  switch (kind) {
+    case v1::Activation::RELU:
+      return {0, 0, 1, 0, 0};
+    case v1::Activation::GELU:  // tanh form: 0.5x(1 + tanh(c(x + 0.044715x^3)))
+      return {kTanh.a + 2, 5, 0, kTanh.e, kTanh.d};
+    case v1::Activation::TANH:
+      return kTanh;
+    case v1::Activation::SIGMOID:
+      return kSigmoid;
+    case v1::Activation::SILU:  // x * sigmoid(x)
+      return {kSigmoid.a, 1, 0, kSigmoid.e, kSigmoid.d};
+    case v1::Activation::SOFTMAX:  // max, subtract, exp, sum, divide
+      return {2, 0, 1, 1, 1};
+    default:
+      return {0, 0, 0, 0, 0};
+  }
+}
+
+int64_t Elements(const Shape& s) {
+  // Graph::Build has already checked that every shape's size fits.
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+absl::Status CountLinear(
+    const GraphNode& gn,
+    const std::unordered_map<std::string, const GraphNode*>& by_name,
+    Counts& c) {
+  const v1::Linear& op = gn.node.linear();
+  const int64_t out_elems = Elements(gn.output_shape);
+  const int64_t rows = out_elems / op.out_features();
+  c.neurons = op.out_features();
+  c.synapses = CheckedCount(op.in_features()) * op.out_features();
+  c.instances = out_elems;
+  c.macs = c.synapses * rows;
+  c.weight_bytes = c.synapses * BytesPerElement(gn.dtype);
+  if (op.bias()) {
+    c.params += op.out_features();
+    c.adds += out_elems;
+  }
+  if (op.weight_tied_to().empty()) {
+    c.params += c.synapses;
+    return absl::OkStatus();
+  }
+  auto it = by_name.find(op.weight_tied_to());
+  if (it == by_name.end() ||
+      it->second->node.op_case() != v1::Node::kEmbedding) {
+    return InvalidArgumentError(StrCat("weight_tied_to names '",
+                                       op.weight_tied_to(),
+                                       "', which is not an embedding node"));
+  }
+  const v1::Embedding& e = it->second->node.embedding();
+  if (e.vocab() != op.out_features() || e.dim() != op.in_features()) {
+    return InvalidArgumentError(StrCat("weight_tied_to '", op.weight_tied_to(),
+                                       "' is ", e.vocab(), " x ", e.dim(),
+                                       " but this layer is ", op.out_features(),
+                                       " x ", op.in_features()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CountConv(const GraphNode& gn, Counts& c) {
+  const v1::Conv& op = gn.node.conv();
+  const Shape& in = gn.input_shapes[0];
+  auto w = ConvWindow(op, in.size() - 2);
+  if (!w.ok()) return w.status();
+  const int64_t groups = op.groups() == 0 ? 1 : op.groups();
+  CheckedCount per_neuron = op.in_channels() / groups;
+  for (int64_t k : w->kernel) per_neuron *= k;
+  const int64_t out_elems = Elements(gn.output_shape);
+  const int64_t positions = out_elems / op.out_channels();
+  c.neurons = op.out_channels();
+  c.synapses = per_neuron * op.out_channels();
+  c.instances = out_elems;
+  c.macs = c.synapses * positions;
+  c.params = c.synapses;
+  c.weight_bytes = c.synapses * BytesPerElement(gn.dtype);
+  if (op.bias()) {
+    c.params += op.out_channels();
+    c.adds += out_elems;
+  }
+  return absl::OkStatus();
+}
+
+void CountRecurrent(const GraphNode& gn, Counts& c) {
+  const v1::Recurrent& op = gn.node.recurrent();
+  const Shape& in = gn.input_shapes[0];
+  const int64_t batch = in[0], steps = in[1], h = op.hidden_size();
+  const int64_t dirs = op.bidirectional() ? 2 : 1;
+  const int64_t layers = op.layers() == 0 ? 1 : op.layers();
+  int64_t gates = 1;
+  OpCost unit{};  // per hidden unit per step, biases excluded
+  switch (op.cell()) {
+    case v1::Recurrent::LSTM:
+      // 3 sigmoid gates, tanh candidate, tanh(c); c = f*c + i*g; h = o*tanh(c)
+      gates = 4;
+      unit = {3 * kSigmoid.a + 2 * kTanh.a + 1, 3, 0, 5, 5};
+      break;
+    case v1::Recurrent::GRU:
+      // 2 sigmoid gates, tanh candidate, r*(Uh+b); h = (1-z)*n + z*h
+      gates = 3;
+      unit = {2 * kSigmoid.a + kTanh.a + 2, 3, 0, 3, 3};
+      break;
+    default:
+      unit = kTanh;
+      break;
+  }
+  CheckedCount neurons, synapses;
+  for (int64_t l = 0; l < layers; ++l) {
+    const int64_t layer_in = l == 0 ? op.input_size() : h * dirs;
+    CheckedCount gate_neurons = CheckedCount(gates) * h * dirs;
+    neurons += gate_neurons;
+    synapses += gate_neurons * (CheckedCount(layer_in) + h);
+  }
+  const CheckedCount positions = CheckedCount(batch) * steps;
+  const CheckedCount units = CheckedCount(h) * layers * dirs * positions;
+  c.neurons = neurons;
+  c.synapses = synapses;
+  c.instances = neurons * positions;
+  c.macs = synapses * positions;
+  c.params = synapses;
+  c.weight_bytes = synapses * BytesPerElement(gn.dtype);
+  c.AddOps(units, unit.a, unit.m, unit.c, unit.e, unit.d);
+  if (op.bias()) {
+    c.params += neurons * 2;
+    c.adds += c.instances * 2;
+  }
+  const int64_t state_vectors = op.cell() == v1::Recurrent::LSTM ? 2 : 1;
+  c.state_bytes = CheckedCount(h) * layers * dirs * batch * state_vectors *
+                  BytesPerElement(gn.dtype);
+}
+
+void CountMatMul(const GraphNode& gn, Counts& c) {
+  const Shape& a = gn.input_shapes[0];
+  c.macs = CheckedCount(Elements(gn.output_shape)) * a.back();
+  if (gn.node.matmul().b_is_cached()) {
+    c.state_bytes = CheckedCount(Elements(gn.input_shapes[1])) *
+                    BytesPerElement(gn.input_dtypes[1]);
+  }
+}
+
+void CountEmbedding(const GraphNode& gn, Counts& c) {
+  const v1::Embedding& op = gn.node.embedding();
+  const int64_t out_elems = Elements(gn.output_shape);
+  c.neurons = op.dim();
+  c.synapses = CheckedCount(op.vocab()) * op.dim();
+  c.instances = out_elems;
+  c.params = c.synapses;
+  // A lookup reads only the rows it returns.
+  c.weight_bytes = CheckedCount(out_elems) * BytesPerElement(gn.dtype);
+}
+
+void CountNorm(const GraphNode& gn, Counts& c) {
+  const v1::Norm& op = gn.node.norm();
+  const int64_t elems = Elements(gn.output_shape);
+  const int64_t f = op.features();
+  switch (op.kind()) {
+    case v1::Norm::LAYER:  // mean, centre, square, sum; scale, gain, bias
+      c.params = CheckedCount(f) * 2;
+      c.AddOps(elems, 4, 3, 0, 0, 0);
+      c.divs = CheckedCount(elems / f) * 2;  // mean and 1/sqrt(var) per row
+      break;
+    case v1::Norm::RMS:  // square, sum; scale, gain
+      c.params = f;
+      c.AddOps(elems, 1, 3, 0, 0, 0);
+      c.divs = CheckedCount(elems / f) * 2;
+      break;
+    case v1::Norm::BATCH:  // inference: statistics fold into scale and shift
+      c.params = CheckedCount(f) * 2;
+      c.AddOps(elems, 1, 1, 0, 0, 0);
+      break;
+    default: {  // GROUP
+      c.params = CheckedCount(f) * 2;
+      c.AddOps(elems, 4, 3, 0, 0, 0);
+      c.divs = CheckedCount(gn.output_shape[0]) * op.groups() * 2;
+      break;
+    }
+  }
+  c.weight_bytes = c.params * BytesPerElement(gn.dtype);
+}
+
+absl::Status CountPool(const GraphNode& gn, Counts& c) {
+  const v1::Pool& op = gn.node.pool();
+  const int64_t out_elems = Elements(gn.output_shape);
+  if (op.kind() == v1::Pool::GLOBAL_AVERAGE) {
+    c.adds = Elements(gn.input_shapes[0]);
+    c.divs = out_elems;
+    return absl::OkStatus();
+  }
+  auto w = PoolWindow(op, gn.input_shapes[0]);
+  if (!w.ok()) return w.status();
+  CheckedCount window = 1;
+  for (int64_t k : w->kernel) window *= k;
+  if (op.kind() == v1::Pool::MAX) {
+    c.compares = window * out_elems;
+  } else {
+    c.adds = window * out_elems;
+    c.divs = out_elems;
+  }
+  return absl::OkStatus();
+}
+
+void CountElementwise(const GraphNode& gn, Counts& c) {
+  const CheckedCount ops =
+      CheckedCount(Elements(gn.output_shape)) * (gn.node.inputs_size() - 1);
+  switch (gn.node.elementwise().kind()) {
+    case v1::Elementwise::MUL:
+      c.muls = ops;
+      break;
+    case v1::Elementwise::DIV:
+      c.divs = ops;
+      break;
+    default:  // ADD, SUB
+      c.adds = ops;
+      break;
+  }
+}
+
+std::string KindName(const v1::Node& n) {
+  switch (n.op_case()) {
+    case v1::Node::kLinear:
+      return "linear";
+    case v1::Node::kConv:
+      return "conv";
+    case v1::Node::kRecurrent:
+      switch (n.recurrent().cell()) {
+        case v1::Recurrent::LSTM:
+          return "lstm";
+        case v1::Recurrent::GRU:
+          return "gru";
+        default:
+          return "rnn";
+      }
+    case v1::Node::kMatmul:
+      return "matmul";
+    case v1::Node::kEmbedding:
+      return "embedding";
+    case v1::Node::kNorm:
+      return "norm";
+    case v1::Node::kActivation:
+      return "activation";
+    case v1::Node::kPool:
+      return "pool";
+    case v1::Node::kElementwise:
+      return "elementwise";
+    case v1::Node::kReshape:
+      return "reshape";
+    case v1::Node::kTranspose:
+      return "transpose";
+    default:
+      return "unknown";
+  }
+}
+
+absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
+                                    std::string kind, v1::ElementType dtype) {
+  const CheckedCount* all[] = {
+      &c.neurons,     &c.synapses,     &c.instances,    &c.params,     &c.macs,
+      &c.adds,        &c.muls,         &c.compares,     &c.exps,       &c.divs,
+      &c.input_bytes, &c.output_bytes, &c.weight_bytes, &c.state_bytes};
+  for (const CheckedCount* v : all) {
+    if (!v->ok()) {
+      return InvalidArgumentError(StrCat(
+          "node '", name, "': its counts do not fit in 64 bits (more than ",
+          "9.2e18); the dimensions are too large"));
+    }
+  }
+  Workload w;
+  w.name = std::move(name);
+  w.kind = std::move(kind);
+  w.dtype = dtype;
+  w.neurons = c.neurons.value();
+  w.synapses = c.synapses.value();
+  w.neuron_instances = c.instances.value();
+  w.params = c.params.value();
+  w.macs = c.macs.value();
+  w.other_ops = {c.adds.value(), c.muls.value(), c.compares.value(),
+                 c.exps.value(), c.divs.value()};
+  w.input_bytes = c.input_bytes.value();
+  w.output_bytes = c.output_bytes.value();
+  w.weight_bytes = c.weight_bytes.value();
+  w.state_bytes = c.state_bytes.value();
+  return w;
+}
+
+void Accumulate(const Workload& w, Counts& t) {
+  t.neurons += w.neurons;
+  t.synapses += w.synapses;
+  t.instances += w.neuron_instances;
+  t.params += w.params;
+  t.macs += w.macs;
+  t.adds += w.other_ops.adds;
+  t.muls += w.other_ops.muls;
+  t.compares += w.other_ops.compares;
+  t.exps += w.other_ops.exps;
+  t.divs += w.other_ops.divs;
+  t.input_bytes += w.input_bytes;
+  t.output_bytes += w.output_bytes;
+  t.weight_bytes += w.weight_bytes;
+  t.state_bytes += w.state_bytes;
+}
+
+}  // namespace
+
+double Workload::synapses_per_neuron() const {
+  return neurons == 0
+             ? 0.0
+             : static_cast<double>(synapses) / static_cast<double>(neurons);
+}
+
+absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
+  std::unordered_map<std::string, const GraphNode*> by_name;
+  for (Vertex v : graph.topological_order()) {
+    by_name[graph.node(v).node.name()] = &graph.node(v);
+  }
+  NetworkCount out;
+  out.model = graph.name();
+  out.layers.reserve(graph.num_nodes());
+  Counts total;
+  for (Vertex v : graph.topological_order()) {
+    const GraphNode& gn = graph.node(v);
+    Counts c;
+    absl::Status status;
+    switch (gn.node.op_case()) {
+      case v1::Node::kLinear:
+        status = CountLinear(gn, by_name, c);
+        break;
+      case v1::Node::kConv:
+        status = CountConv(gn, c);
+        break;
+      case v1::Node::kRecurrent:
+        CountRecurrent(gn, c);
+        break;
+      case v1::Node::kMatmul:
+        CountMatMul(gn, c);
+        break;
+      case v1::Node::kEmbedding:
+        CountEmbedding(gn, c);
+        break;
+      case v1::Node::kNorm:
+        CountNorm(gn, c);
+        break;
+      case v1::Node::kActivation: {
+        const OpCost k = ActivationCost(gn.node.activation().kind());
+        c.AddOps(Elements(gn.output_shape), k.a, k.m, k.c, k.e, k.d);
+        break;
+      }
+      case v1::Node::kPool:
+        status = CountPool(gn, c);
+        break;
+      case v1::Node::kElementwise:
+        CountElementwise(gn, c);
+        break;
+      default:  // reshape, transpose: data layout only
+        break;
+    }
+    if (!status.ok()) {
+      return InvalidArgumentError(
+          StrCat("node '", gn.node.name(), "': ", status.message()));
+    }
+    for (size_t i = 0; i < gn.input_shapes.size(); ++i) {
+      c.input_bytes += CheckedCount(Elements(gn.input_shapes[i])) *
+                       BytesPerElement(gn.input_dtypes[i]);
+    }
+    c.output_bytes =
+        CheckedCount(Elements(gn.output_shape)) * BytesPerElement(gn.dtype);
+    auto w = ToWorkload(c, gn.node.name(), KindName(gn.node), gn.dtype);
+    if (!w.ok()) return w.status();
+    Accumulate(*w, total);
+    out.layers.push_back(*std::move(w));
+  }
+  auto t = ToWorkload(total, out.model, "total", v1::ELEMENT_TYPE_UNSPECIFIED);
+  if (!t.ok()) {
+    return InvalidArgumentError(
+        StrCat("model '", out.model, "': the totals do not fit in 64 bits"));
+  }
+  out.total = *std::move(t);
+  return out;
+}
+
+}  // namespace neurowatt

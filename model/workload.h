@@ -1,0 +1,76 @@
+// The neuron view of a graph: per node, hardware-independent counts that the
+// estimators price. Every count is per inference (one forward pass over the
+// bound shapes; batch 1 unless bound otherwise), 64-bit and overflow-checked.
+//
+// Conventions (after ../shared/seed/neuron-chapter.txt):
+//   - linear layer: neurons = output rows, synapses = rows x columns;
+//   - convolution: neurons = out_channels, each with in_channels/groups x
+//     kernel synapses; the same weights serve every output position;
+//   - recurrent: per layer and direction, LSTM has 4 x hidden gate neurons,
+//     GRU 3 x hidden, RNN hidden, each with input + hidden synapses;
+//   - embedding: a linear layer over a one-hot input (dim neurons with vocab
+//     synapses each) that costs no MACs;
+//   - activation x activation matmuls (attention scores and values) have
+//     MACs and no synapses; biases and norm gains are params, not synapses.
+#ifndef NEUROWATT_MODEL_WORKLOAD_H_
+#define NEUROWATT_MODEL_WORKLOAD_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "model/graph.h"
+
+namespace neurowatt {
+
+// Arithmetic outside multiply-accumulates, by operation class, per the table
+// in docs/counting.md (e.g. softmax: 1 compare, 2 adds, 1 exp, 1 divide per
+// element).
+struct OtherOps {
+  int64_t adds = 0;
+  int64_t muls = 0;
+  int64_t compares = 0;
+  int64_t exps = 0;
+  int64_t divs = 0;  // divisions and square roots
+};
+
+struct Workload {
+  std::string name;
+  // "linear", "conv", "rnn", "lstm", "gru", "matmul", "embedding", "norm",
+  // "activation", "pool", "elementwise", "reshape", "transpose".
+  std::string kind;
+  v1::ElementType dtype = v1::FP32;  // of weights and output
+  int64_t neurons = 0;
+  int64_t synapses = 0;  // weights; biases excluded
+  // Neuron outputs computed per inference: neurons x the positions (tokens,
+  // pixels, timesteps) their weights are applied at.
+  int64_t neuron_instances = 0;
+  int64_t params = 0;  // stored parameters: weights, biases, norm gains
+  int64_t macs = 0;
+  OtherOps other_ops;
+  int64_t input_bytes = 0;   // activations read
+  int64_t output_bytes = 0;  // activations written
+  // Weights read per inference: synapses x element size (an embedding reads
+  // only the rows it looks up; norms read their gains).
+  int64_t weight_bytes = 0;
+  int64_t state_bytes = 0;  // held across steps: RNN state, KV cache
+
+  // synapses / neurons, 0 when there are no neurons.
+  double synapses_per_neuron() const;
+};
+
+struct NetworkCount {
+  std::string model;
+  std::vector<Workload> layers;  // in the graph's topological order
+  Workload total;                // sums; name = model, kind = "total"
+};
+
+// Counts every node of `graph`. Fails (InvalidArgument, naming the node)
+// when a count does not fit in 64 bits, or when a tied layer names a node
+// that is not an embedding of the same shape.
+absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph);
+
+}  // namespace neurowatt
+
+#endif  // NEUROWATT_MODEL_WORKLOAD_H_

@@ -1,0 +1,192 @@
+// End-to-end: runs the real neurowatt binary and reads what it prints.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+Result RunNeurowatt(const std::vector<std::string>& args) {
+  // ctest runs tests in parallel processes: each run gets its own files.
+  std::string dir = ::testing::TempDir() + "/cli.XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) return {};
+  const std::string out = dir + "/out", err = dir + "/err";
+  std::string cmd = Quote(NEUROWATT_BIN);
+  for (const auto& a : args) cmd += " " + Quote(a);
+  cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(CliTest, CountJsonReproducesTheSeedGpt3Figures) {
+  Result r = RunNeurowatt({"count", "preset:gpt3-175b", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"], "gpt3-175b");
+  EXPECT_EQ(j["totals"]["synapses"].get<int64_t>(), 173946175488);
+  EXPECT_EQ(j["totals"]["neurons"].get<int64_t>(), 10616832);
+  EXPECT_EQ(j["totals"]["synapses_per_neuron"].get<double>(), 16384.0);
+  EXPECT_TRUE(j["totals"]["params"].is_number_integer());
+  EXPECT_TRUE(j["totals"]["macs"].is_number_integer());
+  ASSERT_TRUE(j["layers"].is_array());
+  const auto& first = j["layers"][0];
+  for (const char* key :
+       {"name", "kind", "neurons", "synapses", "params", "macs"}) {
+    EXPECT_TRUE(first.contains(key)) << key;
+  }
+  EXPECT_EQ(j["dimensions"]["seq"], 2048);
+  EXPECT_DOUBLE_EQ(j["brain"]["neurons"].get<double>(), 86.1e9);
+}
+
+TEST(CliTest, CountTableIsForPeople) {
+  Result r = RunNeurowatt({"count", "preset:gpt3-175b"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "173,946,175,488")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "10,616,832"));
+  EXPECT_TRUE(Contains(r.out, "16,384.0"));
+  EXPECT_TRUE(Contains(r.out, "blocks.*.mlp.key"));  // 96 blocks fold
+  EXPECT_TRUE(Contains(r.out, "human brain"));
+  EXPECT_TRUE(Contains(r.out, "2.34 x the brain's"));  // 16,384 / 7,000
+
+  Result each = RunNeurowatt({"count", "preset:seed-mlp-2x2", "--per-layer"});
+  ASSERT_EQ(each.code, 0) << each.err;
+  EXPECT_TRUE(Contains(each.out, "fc1 "));
+  EXPECT_TRUE(Contains(each.out, "fc2 "));
+}
+
+TEST(CliTest, CountCsvHasTheJsonKeysAsHeaders) {
+  Result r = RunNeurowatt({"count", "preset:seed-kv", "--format=csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string header, line;
+  std::getline(lines, header);
+  for (const char* key : {"name", "kind", "neurons", "synapses",
+                          "synapses_per_neuron", "params", "macs"}) {
+    EXPECT_TRUE(Contains(header, key)) << key;
+  }
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 4u);  // key, key.relu, value, total
+  EXPECT_EQ(rows[0].rfind("key,linear,fp32,8,24,3,8,32,24,", 0), 0u) << rows[0];
+  EXPECT_EQ(rows[3].rfind("seed-kv,total,,10,40,4,", 0), 0u) << rows[3];
+}
+
+TEST(CliTest, DimBindsSymbols) {
+  Result r = RunNeurowatt({"count", "preset:gpt2-small", "--dim", "seq=1",
+                           "--dim", "batch=2", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dimensions"]["batch"], 2);
+  // 2 tokens through 12 blocks of 12 d^2 MACs, attention over 1 position,
+  // plus the tied head: d 768, vocab 50257.
+  const int64_t d = 768;
+  EXPECT_EQ(j["totals"]["macs"].get<int64_t>(),
+            2 * (12 * (12 * d * d + 2 * d) + 50257 * d));
+}
+
+TEST(CliTest, OutputFileIsWrittenWholeOrNotAtAll) {
+  const std::string path = ::testing::TempDir() + "/cli_test_count.json";
+  std::filesystem::remove(path);
+  Result ok = RunNeurowatt(
+      {"count", "preset:seed-mlp-4x3", "--format", "json", "-o", path});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "");
+  const std::string before = Slurp(path);
+  EXPECT_EQ(nlohmann::json::parse(before)["totals"]["synapses"], 36);
+
+  Result bad = RunNeurowatt({"count", "preset:mlp:sizes=3-0", "-o", path});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(Slurp(path), before);  // the previous file is intact
+
+  const std::string fresh = ::testing::TempDir() + "/cli_test_never.json";
+  std::filesystem::remove(fresh);
+  Result bad2 = RunNeurowatt({"count", "preset:nope", "-o", fresh});
+  EXPECT_EQ(bad2.code, 2);
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  for (const auto& e :
+       std::filesystem::directory_iterator(::testing::TempDir())) {
+    EXPECT_FALSE(Contains(e.path().string(), "cli_test_count.json.tmp."))
+        << e.path();
+  }
+}
+
+TEST(CliTest, BadInputExitsTwoWithOneClearLine) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"count", NEUROWATT_TEST_DATA "/malformed.textproto"},
+       "malformed.textproto:4:41:"},
+      {{"count", NEUROWATT_TEST_DATA "/cycle.textproto"}, "cycle"},
+      {{"count", NEUROWATT_TEST_DATA "/missing_producer.textproto"},
+       "node 'fc': input tensor 'y'"},
+      {{"count", "/nonexistent/model.pb"}, "/nonexistent/model.pb"},
+      {{"count", "preset:gpt5"}, "unknown preset 'gpt5'"},
+      {{"count", "preset:lstm:hidden=x"}, "hidden=x"},
+      {{"count", "preset:seed-kv", "--format", "xml"}, "--format xml"},
+      {{"count", "preset:seed-kv", "--frobnicate"}, "unknown flag"},
+      {{"count", "preset:seed-kv", "--dim", "seq=2"}, "no dimension named"},
+      {{"count"}, "needs SOURCE"},
+      {{"count", "preset:gpt:d_model=4294967296,heads=16"},
+       "do not fit in 64 bits"},
+      {{"frobnicate"}, "unknown command"},
+  };
+  for (const auto& c : cases) {
+    Result r = RunNeurowatt(c.args);
+    EXPECT_EQ(r.code, 2) << c.args.back() << ": " << r.err;
+    EXPECT_TRUE(Contains(r.err, c.message)) << r.err;
+    EXPECT_EQ(r.out, "") << c.args.back();
+    // One line: the message and its newline.
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+TEST(CliTest, HelpForEveryCommand) {
+  Result top = RunNeurowatt({"--help"});
+  EXPECT_EQ(top.code, 0);
+  EXPECT_TRUE(Contains(top.out, "count"));
+  EXPECT_TRUE(Contains(top.out, "gpt3-175b"));
+  Result count = RunNeurowatt({"count", "--help"});
+  EXPECT_EQ(count.code, 0);
+  for (const char* flag : {"--format", "--output", "--dim", "--per-layer"}) {
+    EXPECT_TRUE(Contains(count.out, flag)) << flag;
+  }
+}
+
+}  // namespace

@@ -1,0 +1,354 @@
+// Hand-worked counts for each op family.
+#include "model/workload.h"
+
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace neurowatt {
+namespace {
+
+TEST(WorkloadTest, ResNetStemConvolution) {
+  // torchvision ResNet-18 conv1: 3->64, 7x7, stride 2, padding 3, 224x224,
+  // no bias: 112x112 outputs, 9,408 weights, 118,013,952 MACs.
+  auto c = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 3 }
+      shape { size: 224 }
+      shape { size: 224 }
+    }
+    nodes {
+      name: "conv1"
+      inputs: "x"
+      outputs: "y"
+      conv { in_channels: 3 out_channels: 64 kernel: 7 stride: 2 padding: 3 }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& w = c->layers[0];
+  EXPECT_EQ(w.neurons, 64);
+  EXPECT_EQ(w.synapses, 9408);
+  EXPECT_EQ(w.synapses_per_neuron(), 3 * 7 * 7);
+  EXPECT_EQ(w.neuron_instances, 64 * 112 * 112);
+  EXPECT_EQ(w.macs, 118013952);
+  EXPECT_EQ(w.params, 9408);
+  EXPECT_EQ(w.input_bytes, 3 * 224 * 224 * 4);
+  EXPECT_EQ(w.output_bytes, 64 * 112 * 112 * 4);
+}
+
+TEST(WorkloadTest, DepthwiseAndAsymmetricPadding) {
+  // 32 channels, groups 32, 3x3: one synapse per tap; pads 1/1 begin, 0/0
+  // end on 8x8 gives 7x7 outputs.
+  auto c = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 32 }
+      shape { size: 8 }
+      shape { size: 8 }
+    }
+    nodes {
+      name: "dw"
+      inputs: "x"
+      outputs: "y"
+      conv {
+        in_channels: 32
+        out_channels: 32
+        kernel: 3
+        groups: 32
+        padding: 1
+        padding: 1
+        padding: 0
+        padding: 0
+        bias: true
+      }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& w = c->layers[0];
+  EXPECT_EQ(w.synapses, 32 * 9);
+  EXPECT_EQ(w.macs, 32 * 9 * 7 * 7);
+  EXPECT_EQ(w.params, 32 * 9 + 32);
+  EXPECT_EQ(w.other_ops.adds, 32 * 7 * 7);  // bias
+}
+
+TEST(WorkloadTest, RecurrentCellsMatchPyTorchParameterCounts) {
+  // nn.LSTM(10, 20, num_layers=2, bidirectional=True): 15,040 parameters;
+  // nn.GRU(10, 20): 1,920; nn.RNN(10, 20): 640.
+  const char* kLstm = R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 7 }
+      shape { size: 10 }
+    }
+    nodes {
+      name: "lstm"
+      inputs: "x"
+      outputs: "y"
+      recurrent {
+        cell: LSTM
+        input_size: 10
+        hidden_size: 20
+        layers: 2
+        bidirectional: true
+        bias: true
+      }
+    }
+  )pb";
+  auto lstm = CountText(kLstm);
+  ASSERT_TRUE(lstm.ok()) << lstm.status();
+  const Workload& w = lstm->layers[0];
+  EXPECT_EQ(w.kind, "lstm");
+  EXPECT_EQ(w.params, 15040);
+  EXPECT_EQ(w.neurons, 2 * 2 * 4 * 20);  // layers x directions x 4h
+  const int64_t synapses = 2 * 80 * (10 + 20) + 2 * 80 * (40 + 20);
+  EXPECT_EQ(w.synapses, synapses);
+  EXPECT_EQ(w.macs, 7 * synapses);
+  EXPECT_EQ(w.state_bytes, 2 * 2 * 20 * 2 * 4);  // h and c per layer, dir
+  // 5 exps per unit per step (3 sigmoid gates, 2 tanh).
+  EXPECT_EQ(w.other_ops.exps, 5 * 20 * 2 * 2 * 7);
+
+  auto gru = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 5 }
+      shape { size: 10 }
+    }
+    nodes {
+      name: "gru"
+      inputs: "x"
+      outputs: "y"
+      recurrent {
+        cell: GRU
+        input_size: 10
+        hidden_size: 20
+        bias: true
+        timesteps: 5
+      }
+    }
+  )pb");
+  ASSERT_TRUE(gru.ok()) << gru.status();
+  EXPECT_EQ(gru->layers[0].params, 1920);
+  EXPECT_EQ(gru->layers[0].neurons, 60);
+
+  auto rnn = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 5 }
+      shape { size: 10 }
+    }
+    nodes {
+      name: "rnn"
+      inputs: "x"
+      outputs: "y"
+      recurrent { cell: RNN input_size: 10 hidden_size: 20 bias: true }
+    }
+  )pb");
+  ASSERT_TRUE(rnn.ok()) << rnn.status();
+  EXPECT_EQ(rnn->layers[0].params, 640);
+  EXPECT_EQ(rnn->layers[0].macs, 5 * 20 * 30);
+}
+
+TEST(WorkloadTest, AttentionMatmulsHaveMacsButNoSynapses) {
+  // 4 heads, 16 tokens, 8 per head: scores 4 x 16 x 16 x 8 MACs.
+  auto c = CountText(R"pb(
+    inputs {
+      name: "q"
+      shape { size: 1 }
+      shape { size: 4 }
+      shape { size: 16 }
+      shape { size: 8 }
+    }
+    inputs {
+      name: "k"
+      shape { size: 1 }
+      shape { size: 4 }
+      shape { size: 16 }
+      shape { size: 8 }
+    }
+    nodes {
+      name: "scores"
+      inputs: "q"
+      inputs: "k"
+      outputs: "s"
+      matmul { transpose_b: true b_is_cached: true batch: 4 m: 16 n: 16 k: 8 }
+    }
+    nodes {
+      name: "softmax"
+      inputs: "s"
+      outputs: "p"
+      activation { kind: SOFTMAX }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& s = c->layers[0];
+  EXPECT_EQ(s.macs, 4 * 16 * 16 * 8);
+  EXPECT_EQ(s.synapses, 0);
+  EXPECT_EQ(s.neurons, 0);
+  EXPECT_EQ(s.state_bytes, 4 * 16 * 8 * 4);  // the cached keys, fp32
+  const Workload& p = c->layers[1];
+  EXPECT_EQ(p.other_ops.exps, 4 * 16 * 16);
+  EXPECT_EQ(p.other_ops.divs, 4 * 16 * 16);
+  EXPECT_EQ(p.other_ops.compares, 4 * 16 * 16);
+}
+
+TEST(WorkloadTest, DeclaredMatmulSizesMustAgreeWithOperands) {
+  auto c = CountText(R"pb(
+    inputs {
+      name: "a"
+      shape { size: 2 }
+      shape { size: 3 }
+    }
+    inputs {
+      name: "b"
+      shape { size: 3 }
+      shape { size: 5 }
+    }
+    nodes {
+      name: "mm"
+      inputs: "a"
+      inputs: "b"
+      outputs: "c"
+      matmul { k: 4 }
+    }
+  )pb");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("node 'mm': k is 4"), std::string::npos)
+      << c.status();
+}
+
+TEST(WorkloadTest, LinearAppliesPerTokenAndHonoursPrecision) {
+  auto c = CountText(R"pb(
+                       default_dtype: FP16
+                       inputs {
+                         name: "x"
+                         shape { symbol: "batch" }
+                         shape { symbol: "seq" }
+                         shape { size: 64 }
+                       }
+                       dim_defaults { key: "seq" value: 10 }
+                       nodes {
+                         name: "fc"
+                         inputs: "x"
+                         outputs: "y"
+                         dtype: INT8
+                         linear { in_features: 64 out_features: 32 bias: true }
+                       }
+                     )pb",
+                     {{"batch", 3}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& w = c->layers[0];
+  EXPECT_EQ(w.macs, 3 * 10 * 64 * 32);
+  EXPECT_EQ(w.neuron_instances, 3 * 10 * 32);
+  EXPECT_EQ(w.input_bytes, 3 * 10 * 64 * 2);   // fp16 activations in
+  EXPECT_EQ(w.output_bytes, 3 * 10 * 32 * 1);  // int8 out
+  EXPECT_EQ(w.weight_bytes, 64 * 32 * 1);
+  EXPECT_EQ(w.dtype, v1::INT8);
+}
+
+TEST(WorkloadTest, NormsPoolsAndElementwise) {
+  auto c = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 8 }
+      shape { size: 4 }
+      shape { size: 4 }
+    }
+    nodes {
+      name: "bn"
+      inputs: "x"
+      outputs: "a"
+      norm { kind: BATCH features: 8 }
+    }
+    nodes {
+      name: "max"
+      inputs: "a"
+      outputs: "b"
+      pool { kind: MAX kernel: 2 }
+    }
+    nodes {
+      name: "avg"
+      inputs: "a"
+      outputs: "c"
+      pool { kind: AVERAGE kernel: 2 }
+    }
+    nodes {
+      name: "sum"
+      inputs: "b"
+      inputs: "c"
+      outputs: "d"
+      elementwise { kind: ADD }
+    }
+    nodes {
+      name: "gap"
+      inputs: "d"
+      outputs: "e"
+      pool { kind: GLOBAL_AVERAGE }
+    }
+    nodes {
+      name: "flat"
+      inputs: "e"
+      outputs: "f"
+      reshape { shape: 0 shape: -1 }
+    }
+    nodes {
+      name: "ln"
+      inputs: "f"
+      outputs: "g"
+      norm { kind: LAYER features: 8 }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(Layer(*c, "bn").params, 16);
+  EXPECT_EQ(Layer(*c, "max").other_ops.compares, 8 * 2 * 2 * 4);
+  EXPECT_EQ(Layer(*c, "avg").other_ops.adds, 8 * 2 * 2 * 4);
+  EXPECT_EQ(Layer(*c, "avg").other_ops.divs, 8 * 2 * 2);
+  EXPECT_EQ(Layer(*c, "sum").other_ops.adds, 8 * 2 * 2);
+  EXPECT_EQ(Layer(*c, "gap").other_ops.adds, 8 * 2 * 2);
+  EXPECT_EQ(Layer(*c, "ln").params, 16);
+  EXPECT_EQ(Layer(*c, "ln").other_ops.divs, 2);  // one row: mean, 1/sqrt
+  EXPECT_EQ(Layer(*c, "flat").macs, 0);
+}
+
+TEST(WorkloadTest, LeNet5FromAFile) {
+  // LeNet-5 (modern form): 61,706 parameters; MACs worked by hand:
+  // c1 6x25x28x28 + c3 16x150x10x10 + 400x120 + 120x84 + 84x10.
+  auto c = CountSource(NEUROWATT_TEST_DATA "/lenet5.textproto");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->total.params, 61706);
+  EXPECT_EQ(c->total.macs, 117600 + 240000 + 48000 + 10080 + 840);
+  EXPECT_EQ(c->total.neurons, 6 + 16 + 120 + 84 + 10);
+}
+
+TEST(WorkloadTest, TiedLayerMustNameAMatchingEmbedding) {
+  auto c = CountText(R"pb(
+    inputs {
+      name: "t"
+      shape { size: 1 }
+      shape { size: 4 }
+      dtype: INT64
+    }
+    nodes {
+      name: "emb"
+      inputs: "t"
+      outputs: "e"
+      embedding { vocab: 100 dim: 8 }
+    }
+    nodes {
+      name: "head"
+      inputs: "e"
+      outputs: "h"
+      linear { in_features: 8 out_features: 50 weight_tied_to: "emb" }
+    }
+  )pb");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("node 'head'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neurowatt
