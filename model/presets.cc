@@ -117,34 +117,29 @@ class Params {
       : spec_(std::move(spec)), values_(std::move(values)) {}
 
   absl::StatusOr<int64_t> Int(const std::string& key, int64_t fallback) {
-    auto it = values_.find(key);
-    if (it == values_.end()) return fallback;
-    std::string text = it->second;
-    values_.erase(it);
+    std::optional<std::string> text = Take(key);
+    if (!text) return fallback;
     int64_t v;
-    if (!absl::SimpleAtoi(text, &v) || v <= 0 || v > kMaxDimension) {
-      return Bad(key, text, "a whole number from 1 to 2^40");
+    if (!absl::SimpleAtoi(*text, &v) || v <= 0 || v > kMaxDimension) {
+      return Bad(key, *text, "a whole number from 1 to 2^40");
     }
     return v;
   }
 
   absl::StatusOr<bool> Bool(const std::string& key, bool fallback) {
-    auto it = values_.find(key);
-    if (it == values_.end()) return fallback;
-    std::string text = it->second;
-    values_.erase(it);
+    std::optional<std::string> text = Take(key);
+    if (!text) return fallback;
     bool v;
-    if (!absl::SimpleAtob(text, &v)) return Bad(key, text, "true or false");
+    if (!absl::SimpleAtob(*text, &v)) return Bad(key, *text, "true or false");
     return v;
   }
 
   // "784-512-10": two or more positive sizes.
   absl::StatusOr<std::vector<int64_t>> Sizes(
       const std::string& key, const std::vector<int64_t>& fallback) {
-    auto it = values_.find(key);
-    if (it == values_.end()) return fallback;
-    std::string text = it->second;
-    values_.erase(it);
+    std::optional<std::string> found = Take(key);
+    if (!found) return fallback;
+    const std::string& text = *found;
     std::vector<int64_t> out;
     for (absl::string_view part : absl::StrSplit(text, '-')) {
       int64_t v;
@@ -165,6 +160,15 @@ class Params {
   }
 
  private:
+  // Removes and returns the value of `key`, if given.
+  std::optional<std::string> Take(const std::string& key) {
+    auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    std::string text = std::move(it->second);
+    values_.erase(it);
+    return text;
+  }
+
   absl::Status Bad(const std::string& key, const std::string& value,
                    const std::string& want) const {
     return InvalidArgumentError(StrCat("preset:", spec_, ": ", key, "=", value,

@@ -26,6 +26,16 @@ absl::Status RequireInputs(const std::vector<Shape>& inputs, size_t min,
   return absl::OkStatus();
 }
 
+// Conv and pool take one [N, C, spatial...] input.
+absl::Status RequireChannelsFirst(const std::vector<Shape>& in) {
+  if (auto s = RequireInputs(in, 1, 1); !s.ok()) return s;
+  if (in[0].size() < 3) {
+    return InvalidArgumentError(
+        StrCat("expects [N, C, spatial...], got ", ShapeToString(in[0])));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequirePositive(int64_t v, const char* field) {
   if (v <= 0) {
     return InvalidArgumentError(StrCat(field, " must be positive, is ", v));
@@ -131,12 +141,8 @@ absl::StatusOr<Shape> LinearShape(const v1::Linear& op,
 
 absl::StatusOr<Shape> ConvShape(const v1::Conv& op,
                                 const std::vector<Shape>& in) {
-  if (auto s = RequireInputs(in, 1, 1); !s.ok()) return s;
+  if (auto s = RequireChannelsFirst(in); !s.ok()) return s;
   const Shape& x = in[0];
-  if (x.size() < 3) {
-    return InvalidArgumentError(
-        StrCat("expects [N, C, spatial...], got ", ShapeToString(x)));
-  }
   if (auto s = RequirePositive(op.in_channels(), "in_channels"); !s.ok())
     return s;
   if (auto s = RequirePositive(op.out_channels(), "out_channels"); !s.ok())
@@ -356,12 +362,8 @@ absl::StatusOr<Shape> ElementwiseShape(const v1::Elementwise& op,
 
 absl::StatusOr<Shape> PoolShape(const v1::Pool& op,
                                 const std::vector<Shape>& in) {
-  if (auto s = RequireInputs(in, 1, 1); !s.ok()) return s;
+  if (auto s = RequireChannelsFirst(in); !s.ok()) return s;
   const Shape& x = in[0];
-  if (x.size() < 3) {
-    return InvalidArgumentError(
-        StrCat("expects [N, C, spatial...], got ", ShapeToString(x)));
-  }
   auto w = PoolWindow(op, x);
   if (!w.ok()) return w.status();
   return SlidingWindowShape(x, *w, x[1]);
