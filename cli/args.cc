@@ -147,6 +147,23 @@ int ExitCodeFor(const absl::Status& status) {
   }
 }
 
+int RunCommand(
+    const CommandSpec& spec, const std::vector<std::string>& args,
+    std::ostream& out, std::ostream& err,
+    const std::function<absl::Status(const ParsedArgs&, std::ostream&)>& run) {
+  auto parsed = ParseArgs(spec, args);
+  absl::Status status = parsed.status();
+  if (parsed.ok() && parsed->help) {
+    out << HelpText(spec);
+    return 0;
+  }
+  if (parsed.ok()) status = run(*parsed, out);
+  if (!status.ok()) {
+    err << "neurowatt " << spec.name << ": " << status.message() << "\n";
+  }
+  return ExitCodeFor(status);
+}
+
 absl::StatusOr<std::string> OneOf(const std::string& flag,
                                   const std::string& value,
                                   const std::vector<std::string>& allowed) {

@@ -3,8 +3,10 @@
 #ifndef NEUROWATT_CLI_ARGS_H_
 #define NEUROWATT_CLI_ARGS_H_
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,13 @@ std::string HelpText(const CommandSpec& spec);
 // are wrong (InvalidArgument, NotFound, PermissionDenied, OutOfRange,
 // FailedPrecondition), 1 for anything else (an internal failure).
 int ExitCodeFor(const absl::Status& status);
+
+// Parses `args` for `spec`, prints help for --help, else calls `run`. Errors
+// go to `err` as "neurowatt NAME: message". Returns the exit code.
+int RunCommand(
+    const CommandSpec& spec, const std::vector<std::string>& args,
+    std::ostream& out, std::ostream& err,
+    const std::function<absl::Status(const ParsedArgs&, std::ostream&)>& run);
 
 // Returns `value` when it is one of `allowed`, else an error naming `flag`.
 absl::StatusOr<std::string> OneOf(const std::string& flag,

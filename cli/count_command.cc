@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/format.h"
+#include "cli/layer_rows.h"
 #include "cli/output_file.h"
 #include "model/brain_reference.h"
 #include "model/source.h"
@@ -18,57 +19,6 @@ namespace neurowatt::cli {
 namespace {
 
 using absl::StrCat;
-
-// Layer names with their numeric path components replaced by '*', so that
-// "blocks.17.attn.q" and "blocks.18.attn.q" fold into "blocks.*.attn.q".
-std::string NamePattern(const std::string& name) {
-  std::vector<std::string> parts = absl::StrSplit(name, '.');
-  for (std::string& p : parts) {
-    if (!p.empty() && std::all_of(p.begin(), p.end(), ::isdigit)) p = "*";
-  }
-  return absl::StrJoin(parts, ".");
-}
-
-bool IsLayoutOnly(const Workload& w) {
-  return w.kind == "reshape" || w.kind == "transpose";
-}
-
-struct Row {
-  std::string name;
-  const Workload* w;
-  int64_t repeats;
-};
-
-// Folds layers whose names differ only in numbers and whose counts are the
-// same; the first occurrence fixes the order.
-std::vector<Row> FoldRepeats(const std::vector<Workload>& layers,
-                             bool per_layer) {
-  std::vector<Row> rows;
-  std::map<
-      std::tuple<std::string, std::string, int64_t, int64_t, int64_t, int64_t>,
-      size_t>
-      index;
-  for (const Workload& w : layers) {
-    if (IsLayoutOnly(w)) continue;
-    if (per_layer) {
-      rows.push_back({w.name, &w, 1});
-      continue;
-    }
-    const std::string pattern = NamePattern(w.name);
-    auto key = std::make_tuple(pattern, w.kind, w.neurons, w.synapses, w.params,
-                               w.macs);
-    auto [it, inserted] = index.emplace(key, rows.size());
-    if (inserted) {
-      rows.push_back({pattern, &w, 1});
-    } else {
-      ++rows[it->second].repeats;
-    }
-  }
-  for (Row& r : rows) {
-    if (r.repeats == 1) r.name = r.w->name;
-  }
-  return rows;
-}
 
 nlohmann::ordered_json WorkloadJson(const Workload& w) {
   nlohmann::ordered_json j;
@@ -152,31 +102,19 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   }
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
-  const std::string& source = args.positional[0];
-  auto arch = LoadSource(source);
-  if (!arch.ok()) return arch.status();
-  auto graph = Graph::Build(*arch, *dims);
-  if (!graph.ok()) {
-    return absl::Status(graph.status().code(),
-                        StrCat(source, ": ", graph.status().message()));
-  }
-  auto count = CountNetwork(*graph);
-  if (!count.ok()) {
-    return absl::Status(count.status().code(),
-                        StrCat(source, ": ", count.status().message()));
-  }
+  auto model = LoadAndCount(args.positional[0], *dims);
+  if (!model.ok()) return model.status();
+  const NetworkCount& count = model->count;
   std::string text;
   if (format == "json") {
-    text = CountToJson(*count, graph->bindings()).dump(2) + "\n";
+    text = CountToJson(count, model->bindings).dump(2) + "\n";
   } else if (format == "csv") {
-    text = RenderCountCsv(*count);
+    text = RenderCountCsv(count);
   } else {
-    text = RenderCountTable(*count, arch->description(), graph->bindings(),
+    text = RenderCountTable(count, model->arch.description(), model->bindings,
                             args.Has("per-layer"));
   }
-  if (auto path = args.Get("output")) return WriteFileAtomically(*path, text);
-  out << text;
-  return absl::OkStatus();
+  return WriteOutput(args.Get("output"), text, out);
 }
 
 }  // namespace
@@ -185,8 +123,8 @@ const CommandSpec& CountSpec() {
   static const auto* spec = new CommandSpec{
       "count",
       "SOURCE [--format table|json|csv] [-o FILE] [--dim NAME=VALUE ...]",
-      "Counts neurons, synapses, parameters and MACs per layer and in total,\n"
-      "and compares the network with the human brain.",
+      "Neurons, synapses, params and MACs per layer and in total.\n"
+      "Compares the network with the human brain.",
       "SOURCE is a file (.pb, .textproto, .pbtxt) or preset:NAME, or\n"
       "preset:KIND:key=value,... (neurowatt --help lists the presets).\n"
       "Counts are per inference at batch 1 unless --dim batch=N says "
@@ -226,21 +164,7 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
 
 int RunCount(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
-  auto parsed = ParseArgs(CountSpec(), args);
-  if (!parsed.ok()) {
-    err << "neurowatt count: " << parsed.status().message() << "\n";
-    return 2;
-  }
-  if (parsed->help) {
-    out << HelpText(CountSpec());
-    return 0;
-  }
-  absl::Status status = Run(*parsed, out);
-  if (!status.ok()) {
-    err << "neurowatt count: " << status.message() << "\n";
-    return ExitCodeFor(status);
-  }
-  return 0;
+  return RunCommand(CountSpec(), args, out, err, Run);
 }
 
 std::string RenderCountTable(const NetworkCount& count,
@@ -251,32 +175,20 @@ std::string RenderCountTable(const NetworkCount& count,
   absl::StrAppend(&out, "  dimensions: ", BindingsText(bindings),
                   " (counts are per inference)\n\n");
 
-  const std::vector<Row> rows = FoldRepeats(count.layers, per_layer);
+  int64_t layout_only = 0;
+  const std::vector<LayerRow> rows =
+      FoldLayers(count.layers, per_layer, &layout_only);
   Table table({"layer", "kind", "x", "neurons", "synapses", "syn/neuron",
                "params", "MACs"},
               {false, false, true, true, true, true, true, true});
-  bool folded = false;
-  for (const Row& r : rows) {
-    folded = folded || r.repeats > 1;
-    const Workload& w = *r.w;
+  for (const LayerRow& r : rows) {
+    const Workload& w = count.layers[r.index];
     table.AddRow({r.name, w.kind, StrCat(r.repeats), Scaled(w.neurons),
                   Scaled(w.synapses),
                   w.neurons ? Decimal(w.synapses_per_neuron(), 1) : "-",
                   Scaled(w.params), Scaled(w.macs)});
   }
-  absl::StrAppend(&out, table.Render());
-  const int64_t layout =
-      std::count_if(count.layers.begin(), count.layers.end(), IsLayoutOnly);
-  if (folded) {
-    absl::StrAppend(&out,
-                    "(x = how many layers share the row; counts are per "
-                    "layer; --per-layer lists each)\n");
-  }
-  if (layout > 0) {
-    absl::StrAppend(&out, "(", layout, " reshape/transpose node",
-                    layout == 1 ? " moves" : "s move", " no arithmetic and ",
-                    layout == 1 ? "is" : "are", " not listed)\n");
-  }
+  absl::StrAppend(&out, table.Render(), FoldingNotes(rows, layout_only));
 
   const Workload& t = count.total;
   Table totals({"total", "exact", "short"}, {false, true, true});

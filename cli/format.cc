@@ -57,6 +57,30 @@ std::string Bytes(int64_t v) {
   return absl::StrFormat("%.1f %s", x, kUnits[u]);
 }
 
+std::string Si(double v, const char* unit) {
+  if (v == 0) return absl::StrCat("0 ", unit);
+  if (!std::isfinite(v)) return absl::StrCat(v, " ", unit);
+  static constexpr struct {
+    double scale;
+    const char* prefix;
+  } kPrefixes[] = {{1e12, "T"},  {1e9, "G"},   {1e6, "M"},  {1e3, "k"},
+                   {1, ""},      {1e-3, "m"},  {1e-6, "u"}, {1e-9, "n"},
+                   {1e-12, "p"}, {1e-15, "f"}, {1e-18, "a"}};
+  const double a = std::fabs(v);
+  for (const auto& p : kPrefixes) {
+    if (a >= p.scale * 0.99995 || p.scale == 1e-18) {
+      const double x = v / p.scale;
+      const double ax = std::fabs(x);
+      const int decimals = ax >= 999.95   ? 0
+                           : ax >= 99.995 ? 1
+                           : ax >= 9.9995 ? 2
+                                          : 3;
+      return absl::StrFormat("%.*f %s%s", decimals, x, p.prefix, unit);
+    }
+  }
+  return absl::StrCat(v, " ", unit);
+}
+
 std::string Decimal(double v, int digits) {
   return GroupDigits(absl::StrFormat("%.*f", digits, v));
 }

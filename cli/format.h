@@ -19,6 +19,10 @@ std::string Scaled(int64_t v);
 // Bytes with binary prefixes: 1536 -> "1.5 KiB".
 std::string Bytes(int64_t v);
 
+// A physical quantity with an SI prefix and four significant figures:
+// Si(0.01098, "J") -> "10.98 mJ", Si(7.7e-5, "J") -> "77.00 uJ".
+std::string Si(double v, const char* unit);
+
 // A ratio with `digits` decimals and separators: 14745.6 -> "14,745.6".
 std::string Decimal(double v, int digits);
 

@@ -1,27 +1,47 @@
 // The neurowatt command: dispatches to a subcommand. Exit codes: 0 success,
 // 2 the user's input or arguments are wrong, 1 an internal failure.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "cli/count_command.h"
+#include "cli/estimate_command.h"
+#include "cli/profiles_command.h"
 #include "model/presets.h"
 
 namespace {
+
+struct Command {
+  const neurowatt::cli::CommandSpec& spec;
+  int (*run)(const std::vector<std::string>&, std::ostream&, std::ostream&);
+};
+
+std::vector<Command> Commands() {
+  return {{neurowatt::cli::CountSpec(), neurowatt::cli::RunCount},
+          {neurowatt::cli::EstimateSpec(), neurowatt::cli::RunEstimate},
+          {neurowatt::cli::ProfilesSpec(), neurowatt::cli::RunProfiles}};
+}
 
 std::string TopHelp() {
   std::string out =
       "usage: neurowatt COMMAND [flags]\n\n"
       "What a neural-network architecture costs on real hardware, read as\n"
-      "neurons and synapses.\n\n"
-      "commands:\n"
-      "  count     neurons, synapses, params and MACs per layer and in "
-      "total\n\n"
-      "Run 'neurowatt COMMAND --help' for a command's flags.\n\n"
+      "neurons and synapses.\n\ncommands:\n";
+  for (const Command& c : Commands()) {
+    const std::string& summary = c.spec.summary;
+    absl::StrAppend(
+        &out, "  ", c.spec.name,
+        std::string(10 - std::min<size_t>(9, c.spec.name.size()), ' '),
+        summary.substr(0, summary.find('\n')), "\n");
+  }
+  absl::StrAppend(
+      &out,
+      "\nRun 'neurowatt COMMAND --help' for a command's flags.\n\n"
       "SOURCE is a file (.pb, .textproto, .pbtxt) or one of these presets\n"
       "(preset:NAME, preset:KIND:key=value,..., or preset:NAME:key=value to\n"
-      "override a named preset):\n";
+      "override a named preset):\n");
   for (const auto& p : neurowatt::ListPresets()) {
     absl::StrAppend(&out, "  ", p.name,
                     std::string(16 - std::min<size_t>(15, p.name.size()), ' '),
@@ -48,8 +68,9 @@ int main(int argc, char** argv) {
     std::cout << "neurowatt 0.1.0\n";
     return 0;
   }
-  if (command == "count")
-    return neurowatt::cli::RunCount(args, std::cout, std::cerr);
+  for (const Command& c : Commands()) {
+    if (c.spec.name == command) return c.run(args, std::cout, std::cerr);
+  }
   std::cerr << "neurowatt: unknown command '" << command
             << "' (see neurowatt --help)\n";
   return 2;

@@ -61,4 +61,11 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status WriteOutput(const std::optional<std::string>& path,
+                         absl::string_view text, std::ostream& out) {
+  if (path) return WriteFileAtomically(*path, text);
+  out << text;
+  return absl::OkStatus();
+}
+
 }  // namespace neurowatt::cli

@@ -4,6 +4,8 @@
 #ifndef NEUROWATT_CLI_OUTPUT_FILE_H_
 #define NEUROWATT_CLI_OUTPUT_FILE_H_
 
+#include <optional>
+#include <ostream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -16,6 +18,10 @@ namespace neurowatt::cli {
 // untouched; the error names the path.
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view content);
+
+// Writes `text` to `path` atomically when given, else to `out`.
+absl::Status WriteOutput(const std::optional<std::string>& path,
+                         absl::string_view text, std::ostream& out);
 
 }  // namespace neurowatt::cli
 

@@ -18,6 +18,7 @@ struct Counts {
   CheckedCount neurons, synapses, instances, params, macs;
   CheckedCount adds, muls, compares, exps, divs;
   CheckedCount input_bytes, output_bytes, weight_bytes, state_bytes;
+  int64_t steps = 1;
 
   // Adds `per_element` of each class times `elements`.
   void AddOps(const CheckedCount& elements, int64_t a, int64_t m, int64_t c,
@@ -167,6 +168,7 @@ void CountRecurrent(const GraphNode& gn, Counts& c) {
     c.params += neurons * 2;
     c.adds += c.instances * 2;
   }
+  c.steps = steps;
   const int64_t state_vectors = op.cell() == v1::Recurrent::LSTM ? 2 : 1;
   c.state_bytes = CheckedCount(h) * layers * dirs * batch * state_vectors *
                   BytesPerElement(gn.dtype);
@@ -322,6 +324,7 @@ absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
   w.output_bytes = c.output_bytes.value();
   w.weight_bytes = c.weight_bytes.value();
   w.state_bytes = c.state_bytes.value();
+  w.sequential_steps = c.steps;
   return w;
 }
 

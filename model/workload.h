@@ -55,6 +55,9 @@ struct Workload {
   // only the rows it looks up; norms read their gains).
   int64_t weight_bytes = 0;
   int64_t state_bytes = 0;  // held across steps: RNN state, KV cache
+  // Times the weights are applied one after another (timesteps of a
+  // recurrent node; 1 otherwise): steps cannot share one weight fetch.
+  int64_t sequential_steps = 1;
 
   // synapses / neurons, 0 when there are no neurons.
   double synapses_per_neuron() const;

@@ -190,3 +190,115 @@ TEST(CliTest, HelpForEveryCommand) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliEstimateTest, JsonFollowsTheContract) {
+  Result r = RunNeurowatt({"estimate", "preset:mlp:sizes=4096-4096", "--hw",
+                           "horowitz-45nm", "--hw", "tpuv4i-7nm-hbm2",
+                           "--batch", "4", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"], "mlp");
+  EXPECT_EQ(j["scenario"]["batch"], 4);
+  ASSERT_EQ(j["hardware"].size(), 2u);
+  const auto& h = j["hardware"][0];
+  EXPECT_EQ(h["name"], "horowitz-45nm");
+  EXPECT_EQ(h["kind"], "von_neumann");
+  const double total = h["energy_joules"].get<double>();
+  EXPECT_DOUBLE_EQ(h["energy_per_inference_joules"].get<double>(), total / 4);
+  const auto& b = h["breakdown"];
+  EXPECT_NEAR(b["compute"].get<double>() + b["data_movement"].get<double>() +
+                  b["bit_maintenance"].get<double>() +
+                  b["static"].get<double>(),
+              total, 1e-9 * total);
+  // 4 x 16,777,216 MACs x 4.6 pJ + 4 x 4096 bias adds x 0.9 pJ.
+  EXPECT_NEAR(b["compute"].get<double>(),
+              4 * (16777216 * 4.6e-12 + 4096 * 0.9e-12), 1e-15);
+  EXPECT_GT(h["latency_seconds"].get<double>(), 0);
+  ASSERT_EQ(h["layers"].size(), 1u);
+  EXPECT_EQ(h["layers"][0]["name"], "fc1");
+  EXPECT_TRUE(h["layers"][0]["breakdown"].contains("data_movement"));
+  EXPECT_FALSE(h["sources"].empty());
+  EXPECT_FALSE(h["assumptions"].empty());
+}
+
+TEST(CliEstimateTest, TableAndCsv) {
+  Result t =
+      RunNeurowatt({"estimate", "preset:gpt2-small", "--hw", "horowitz-45nm"});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(t.out, "energy per inference:"));
+  EXPECT_TRUE(Contains(t.out, "<- largest"));
+  EXPECT_TRUE(Contains(t.out, "blocks.*.mlp.key"));
+
+  Result c =
+      RunNeurowatt({"estimate", "preset:seed-kv", "--hw", "horowitz-45nm",
+                    "--hw", "tpuv4i-7nm-hbm2", "--format", "csv"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  std::istringstream lines(c.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line.rfind("hardware,layer,kind,energy_joules,compute,", 0), 0u);
+  int rows = 0;
+  while (std::getline(lines, line)) ++rows;
+  EXPECT_EQ(rows, 2 * (3 + 1));  // (3 layers + total) per profile
+}
+
+TEST(CliEstimateTest, BadInputExitsTwo) {
+  const std::string bad = ::testing::TempDir() + "/cli_bad_profile.textproto";
+  {
+    std::ofstream out(bad);
+    out << "name: \"x\"\nsources { id: \"me\" kind: USER }\n"
+           "von_neumann { clock_hz { value: nan source: \"me\" } }\n";
+  }
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"estimate", "preset:seed-kv"}, "--hw is required"},
+      {{"estimate", "preset:seed-kv", "--hw", "pentium"}, "no such profile"},
+      {{"estimate", "preset:seed-kv", "--hw", bad}, "cli_bad_profile"},
+      {{"estimate", "preset:seed-kv", "--hw", "horowitz-45nm", "--batch", "0"},
+       "--batch 0"},
+      {{"estimate", "preset:seed-kv", "--hw", "horowitz-45nm", "--precision",
+        "fp8"},
+       "--precision fp8"},
+      {{"estimate", "preset:seed-kv", "--hw", "horowitz-45nm", "--precision",
+        "bf16"},
+       "has no figures for bf16"},
+      {{"estimate", NEUROWATT_TEST_DATA "/lenet5.textproto", "--hw",
+        "horowitz-45nm", "--batch", "2", "--dim", "batch=2"},
+       "both given"},
+      {{"profiles", "--format", "xml"}, "--format xml"},
+  };
+  for (const auto& c : cases) {
+    Result r = RunNeurowatt(c.args);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_TRUE(Contains(r.err, c.message)) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+TEST(CliProfilesTest, ListsTheCatalogueWithSources) {
+  Result r = RunNeurowatt({"profiles", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> names;
+  for (const auto& p : j) {
+    names.push_back(p["name"]);
+    EXPECT_FALSE(p["description"].get<std::string>().empty());
+    EXPECT_FALSE(p["sources"].empty());
+  }
+  EXPECT_NE(std::find(names.begin(), names.end(), "horowitz-45nm"),
+            names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "tpuv4i-7nm-hbm2"),
+            names.end());
+  Result t = RunNeurowatt({"profiles"});
+  ASSERT_EQ(t.code, 0);
+  EXPECT_TRUE(Contains(t.out, "Horowitz"));
+  EXPECT_TRUE(
+      Contains(RunNeurowatt({"estimate", "--help"}).out, "--precision"));
+}
+
+}  // namespace

@@ -26,11 +26,9 @@ inline absl::StatusOr<NetworkCount> CountText(const std::string& text,
 // Loads a SOURCE ("preset:..." or a path), builds the graph and counts it.
 inline absl::StatusOr<NetworkCount> CountSource(const std::string& source,
                                                 const DimBindings& dims = {}) {
-  auto arch = LoadSource(source);
-  if (!arch.ok()) return arch.status();
-  auto graph = Graph::Build(*arch, dims);
-  if (!graph.ok()) return graph.status();
-  return CountNetwork(*graph);
+  auto m = LoadAndCount(source, dims);
+  if (!m.ok()) return m.status();
+  return m->count;
 }
 
 // The layer named `name`; fails the test when absent.

@@ -1,0 +1,69 @@
+// The von Neumann estimator: prices a counted network on a conventional
+// processor. Pure: no I/O, no globals; the model is in
+// docs/von-neumann-model.md.
+//
+// Per node: compute energy from the MACs and other ops at the node's
+// precision; data movement as bytes served by each memory level x that
+// level's energy per bit; bit maintenance as the bits held at each level x
+// their leakage (SRAM) or refresh and standby (DRAM) power x the node's
+// time; static power x time. Time is a roofline: the largest of operations /
+// peak and, for each level, bytes / bandwidth.
+#ifndef NEUROWATT_ESTIMATORS_VON_NEUMANN_H_
+#define NEUROWATT_ESTIMATORS_VON_NEUMANN_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hw/von_neumann_params.h"
+#include "model/workload.h"
+
+namespace neurowatt {
+
+// Joules.
+struct VonNeumannEnergy {
+  double compute = 0;
+  double data_movement = 0;
+  double leakage = 0;  // SRAM: holding bits
+  double refresh = 0;  // DRAM: refreshing bits held
+  double standby = 0;  // DRAM: precharge standby of bits held
+  double static_power = 0;
+
+  double bit_maintenance() const { return leakage + refresh + standby; }
+  double total() const {
+    return compute + data_movement + bit_maintenance() + static_power;
+  }
+};
+
+struct VonNeumannLayerCost {
+  VonNeumannEnergy energy;
+  // Bytes read and written at each memory level, and their energy.
+  std::array<double, kMaxMemoryLevels> bytes{};
+  std::array<double, kMaxMemoryLevels> level_energy{};
+  // Operations, a MAC counting two, other ops as equivalents (exp 20,
+  // divide 8).
+  double ops = 0;
+  double time_s = 0;
+  // -1: compute-bound; otherwise the memory level that sets the time.
+  int bound = -1;
+};
+
+struct VonNeumannCost {
+  std::vector<VonNeumannLayerCost> layers;  // parallel to NetworkCount.layers
+  VonNeumannLayerCost total;  // sums; time is the sum of layer times
+  int weight_level = 0;       // where the network's weights live
+  int state_level = 0;        // where state (KV cache, RNN state) lives
+};
+
+// Prices `count` (whose counts already include the batch) on `hw`. Fails
+// (InvalidArgument) when a node's precision has no figures in the profile.
+absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
+                                                  const VonNeumannParams& hw);
+
+// The model's assumptions in one line each, for reports.
+const std::vector<std::string>& VonNeumannAssumptions();
+
+}  // namespace neurowatt
+
+#endif  // NEUROWATT_ESTIMATORS_VON_NEUMANN_H_

@@ -1,0 +1,269 @@
+#include "hw/profile.h"
+
+#include <cmath>
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "hw/catalogue.h"
+#include "hw/von_neumann_params.h"
+#include "model/architecture_io.h"
+
+namespace neurowatt {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::StrCat;
+
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (message_.empty()) {
+      message_ = StrCat(line + 1, ":", column + 1, ": ", message);
+    }
+  }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+enum class Range { kPositive, kNonNegative };
+
+class Validator {
+ public:
+  explicit Validator(const v1::HardwareProfile& p) : p_(p) {}
+
+  absl::Status Run() {
+    if (p_.name().empty()) {
+      return InvalidArgumentError("profile has no name");
+    }
+    for (int i = 0; i < p_.sources_size(); ++i) {
+      const v1::Source& s = p_.sources(i);
+      const std::string where = StrCat("sources[", i, "]");
+      if (s.id().empty()) return Error(where, "has no id");
+      if (!ids_.insert(s.id()).second) {
+        return Error(where, StrCat("id '", s.id(), "' is declared twice"));
+      }
+      switch (s.kind()) {
+        case v1::Source::CATALOGUE:
+          if (s.citation().empty()) {
+            return Error(where, "is a catalogue source without a citation");
+          }
+          break;
+        case v1::Source::CALIBRATED:
+          if (s.host().empty() || s.date().empty()) {
+            return Error(where, "is calibrated but lacks host or date");
+          }
+          break;
+        case v1::Source::USER:
+          break;
+        case v1::Source::ASSUMED:
+          if (s.note().empty()) {
+            return Error(where, "is an assumption without a note saying why");
+          }
+          break;
+        default:
+          return Error(where,
+                       "has no kind (catalogue, calibrated, user, "
+                       "assumed)");
+      }
+    }
+    if (p_.kind_case() != v1::HardwareProfile::kVonNeumann) {
+      return InvalidArgumentError(
+          StrCat("profile '", p_.name(), "': no kind (von_neumann) is set"));
+    }
+    return VonNeumann(p_.von_neumann());
+  }
+
+ private:
+  absl::Status Error(const std::string& where, const std::string& what) const {
+    return InvalidArgumentError(
+        StrCat("profile '", p_.name(), "': ", where, " ", what));
+  }
+
+  absl::Status Check(bool present, const v1::Quantity& q,
+                     const std::string& where, Range range) const {
+    if (!present) return Error(where, "is missing");
+    if (!std::isfinite(q.value())) {
+      return Error(where, StrCat("is ", q.value(), ", not a finite number"));
+    }
+    if (q.value() < 0 || (range == Range::kPositive && q.value() == 0)) {
+      return Error(where, StrCat("is ", q.value(), "; it must be ",
+                                 range == Range::kPositive ? "positive"
+                                                           : "zero or more"));
+    }
+    if (q.source().empty()) return Error(where, "names no source");
+    if (!ids_.count(q.source())) {
+      return Error(where, StrCat("names source '", q.source(),
+                                 "', which the profile does not declare"));
+    }
+    return absl::OkStatus();
+  }
+
+#define NW_CHECK(msg, field, where, range)                                     \
+  if (auto s =                                                                 \
+          Check(msg.has_##field(), msg.field(), StrCat(where, #field), range); \
+      !s.ok())                                                                 \
+    return s;
+
+  absl::Status VonNeumann(const v1::VonNeumannProfile& v) const {
+    NW_CHECK(v, process_nm, "", Range::kPositive);
+    NW_CHECK(v, clock_hz, "", Range::kPositive);
+    NW_CHECK(v, cores, "", Range::kPositive);
+    NW_CHECK(v, static_power_w, "", Range::kNonNegative);
+    if (v.precisions().empty()) {
+      return Error("precisions", "is empty: give at least fp32");
+    }
+    std::set<int> seen;
+    for (int i = 0; i < v.precisions_size(); ++i) {
+      const v1::PrecisionFigures& f = v.precisions(i);
+      const std::string where = StrCat(
+          "precisions[", i, "] ", v1::ElementType_Name(f.precision()), ".");
+      if (f.precision() == v1::ELEMENT_TYPE_UNSPECIFIED) {
+        return Error(where, "has no precision");
+      }
+      if (!seen.insert(f.precision()).second) {
+        return Error(where, "is given twice");
+      }
+      NW_CHECK(f, peak_ops_per_s, where, Range::kPositive);
+      NW_CHECK(f, mul_energy_j, where, Range::kNonNegative);
+      NW_CHECK(f, add_energy_j, where, Range::kNonNegative);
+    }
+    if (v.memory().empty()) return Error("memory", "is empty");
+    if (v.memory_size() > kMaxMemoryLevels) {
+      return Error("memory",
+                   StrCat("has ", v.memory_size(), " levels; at most ",
+                          kMaxMemoryLevels, " are supported"));
+    }
+    double previous = 0;
+    for (int i = 0; i < v.memory_size(); ++i) {
+      const v1::MemoryLevel& m = v.memory(i);
+      const std::string where = StrCat("memory[", i, "] '", m.name(), "'.");
+      if (m.name().empty())
+        return Error(StrCat("memory[", i, "]"), "has no name");
+      NW_CHECK(m, capacity_bytes, where, Range::kPositive);
+      NW_CHECK(m, read_energy_j_per_bit, where, Range::kNonNegative);
+      NW_CHECK(m, write_energy_j_per_bit, where, Range::kNonNegative);
+      NW_CHECK(m, bandwidth_bytes_per_s, where, Range::kPositive);
+      switch (m.technology()) {
+        case v1::MemoryLevel::SRAM:
+          NW_CHECK(m, leakage_w_per_bit, where, Range::kNonNegative);
+          break;
+        case v1::MemoryLevel::DRAM:
+          NW_CHECK(m, refresh_w_per_bit, where, Range::kNonNegative);
+          NW_CHECK(m, standby_w_per_bit, where, Range::kNonNegative);
+          break;
+        default:
+          return Error(where, "technology is unspecified (SRAM or DRAM)");
+      }
+      if (m.capacity_bytes().value() <= previous) {
+        return Error(where,
+                     StrCat("capacity_bytes ", m.capacity_bytes().value(),
+                            " is not larger than the level before it; "
+                            "levels go nearest first"));
+      }
+      previous = m.capacity_bytes().value();
+    }
+    return absl::OkStatus();
+  }
+#undef NW_CHECK
+
+  const v1::HardwareProfile& p_;
+  std::set<std::string> ids_;
+};
+
+std::vector<v1::HardwareProfile> ParseCatalogue() {
+  std::vector<v1::HardwareProfile> out;
+  for (const auto& [file, text] : CatalogueTexts()) {
+    auto p = ParseProfileText(text, StrCat("hw/profiles/", file));
+    // Every entry is parsed by the tests (CatalogueTest), so a broken file
+    // cannot ship; should one slip through it is left out, not half-used.
+    if (!p.ok()) continue;
+    out.push_back(*std::move(p));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.name() < b.name(); });
+  return out;
+}
+
+}  // namespace
+
+const std::vector<v1::HardwareProfile>& CatalogueProfiles() {
+  static const auto* profiles =
+      new std::vector<v1::HardwareProfile>(ParseCatalogue());
+  return *profiles;
+}
+
+absl::StatusOr<v1::HardwareProfile> ParseProfileText(absl::string_view text,
+                                                     absl::string_view source) {
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  parser.SetRecursionLimit(64);
+  v1::HardwareProfile p;
+  if (!parser.ParseFromString(std::string(text), &p)) {
+    return InvalidArgumentError(StrCat(source, ":", errors.message()));
+  }
+  if (auto s = ValidateProfile(p); !s.ok()) {
+    return InvalidArgumentError(StrCat(source, ": ", s.message()));
+  }
+  return p;
+}
+
+absl::Status ValidateProfile(const v1::HardwareProfile& profile) {
+  return Validator(profile).Run();
+}
+
+absl::StatusOr<v1::HardwareProfile> LoadProfile(
+    absl::string_view name_or_path) {
+  for (const auto& p : CatalogueProfiles()) {
+    if (p.name() == name_or_path) return p;
+  }
+  const std::string path(name_or_path);
+  const bool text = absl::EndsWith(path, ".textproto") ||
+                    absl::EndsWith(path, ".pbtxt") ||
+                    absl::EndsWith(path, ".txtpb");
+  if (!text && !absl::EndsWith(path, ".pb")) {
+    std::vector<std::string> names;
+    for (const auto& p : CatalogueProfiles()) names.push_back(p.name());
+    return InvalidArgumentError(
+        StrCat("--hw ", path, ": no such profile in the catalogue (",
+               absl::StrJoin(names, ", "),
+               ") and not a profile file (.textproto, .pbtxt, .pb)"));
+  }
+  auto content = ReadFileToString(path);
+  if (!content.ok()) return content.status();
+  if (text) return ParseProfileText(*content, path);
+  v1::HardwareProfile p;
+  if (content->size() > static_cast<size_t>(INT32_MAX) ||
+      !p.ParseFromString(*content)) {
+    return InvalidArgumentError(
+        StrCat(path, ": not a valid binary HardwareProfile protobuf"));
+  }
+  if (auto s = ValidateProfile(p); !s.ok()) {
+    return InvalidArgumentError(StrCat(path, ": ", s.message()));
+  }
+  return p;
+}
+
+std::string SourceKindName(v1::Source::Kind kind) {
+  std::string name = v1::Source::Kind_Name(kind);
+  for (char& c : name) c = static_cast<char>(std::tolower(c));
+  return name;
+}
+
+std::string ProfileKindName(const v1::HardwareProfile& profile) {
+  switch (profile.kind_case()) {
+    case v1::HardwareProfile::kVonNeumann:
+      return "von_neumann";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace neurowatt

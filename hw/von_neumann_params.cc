@@ -1,0 +1,26 @@
+#include "hw/von_neumann_params.h"
+
+namespace neurowatt {
+
+VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
+  const v1::VonNeumannProfile& v = profile.von_neumann();
+  VonNeumannParams out;
+  out.name = profile.name();
+  for (const auto& f : v.precisions()) {
+    out.precision[f.precision()] = {true, f.peak_ops_per_s().value(),
+                                    f.mul_energy_j().value(),
+                                    f.add_energy_j().value()};
+  }
+  for (const auto& m : v.memory()) {
+    out.levels.push_back(
+        {m.name(), m.technology() == v1::MemoryLevel::DRAM,
+         m.capacity_bytes().value(), m.read_energy_j_per_bit().value(),
+         m.write_energy_j_per_bit().value(), m.bandwidth_bytes_per_s().value(),
+         m.leakage_w_per_bit().value(), m.refresh_w_per_bit().value(),
+         m.standby_w_per_bit().value()});
+  }
+  out.static_power_w = v.static_power_w().value();
+  return out;
+}
+
+}  // namespace neurowatt

@@ -1,0 +1,50 @@
+// A validated von Neumann profile flattened into plain numbers, so that the
+// estimator's inner loop reads doubles instead of protobuf accessors.
+#ifndef NEUROWATT_HW_VON_NEUMANN_PARAMS_H_
+#define NEUROWATT_HW_VON_NEUMANN_PARAMS_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "neurowatt/v1/hardware.pb.h"
+
+namespace neurowatt {
+
+// The most memory levels a profile may describe.
+inline constexpr int kMaxMemoryLevels = 8;
+
+struct PrecisionParams {
+  bool present = false;
+  double peak_ops_per_s = 0;  // a MAC is two operations
+  double mul_j = 0;
+  double add_j = 0;
+};
+
+struct LevelParams {
+  std::string name;
+  bool dram = false;
+  double capacity_bytes = 0;
+  double read_j_per_bit = 0;
+  double write_j_per_bit = 0;
+  double bandwidth_bytes_per_s = 0;
+  double leakage_w_per_bit = 0;  // SRAM
+  double refresh_w_per_bit = 0;  // DRAM
+  double standby_w_per_bit = 0;  // DRAM
+};
+
+struct VonNeumannParams {
+  std::string name;
+  // Indexed by v1::ElementType.
+  std::array<PrecisionParams, v1::ElementType_ARRAYSIZE> precision;
+  std::vector<LevelParams> levels;  // nearest first; the last is main memory
+  double static_power_w = 0;
+};
+
+// Flattens `profile`, which must have passed ValidateProfile and be of the
+// von Neumann kind.
+VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile);
+
+}  // namespace neurowatt
+
+#endif  // NEUROWATT_HW_VON_NEUMANN_PARAMS_H_

@@ -1,0 +1,154 @@
+// The von Neumann estimator against figures worked by hand from the
+// horowitz-45nm profile (hw/profiles/horowitz-45nm.textproto):
+//   fp32 mul 3.7 pJ, add 0.9 pJ; int8 mul 0.2 pJ, add 0.03 pJ;
+//   SRAM 8 KB / 32 KB / 1 MiB: 10 / 20 / 100 pJ per 64-bit access;
+//   DRAM 1300 pJ per 64-bit access = 20.3125 pJ/bit, 25.6 GB/s.
+#include "estimators/von_neumann.h"
+
+#include "gtest/gtest.h"
+#include "hw/profile.h"
+#include "model/source.h"
+
+namespace neurowatt {
+namespace {
+
+constexpr double kPj = 1e-12;
+constexpr int kDram = 3;  // horowitz-45nm: SRAM-8KB, SRAM-32KB, SRAM-1MB, DRAM
+
+v1::HardwareProfile Horowitz() {
+  auto p = LoadProfile("horowitz-45nm");
+  EXPECT_TRUE(p.ok()) << p.status();
+  return *p;
+}
+
+VonNeumannCost Estimate(const std::string& source, int64_t batch,
+                        v1::ElementType precision = v1::FP32,
+                        const v1::HardwareProfile& profile = Horowitz()) {
+  auto m = LoadAndCount(source, {{"batch", batch}}, precision);
+  EXPECT_TRUE(m.ok()) << m.status();
+  auto c = EstimateVonNeumann(m->count, CompileVonNeumann(profile));
+  EXPECT_TRUE(c.ok()) << c.status();
+  return *c;
+}
+
+void ExpectRel(double actual, double expected) {
+  EXPECT_NEAR(actual, expected, 1e-9 * std::abs(expected))
+      << "actual " << actual << " expected " << expected;
+}
+
+TEST(VonNeumannTest, OneLargeLayerIsDominatedByDramTraffic) {
+  const VonNeumannCost c = Estimate("preset:mlp:sizes=4096-4096", 1);
+  const VonNeumannEnergy& e = c.total.energy;
+  // 4096 x 4096 = 16,777,216 MACs x 4.6 pJ = 77.2 uJ, plus 4096 bias adds.
+  ExpectRel(e.compute, 16777216 * 4.6 * kPj + 4096 * 0.9 * kPj);
+  // Weights (64 MiB + biases) do not fit on chip: the layer streams its
+  // 64 MiB from DRAM; the 16 KiB input and output sit in the 32 KB level.
+  EXPECT_EQ(c.weight_level, kDram);
+  ExpectRel(c.total.bytes[kDram], 67108864);
+  ExpectRel(c.total.bytes[1], 2 * 16384);
+  ExpectRel(e.data_movement,
+            67108864 * 8 * 20.3125 * kPj + 2 * 16384 * 8 * 0.3125 * kPj);
+  EXPECT_GT(e.data_movement, 100 * e.compute);  // 141x
+  // Memory-bound: 64 MiB at 25.6 GB/s.
+  EXPECT_EQ(c.total.bound, kDram);
+  ExpectRel(c.total.time_s, 67108864 / 25.6e9);
+}
+
+TEST(VonNeumannTest, BatchingAmortisesWeightTraffic) {
+  const VonNeumannCost one = Estimate("preset:mlp:sizes=4096-4096", 1);
+  const VonNeumannCost batch = Estimate("preset:mlp:sizes=4096-4096", 64);
+  // Weights still cross once per batch; 64 x 16 KiB activations (1 MiB)
+  // now live in the 1 MiB level: 10.905 mJ + 26.2 uJ per batch.
+  ExpectRel(batch.total.energy.data_movement,
+            67108864 * 8 * 20.3125 * kPj + 2 * 1048576 * 8 * 1.5625 * kPj);
+  const double ratio =
+      one.total.energy.data_movement / (batch.total.energy.data_movement / 64);
+  EXPECT_GT(ratio, 60);
+  EXPECT_LT(ratio, 64);
+  // Compute per inference does not change with batching.
+  ExpectRel(batch.total.energy.compute / 64, one.total.energy.compute);
+}
+
+TEST(VonNeumannTest, Int8UsesInt8Energies) {
+  const VonNeumannCost c = Estimate("preset:mlp:sizes=4096-4096", 1, v1::INT8);
+  ExpectRel(c.total.energy.compute, 16777216 * 0.23 * kPj + 4096 * 0.03 * kPj);
+  // A quarter of the fp32 bytes cross from DRAM.
+  ExpectRel(c.total.bytes[kDram], 16777216);
+}
+
+TEST(VonNeumannTest, BreakdownSumsToTotalAndLayersToNetwork) {
+  const VonNeumannCost c = Estimate("preset:gpt2-small", 1);
+  double sum = 0, time = 0;
+  for (const auto& l : c.layers) {
+    const VonNeumannEnergy& e = l.energy;
+    ExpectRel(e.total(), e.compute + e.data_movement + e.leakage + e.refresh +
+                             e.standby + e.static_power);
+    double levels = 0;
+    for (double v : l.level_energy) levels += v;
+    EXPECT_NEAR(levels, e.data_movement, 1e-12 * e.data_movement + 1e-30);
+    sum += e.total();
+    time += l.time_s;
+  }
+  ExpectRel(c.total.energy.total(), sum);
+  ExpectRel(c.total.time_s, time);
+}
+
+TEST(VonNeumannTest, BitMaintenanceGrowsLinearlyWithTime) {
+  v1::HardwareProfile slow = Horowitz();
+  auto* dram = slow.mutable_von_neumann()->mutable_memory(kDram);
+  dram->mutable_bandwidth_bytes_per_s()->set_value(
+      dram->bandwidth_bytes_per_s().value() / 2);
+  ASSERT_TRUE(ValidateProfile(slow).ok());
+  const VonNeumannCost fast = Estimate("preset:mlp:sizes=4096-4096", 1);
+  const VonNeumannCost half =
+      Estimate("preset:mlp:sizes=4096-4096", 1, v1::FP32, slow);
+  ExpectRel(half.total.time_s, 2 * fast.total.time_s);
+  ExpectRel(half.total.energy.bit_maintenance(),
+            2 * fast.total.energy.bit_maintenance());
+  EXPECT_GT(fast.total.energy.bit_maintenance(), 0);
+  ExpectRel(half.total.energy.compute, fast.total.energy.compute);
+  ExpectRel(half.total.energy.data_movement, fast.total.energy.data_movement);
+}
+
+TEST(VonNeumannTest, WeightsThatFitOnChipPayNoDramTraffic) {
+  // 64 x 64 fp32 weights + biases = 16,640 bytes: the 32 KB level.
+  const VonNeumannCost c = Estimate("preset:mlp:sizes=64-64", 1);
+  EXPECT_EQ(c.weight_level, 1);
+  EXPECT_EQ(c.total.bytes[kDram], 0);
+  EXPECT_EQ(c.total.energy.refresh, 0);
+  EXPECT_EQ(c.total.bound, -1);  // compute-bound
+}
+
+TEST(VonNeumannTest, RecurrentWeightsAreReadEveryStep) {
+  // LSTM 16 -> 32, 10 steps: 4 x 32 x (16 + 32) x 4 B = 24,576 B of weights,
+  // 25,600 B with biases: they live in the 32 KB level and are read there on
+  // each of the 10 steps. Input 640 B, output 1,280 B, state h and c 256 B
+  // sit in the 8 KB level.
+  const VonNeumannCost c =
+      Estimate("preset:lstm:input=16,hidden=32,timesteps=10", 1);
+  EXPECT_EQ(c.weight_level, 1);
+  ExpectRel(c.total.bytes[1], 10 * 24576.0);
+  ExpectRel(c.total.bytes[0], 640 + 1280 + 256);
+}
+
+TEST(VonNeumannTest, LargeInputsAreRefetchedPerWeightTile) {
+  // Batch 96: the 1.5 MiB input and the 64 MiB of weights both exceed the
+  // 1 MiB tile level. Re-reading the input for each of 64 weight tiles
+  // (96 MiB) is cheaper than the weights for each of 2 input tiles
+  // (128 MiB); the output (1.5 MiB) is written to DRAM.
+  const VonNeumannCost c = Estimate("preset:mlp:sizes=4096-4096", 96);
+  ExpectRel(c.total.bytes[kDram], 67108864.0 + 64 * 1572864.0 + 1572864.0);
+}
+
+TEST(VonNeumannTest, MissingPrecisionIsAClearError) {
+  auto m = LoadAndCount("preset:seed-kv", {}, v1::BF16);
+  ASSERT_TRUE(m.ok());
+  auto c = EstimateVonNeumann(m->count, CompileVonNeumann(Horowitz()));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("has no figures for bf16"),
+            std::string::npos)
+      << c.status();
+}
+
+}  // namespace
+}  // namespace neurowatt
