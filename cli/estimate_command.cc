@@ -12,7 +12,9 @@
 #include "cli/format.h"
 #include "cli/layer_rows.h"
 #include "cli/output_file.h"
+#include "estimators/cost_report.h"
 #include "estimators/von_neumann.h"
+#include "google/protobuf/text_format.h"
 #include "hw/profile.h"
 #include "hw/von_neumann_params.h"
 #include "model/source.h"
@@ -27,145 +29,105 @@ using json = nlohmann::ordered_json;
 struct Priced {
   v1::HardwareProfile profile;
   VonNeumannParams params;
-  VonNeumannCost cost;
 };
 
-struct Estimate {
-  CountedModel model;
-  int64_t batch = 1;
-  std::string precision;  // "model" when each node keeps its own
-  std::vector<Priced> hardware;
-};
-
-std::string BoundName(const VonNeumannParams& hw, int bound) {
-  return bound < 0 ? "compute" : hw.levels[bound].name;
-}
-
-json BreakdownJson(const VonNeumannLayerCost& c, const VonNeumannParams& hw) {
+json EnergyJson(
+    const v1::EnergyBreakdown& e,
+    const google::protobuf::RepeatedPtrField<v1::LevelTraffic>& levels) {
   json b;
-  b["compute"] = c.energy.compute;
-  b["data_movement"] = c.energy.data_movement;
-  b["bit_maintenance"] = c.energy.bit_maintenance();
-  b["static"] = c.energy.static_power;
-  b["leakage"] = c.energy.leakage;
-  b["refresh"] = c.energy.refresh;
-  b["standby"] = c.energy.standby;
-  json levels = json::object();
-  for (size_t l = 0; l < hw.levels.size(); ++l) {
-    levels[hw.levels[l].name] = c.level_energy[l];
+  b["compute"] = e.compute();
+  b["data_movement"] = e.data_movement();
+  b["bit_maintenance"] = e.bit_maintenance();
+  b["static"] = e.static_power();
+  b["leakage"] = e.leakage();
+  b["refresh"] = e.refresh();
+  b["standby"] = e.standby();
+  b["data_movement_by_level"] = json::object();
+  for (const auto& l : levels) {
+    b["data_movement_by_level"][l.level()] = l.energy_j();
   }
-  b["data_movement_by_level"] = levels;
   return b;
 }
 
-json BytesJson(const VonNeumannLayerCost& c, const VonNeumannParams& hw) {
-  json levels = json::object();
-  for (size_t l = 0; l < hw.levels.size(); ++l) {
-    levels[hw.levels[l].name] = c.bytes[l];
-  }
-  return levels;
-}
-
-// Profile-wide caveats: assumed figures and capacity warnings.
-std::vector<std::string> Caveats(const Priced& p, const NetworkCount& count) {
-  std::vector<std::string> out;
-  for (const auto& s : p.profile.sources()) {
-    if (s.kind() == v1::Source::ASSUMED) {
-      out.push_back(StrCat("assumed figures (", s.id(), "): ", s.note()));
-    }
-  }
-  double weights = 0;
-  for (const Workload& w : count.layers) {
-    weights += static_cast<double>(w.params) * BytesPerElement(w.dtype);
-  }
-  const LevelParams& main = p.params.levels.back();
-  if (weights > main.capacity_bytes) {
-    out.push_back(StrCat(
-        "the weights (", Bytes(static_cast<int64_t>(weights)), ") exceed ",
-        main.name, " (", Bytes(static_cast<int64_t>(main.capacity_bytes)),
-        "): a real system needs ",
-        static_cast<int64_t>(std::ceil(weights / main.capacity_bytes)),
-        " such chips; this estimate prices one"));
-  }
+json BytesJson(
+    const google::protobuf::RepeatedPtrField<v1::LevelTraffic>& levels) {
+  json out = json::object();
+  for (const auto& l : levels) out[l.level()] = l.bytes();
   return out;
 }
 
-json EstimateJson(const Estimate& e) {
+json ReportJson(const v1::CostReport& r, const DimBindings& bindings) {
   json j;
-  j["model"] = e.model.count.model;
-  j["scenario"] = {{"batch", e.batch}, {"precision", e.precision}};
+  j["model"] = r.model();
+  j["scenario"] = {
+      {"batch", r.scenario().batch()},
+      {"precision", r.scenario().precision() == v1::ELEMENT_TYPE_UNSPECIFIED
+                        ? std::string("model")
+                        : ElementTypeName(r.scenario().precision())}};
   j["scenario"]["dimensions"] = json::object();
-  for (const auto& [k, v] : e.model.bindings)
-    j["scenario"]["dimensions"][k] = v;
+  for (const auto& [k, v] : bindings) j["scenario"]["dimensions"][k] = v;
   j["hardware"] = json::array();
-  for (const Priced& p : e.hardware) {
-    const VonNeumannLayerCost& t = p.cost.total;
-    json h;
-    h["name"] = p.profile.name();
-    h["kind"] = ProfileKindName(p.profile);
-    h["energy_joules"] = t.energy.total();
-    h["energy_per_inference_joules"] =
-        t.energy.total() / static_cast<double>(e.batch);
-    h["latency_seconds"] = t.time_s;
-    h["bound"] = BoundName(p.params, t.bound);
-    h["breakdown"] = BreakdownJson(t, p.params);
-    h["bytes_by_level"] = BytesJson(t, p.params);
-    h["weights_level"] = p.params.levels[p.cost.weight_level].name;
-    h["layers"] = json::array();
-    for (size_t i = 0; i < p.cost.layers.size(); ++i) {
-      const VonNeumannLayerCost& c = p.cost.layers[i];
-      const Workload& w = e.model.count.layers[i];
-      h["layers"].push_back({{"name", w.name},
-                             {"kind", w.kind},
-                             {"energy_joules", c.energy.total()},
-                             {"latency_seconds", c.time_s},
-                             {"bound", BoundName(p.params, c.bound)},
-                             {"breakdown", BreakdownJson(c, p.params)},
-                             {"bytes_by_level", BytesJson(c, p.params)}});
+  for (const v1::HardwareCost& h : r.hardware()) {
+    json o;
+    o["name"] = h.name();
+    o["kind"] = h.kind();
+    o["energy_joules"] = h.energy().total();
+    o["energy_per_inference_joules"] = h.energy_per_inference_j();
+    o["latency_seconds"] = h.latency_s();
+    o["bound"] = h.bound();
+    o["breakdown"] = EnergyJson(h.energy(), h.levels());
+    o["bytes_by_level"] = BytesJson(h.levels());
+    o["weights_level"] = h.weights_level();
+    o["layers"] = json::array();
+    for (const v1::LayerCost& l : h.layers()) {
+      o["layers"].push_back({{"name", l.name()},
+                             {"kind", l.kind()},
+                             {"energy_joules", l.energy().total()},
+                             {"latency_seconds", l.time_s()},
+                             {"bound", l.bound()},
+                             {"breakdown", EnergyJson(l.energy(), l.levels())},
+                             {"bytes_by_level", BytesJson(l.levels())}});
     }
-    json notes = VonNeumannAssumptions();
-    for (const std::string& c : Caveats(p, e.model.count)) notes.push_back(c);
-    h["assumptions"] = notes;
-    h["sources"] = json::array();
-    for (const auto& s : p.profile.sources()) {
-      h["sources"].push_back({{"id", s.id()},
+    o["assumptions"] = json::array();
+    for (const auto& a : h.assumptions()) o["assumptions"].push_back(a);
+    o["sources"] = json::array();
+    for (const auto& s : h.sources()) {
+      o["sources"].push_back({{"id", s.id()},
                               {"kind", SourceKindName(s.kind())},
                               {"citation", s.citation()},
                               {"note", s.note()}});
     }
-    j["hardware"].push_back(h);
+    j["hardware"].push_back(o);
   }
   return j;
 }
 
-std::string EstimateCsv(const Estimate& e) {
+std::string ReportCsv(const v1::CostReport& r) {
   std::string out =
       "hardware,layer,kind,energy_joules,compute,data_movement,"
       "bit_maintenance,leakage,refresh,standby,static,latency_seconds,bound\n";
-  auto row = [&](const Priced& p, const std::string& name,
-                 const std::string& kind, const VonNeumannLayerCost& c) {
-    const VonNeumannEnergy& en = c.energy;
+  auto row = [&](const std::string& hw, const std::string& name,
+                 const std::string& kind, const v1::EnergyBreakdown& e,
+                 double time, const std::string& bound) {
     out += absl::StrFormat(
         "%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n",
-        CsvField(p.profile.name()), CsvField(name), kind, en.total(),
-        en.compute, en.data_movement, en.bit_maintenance(), en.leakage,
-        en.refresh, en.standby, en.static_power, c.time_s,
-        CsvField(BoundName(p.params, c.bound)));
+        CsvField(hw), CsvField(name), kind, e.total(), e.compute(),
+        e.data_movement(), e.bit_maintenance(), e.leakage(), e.refresh(),
+        e.standby(), e.static_power(), time, CsvField(bound));
   };
-  for (const Priced& p : e.hardware) {
-    for (size_t i = 0; i < p.cost.layers.size(); ++i) {
-      const Workload& w = e.model.count.layers[i];
-      row(p, w.name, w.kind, p.cost.layers[i]);
+  for (const v1::HardwareCost& h : r.hardware()) {
+    for (const v1::LayerCost& l : h.layers()) {
+      row(h.name(), l.name(), l.kind(), l.energy(), l.time_s(), l.bound());
     }
-    row(p, e.model.count.model, "total", p.cost.total);
+    row(h.name(), r.model(), "total", h.energy(), h.latency_s(), h.bound());
   }
   return out;
 }
 
-// Marks the largest of a row's energy terms with '*'.
-std::vector<std::string> EnergyCells(const VonNeumannEnergy& en) {
-  const double terms[] = {en.compute, en.data_movement, en.bit_maintenance(),
-                          en.static_power};
+// The four parts of a breakdown, the largest marked with '*'.
+std::vector<std::string> EnergyCells(const v1::EnergyBreakdown& e) {
+  const double terms[] = {e.compute(), e.data_movement(), e.bit_maintenance(),
+                          e.static_power()};
   const size_t largest =
       std::max_element(std::begin(terms), std::end(terms)) - std::begin(terms);
   std::vector<std::string> cells;
@@ -176,86 +138,83 @@ std::vector<std::string> EnergyCells(const VonNeumannEnergy& en) {
   return cells;
 }
 
-std::string EstimateTable(const Estimate& e, bool per_layer) {
-  const NetworkCount& count = e.model.count;
+std::string ReportTable(const v1::CostReport& r, const CountedModel& model,
+                        bool per_layer) {
+  const int64_t batch = r.scenario().batch();
+  const double per = static_cast<double>(batch);
   std::string out = StrCat(
-      "model: ", count.model, "  (batch ", e.batch, ", precision ", e.precision,
+      "model: ", r.model(), "  (batch ", batch, ", precision ",
+      r.scenario().precision() == v1::ELEMENT_TYPE_UNSPECIFIED
+          ? std::string("as the model declares")
+          : ElementTypeName(r.scenario().precision()),
       "; dimensions: ",
-      absl::StrJoin(e.model.bindings, ", ", absl::PairFormatter("=")), ")\n");
+      absl::StrJoin(model.bindings, ", ", absl::PairFormatter("=")), ")\n");
   int64_t layout_only = 0;
   const std::vector<LayerRow> rows =
-      FoldLayers(count.layers, per_layer, &layout_only);
-  for (const Priced& p : e.hardware) {
-    absl::StrAppend(&out, "\nhardware: ", p.profile.name(), " (",
-                    ProfileKindName(p.profile), ") - ", p.profile.description(),
-                    "\n\n");
+      FoldLayers(model.count.layers, per_layer, &layout_only);
+  for (const v1::HardwareCost& h : r.hardware()) {
+    absl::StrAppend(&out, "\nhardware: ", h.name(), " (", h.kind(), ") - ",
+                    h.description(), "\n\n");
     Table table(
         {"layer", "kind", "x", "energy", "compute", "data movement",
          "bit maint.", "static", "time", "bound"},
         {false, false, true, true, true, true, true, true, true, false});
-    for (const LayerRow& r : rows) {
-      const VonNeumannLayerCost& c = p.cost.layers[r.index];
-      std::vector<std::string> cells = {r.name, count.layers[r.index].kind,
-                                        StrCat(r.repeats),
-                                        Si(c.energy.total(), "J")};
-      for (std::string& s : EnergyCells(c.energy)) cells.push_back(s);
-      cells.push_back(Si(c.time_s, "s"));
-      cells.push_back(BoundName(p.params, c.bound));
+    for (const LayerRow& row : rows) {
+      const v1::LayerCost& c = h.layers(static_cast<int>(row.index));
+      std::vector<std::string> cells = {row.name, c.kind(), StrCat(row.repeats),
+                                        Si(c.energy().total(), "J")};
+      for (std::string& s : EnergyCells(c.energy())) cells.push_back(s);
+      cells.push_back(Si(c.time_s(), "s"));
+      cells.push_back(c.bound());
       table.AddRow(cells);
     }
     absl::StrAppend(&out, table.Render(), FoldingNotes(rows, layout_only),
                     "(* marks the largest term of each row)\n");
 
-    const VonNeumannLayerCost& t = p.cost.total;
-    const double total = t.energy.total();
-    const double per_inference = total / static_cast<double>(e.batch);
+    const v1::EnergyBreakdown& e = h.energy();
     absl::StrAppend(
-        &out, "\nenergy per inference: ", Si(per_inference, "J"),
-        e.batch > 1 ? StrCat("  (batch of ", e.batch, ": ", Si(total, "J"), ")")
-                    : std::string(),
+        &out, "\nenergy per inference: ", Si(h.energy_per_inference_j(), "J"),
+        batch > 1 ? StrCat("  (batch of ", batch, ": ", Si(e.total(), "J"), ")")
+                  : std::string(),
         "\n");
-    const double terms[] = {t.energy.compute, t.energy.data_movement,
-                            t.energy.bit_maintenance(), t.energy.static_power};
-    const double largest =
-        *std::max_element(std::begin(terms), std::end(terms));
+    const double largest = std::max({e.compute(), e.data_movement(),
+                                     e.bit_maintenance(), e.static_power()});
     Table parts({"per inference", "energy", "share", ""},
                 {false, true, true, false});
     auto part = [&](const std::string& name, double v, bool top) {
-      const double share = total > 0 ? v / total : 0;
-      parts.AddRow({name, Si(v / static_cast<double>(e.batch), "J"),
-                    absl::StrFormat("%.1f%%", 100 * share),
-                    top && v == largest && v > 0 ? "<- largest" : ""});
+      parts.AddRow(
+          {name, Si(v / per, "J"),
+           absl::StrFormat("%.1f%%", e.total() > 0 ? 100 * v / e.total() : 0),
+           top && v == largest && v > 0 ? "<- largest" : ""});
     };
-    part("compute", t.energy.compute, true);
-    part("data movement", t.energy.data_movement, true);
-    for (size_t l = 0; l < p.params.levels.size(); ++l) {
-      part(StrCat("  ", p.params.levels[l].name, " (",
-                  Bytes(static_cast<int64_t>(t.bytes[l] /
-                                             static_cast<double>(e.batch))),
-                  ")"),
-           t.level_energy[l], false);
+    part("compute", e.compute(), true);
+    part("data movement", e.data_movement(), true);
+    for (const v1::LevelTraffic& l : h.levels()) {
+      part(StrCat("  ", l.level(), " (",
+                  Bytes(static_cast<int64_t>(l.bytes() / per)), ")"),
+           l.energy_j(), false);
     }
-    part("bit maintenance", t.energy.bit_maintenance(), true);
-    part("  SRAM leakage", t.energy.leakage, false);
-    part("  DRAM refresh", t.energy.refresh, false);
-    part("  DRAM standby", t.energy.standby, false);
-    part("static", t.energy.static_power, true);
-    absl::StrAppend(&out, parts.Render());
-    absl::StrAppend(
-        &out, "latency: ", Si(t.time_s, "s"), " per batch, ",
-        t.bound < 0
-            ? std::string("compute-bound")
-            : StrCat("memory-bound (", p.params.levels[t.bound].name, ")"),
-        "; weights live in ", p.params.levels[p.cost.weight_level].name, "\n");
-    const std::vector<std::string> caveats = Caveats(p, count);
-    if (!caveats.empty()) {
-      absl::StrAppend(&out, "notes:\n");
-      for (const auto& c : caveats) absl::StrAppend(&out, "  - ", c, "\n");
-    }
+    part("bit maintenance", e.bit_maintenance(), true);
+    part("  SRAM leakage", e.leakage(), false);
+    part("  DRAM refresh", e.refresh(), false);
+    part("  DRAM standby", e.standby(), false);
+    part("static", e.static_power(), true);
+    absl::StrAppend(&out, parts.Render(), "latency: ", Si(h.latency_s(), "s"),
+                    " per batch, ",
+                    h.bound() == "compute"
+                        ? std::string("compute-bound")
+                        : StrCat("memory-bound (", h.bound(), ")"),
+                    "; weights live in ", h.weights_level(), "\n");
   }
-  absl::StrAppend(&out, "\nmodel assumptions (docs/von-neumann-model.md):\n");
-  for (const auto& a : VonNeumannAssumptions()) {
-    absl::StrAppend(&out, "  - ", a, "\n");
+  // Assumptions shared by every profile are listed once, at the end.
+  absl::StrAppend(&out, "\nassumptions (docs/von-neumann-model.md):\n");
+  std::vector<std::string> seen;
+  for (const v1::HardwareCost& h : r.hardware()) {
+    for (const std::string& a : h.assumptions()) {
+      if (std::find(seen.begin(), seen.end(), a) != seen.end()) continue;
+      seen.push_back(a);
+      absl::StrAppend(&out, "  - ", a, "\n");
+    }
   }
   return out;
 }
@@ -271,7 +230,9 @@ absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& s) {
 
 absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   const std::string format = args.Get("format").value_or("table");
-  if (auto f = OneOf("format", format, {"table", "json", "csv"}); !f.ok()) {
+  if (auto f =
+          OneOf("format", format, {"table", "json", "csv", "textproto", "pb"});
+      !f.ok()) {
     return f.status();
   }
   const std::vector<std::string> hw = args.GetAll("hw");
@@ -282,10 +243,10 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   }
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
-  Estimate e;
+  int64_t batch = 1;
   if (auto b = args.Get("batch")) {
-    if (!absl::SimpleAtoi(*b, &e.batch) || e.batch <= 0 ||
-        e.batch > (int64_t{1} << 40)) {
+    if (!absl::SimpleAtoi(*b, &batch) || batch <= 0 ||
+        batch > (int64_t{1} << 40)) {
       return absl::InvalidArgumentError(
           StrCat("--batch ", *b, ": expected a whole number from 1 to 2^40"));
     }
@@ -293,26 +254,23 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
       return absl::InvalidArgumentError(
           "--batch and --dim batch=... are both given; use --batch");
     }
-    (*dims)["batch"] = e.batch;
+    (*dims)["batch"] = batch;
   } else if (auto it = dims->find("batch"); it != dims->end()) {
-    e.batch = it->second;
+    batch = it->second;
   }
   v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED;
-  e.precision = "model";
   if (auto p = args.Get("precision")) {
     auto parsed = ParsePrecision(*p);
     if (!parsed.ok()) return parsed.status();
     precision = *parsed;
-    e.precision = *p;
   }
   // Profiles first: a typo in --hw should not wait for a large model.
+  std::vector<Priced> priced;
   for (const std::string& name : hw) {
     auto profile = LoadProfile(name);
     if (!profile.ok()) return profile.status();
-    Priced p;
-    p.profile = *std::move(profile);
-    p.params = CompileVonNeumann(p.profile);
-    e.hardware.push_back(std::move(p));
+    VonNeumannParams params = CompileVonNeumann(*profile);
+    priced.push_back({*std::move(profile), std::move(params)});
   }
   auto model = LoadAndCount(args.positional[0], *dims, precision);
   if (!model.ok()) {
@@ -325,19 +283,30 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
     }
     return model.status();
   }
-  e.model = *std::move(model);
-  for (Priced& p : e.hardware) {
-    auto cost = EstimateVonNeumann(e.model.count, p.params);
+  v1::CostReport report;
+  report.set_model(model->count.model);
+  report.mutable_scenario()->set_batch(batch);
+  report.mutable_scenario()->set_precision(precision);
+  for (const auto& [k, v] : model->bindings) {
+    if (k != "batch") (*report.mutable_scenario()->mutable_dims())[k] = v;
+  }
+  for (const Priced& p : priced) {
+    auto cost = EstimateVonNeumann(model->count, p.params);
     if (!cost.ok()) return cost.status();
-    p.cost = *std::move(cost);
+    *report.add_hardware() =
+        VonNeumannReport(model->count, p.profile, p.params, *cost, batch);
   }
   std::string text;
   if (format == "json") {
-    text = EstimateJson(e).dump(2) + "\n";
+    text = ReportJson(report, model->bindings).dump(2) + "\n";
   } else if (format == "csv") {
-    text = EstimateCsv(e);
+    text = ReportCsv(report);
+  } else if (format == "textproto") {
+    google::protobuf::TextFormat::PrintToString(report, &text);
+  } else if (format == "pb") {
+    text = report.SerializeAsString();
   } else {
-    text = EstimateTable(e, args.Has("per-layer"));
+    text = ReportTable(report, *model, args.Has("per-layer"));
   }
   return WriteOutput(args.Get("output"), text, out);
 }
@@ -348,7 +317,7 @@ const CommandSpec& EstimateSpec() {
   static const auto* spec = new CommandSpec{
       "estimate",
       "SOURCE --hw NAME|PATH [--hw ...] [--batch N] [--precision "
-      "fp32|fp16|bf16|int8] [--format table|json|csv] [-o FILE]",
+      "fp32|fp16|bf16|int8] [--format table|json|csv|textproto|pb] [-o FILE]",
       "Energy, time and memory traffic on von Neumann hardware.\n"
       "What the network costs per inference on conventional processors:\n"
       "energy split into compute, data movement, bit maintenance and static\n"
@@ -363,7 +332,9 @@ const CommandSpec& EstimateSpec() {
         "fp32, fp16, bf16 or int8 for every layer (default: the model's)"},
        {"dim", '\0', "NAME=VALUE", "bind a symbolic dimension (repeatable)",
         true},
-       {"format", '\0', "FORMAT", "table (default), json or csv"},
+       {"format", '\0', "FORMAT",
+        "table (default), json, csv, or the CostReport protobuf as "
+        "textproto or pb"},
        {"output", 'o', "FILE", "write to FILE (atomically) instead of stdout"},
        {"per-layer", '\0', "",
         "list every layer instead of folding repeated blocks"}},

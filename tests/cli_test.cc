@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "neurowatt/v1/cost_report.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace {
@@ -299,6 +301,41 @@ TEST(CliProfilesTest, ListsTheCatalogueWithSources) {
   EXPECT_TRUE(Contains(t.out, "Horowitz"));
   EXPECT_TRUE(
       Contains(RunNeurowatt({"estimate", "--help"}).out, "--precision"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliEstimateTest, CostReportProtobufMatchesJson) {
+  const std::vector<std::string> base = {"estimate",    "preset:gpt2-small",
+                                         "--hw",        "tpuv4i-7nm-hbm2",
+                                         "--precision", "bf16"};
+  std::vector<std::string> as_text = base, as_json = base, as_pb = base;
+  as_text.insert(as_text.end(), {"--format", "textproto"});
+  as_json.insert(as_json.end(), {"--format", "json"});
+  const std::string pb_path = ::testing::TempDir() + "/cli_report.pb";
+  as_pb.insert(as_pb.end(), {"--format", "pb", "-o", pb_path});
+  Result text = RunNeurowatt(as_text);
+  Result js = RunNeurowatt(as_json);
+  Result pb = RunNeurowatt(as_pb);
+  ASSERT_EQ(text.code, 0) << text.err;
+  ASSERT_EQ(js.code, 0) << js.err;
+  ASSERT_EQ(pb.code, 0) << pb.err;
+  neurowatt::v1::CostReport from_text, from_pb;
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(text.out, &from_text));
+  ASSERT_TRUE(from_pb.ParseFromString(Slurp(pb_path)));
+  EXPECT_EQ(from_text.SerializeAsString(), from_pb.SerializeAsString());
+  auto j = nlohmann::json::parse(js.out);
+  ASSERT_EQ(from_text.hardware_size(), 1);
+  const auto& h = from_text.hardware(0);
+  EXPECT_EQ(h.name(), "tpuv4i-7nm-hbm2");
+  EXPECT_EQ(from_text.scenario().precision(), neurowatt::v1::BF16);
+  EXPECT_DOUBLE_EQ(h.energy().total(),
+                   j["hardware"][0]["energy_joules"].get<double>());
+  EXPECT_EQ(h.layers_size(),
+            static_cast<int>(j["hardware"][0]["layers"].size()));
 }
 
 }  // namespace

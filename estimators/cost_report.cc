@@ -1,0 +1,89 @@
+#include "estimators/cost_report.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "hw/profile.h"
+
+namespace neurowatt {
+namespace {
+
+void FillEnergy(const VonNeumannEnergy& e, v1::EnergyBreakdown& out) {
+  out.set_total(e.total());
+  out.set_compute(e.compute);
+  out.set_data_movement(e.data_movement);
+  out.set_bit_maintenance(e.bit_maintenance());
+  out.set_leakage(e.leakage);
+  out.set_refresh(e.refresh);
+  out.set_standby(e.standby);
+  out.set_static_power(e.static_power);
+}
+
+template <typename Message>
+void FillLevels(const VonNeumannLayerCost& c, const VonNeumannParams& hw,
+                Message& out) {
+  for (size_t l = 0; l < hw.levels.size(); ++l) {
+    v1::LevelTraffic* t = out.add_levels();
+    t->set_level(hw.levels[l].name);
+    t->set_bytes(c.bytes[l]);
+    t->set_energy_j(c.level_energy[l]);
+  }
+}
+
+std::string Bound(const VonNeumannParams& hw, int bound) {
+  return bound < 0 ? "compute" : hw.levels[bound].name;
+}
+
+}  // namespace
+
+v1::HardwareCost VonNeumannReport(const NetworkCount& count,
+                                  const v1::HardwareProfile& profile,
+                                  const VonNeumannParams& params,
+                                  const VonNeumannCost& cost, int64_t batch) {
+  v1::HardwareCost out;
+  out.set_name(profile.name());
+  out.set_kind(ProfileKindName(profile));
+  out.set_description(profile.description());
+  FillEnergy(cost.total.energy, *out.mutable_energy());
+  out.set_energy_per_inference_j(cost.total.energy.total() /
+                                 static_cast<double>(batch));
+  out.set_latency_s(cost.total.time_s);
+  out.set_bound(Bound(params, cost.total.bound));
+  FillLevels(cost.total, params, out);
+  out.set_weights_level(params.levels[cost.weight_level].name);
+  for (size_t i = 0; i < cost.layers.size(); ++i) {
+    const VonNeumannLayerCost& c = cost.layers[i];
+    v1::LayerCost* l = out.add_layers();
+    l->set_name(count.layers[i].name);
+    l->set_kind(count.layers[i].kind);
+    FillEnergy(c.energy, *l->mutable_energy());
+    FillLevels(c, params, *l);
+    l->set_ops(c.ops);
+    l->set_time_s(c.time_s);
+    l->set_bound(Bound(params, c.bound));
+  }
+  for (const std::string& a : VonNeumannAssumptions()) out.add_assumptions(a);
+  for (const v1::Source& s : profile.sources()) {
+    *out.add_sources() = s;
+    if (s.kind() == v1::Source::ASSUMED) {
+      out.add_assumptions(
+          absl::StrCat(profile.name(), " assumed figures: ", s.note()));
+    }
+  }
+  double weights = 0;
+  for (const Workload& w : count.layers) {
+    weights += static_cast<double>(w.params) * BytesPerElement(w.dtype);
+  }
+  const LevelParams& main = params.levels.back();
+  if (weights > main.capacity_bytes) {
+    out.add_assumptions(absl::StrFormat(
+        "The weights (%.4g GB) exceed %s (%.4g GB): a real system needs %.0f "
+        "such chips; this estimate prices one.",
+        weights / 1e9, main.name, main.capacity_bytes / 1e9,
+        std::ceil(weights / main.capacity_bytes)));
+  }
+  return out;
+}
+
+}  // namespace neurowatt

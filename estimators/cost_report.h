@@ -1,0 +1,26 @@
+// The estimators' results as a v1::CostReport: the one form every renderer
+// (table, JSON, CSV, protobuf) reads.
+#ifndef NEUROWATT_ESTIMATORS_COST_REPORT_H_
+#define NEUROWATT_ESTIMATORS_COST_REPORT_H_
+
+#include <cstdint>
+
+#include "estimators/von_neumann.h"
+#include "model/workload.h"
+#include "neurowatt/v1/cost_report.pb.h"
+#include "neurowatt/v1/hardware.pb.h"
+
+namespace neurowatt {
+
+// Describes `cost` of `count` on `profile` (whose flattened figures are
+// `params`) for a batch of `batch` inferences. Also lists the model's
+// assumptions, the profile's assumed figures, and a note when the weights
+// exceed main memory.
+v1::HardwareCost VonNeumannReport(const NetworkCount& count,
+                                  const v1::HardwareProfile& profile,
+                                  const VonNeumannParams& params,
+                                  const VonNeumannCost& cost, int64_t batch);
+
+}  // namespace neurowatt
+
+#endif  // NEUROWATT_ESTIMATORS_COST_REPORT_H_
