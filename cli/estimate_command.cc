@@ -12,6 +12,7 @@
 #include "cli/format.h"
 #include "cli/layer_rows.h"
 #include "cli/output_file.h"
+#include "cli/profiles_command.h"
 #include "estimators/cost_report.h"
 #include "estimators/von_neumann.h"
 #include "google/protobuf/text_format.h"
@@ -90,13 +91,7 @@ json ReportJson(const v1::CostReport& r, const DimBindings& bindings) {
     }
     o["assumptions"] = json::array();
     for (const auto& a : h.assumptions()) o["assumptions"].push_back(a);
-    o["sources"] = json::array();
-    for (const auto& s : h.sources()) {
-      o["sources"].push_back({{"id", s.id()},
-                              {"kind", SourceKindName(s.kind())},
-                              {"citation", s.citation()},
-                              {"note", s.note()}});
-    }
+    o["sources"] = SourcesJson(h.sources());
     j["hardware"].push_back(o);
   }
   return j;

@@ -21,17 +21,10 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   if (format == "json") {
     json j = json::array();
     for (const auto& p : profiles) {
-      json sources = json::array();
-      for (const auto& s : p.sources()) {
-        sources.push_back({{"id", s.id()},
-                           {"kind", SourceKindName(s.kind())},
-                           {"citation", s.citation()},
-                           {"note", s.note()}});
-      }
       j.push_back({{"name", p.name()},
                    {"kind", ProfileKindName(p)},
                    {"description", p.description()},
-                   {"sources", sources}});
+                   {"sources", SourcesJson(p.sources())}});
     }
     text = j.dump(2) + "\n";
   } else {
@@ -53,6 +46,18 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
 }
 
 }  // namespace
+
+json SourcesJson(
+    const google::protobuf::RepeatedPtrField<v1::Source>& sources) {
+  json out = json::array();
+  for (const auto& s : sources) {
+    out.push_back({{"id", s.id()},
+                   {"kind", SourceKindName(s.kind())},
+                   {"citation", s.citation()},
+                   {"note", s.note()}});
+  }
+  return out;
+}
 
 const CommandSpec& ProfilesSpec() {
   static const auto* spec = new CommandSpec{
