@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cli/compare_command.h"
 #include "cli/count_command.h"
 #include "cli/estimate_command.h"
 #include "cli/profiles_command.h"
@@ -21,6 +22,7 @@ struct Command {
 std::vector<Command> Commands() {
   return {{neurowatt::cli::CountSpec(), neurowatt::cli::RunCount},
           {neurowatt::cli::EstimateSpec(), neurowatt::cli::RunEstimate},
+          {neurowatt::cli::CompareSpec(), neurowatt::cli::RunCompare},
           {neurowatt::cli::ProfilesSpec(), neurowatt::cli::RunProfiles}};
 }
 

@@ -86,4 +86,95 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
   return out;
 }
 
+v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
+                                    const v1::HardwareProfile& profile,
+                                    const NeuromorphicCost& cost, int64_t batch,
+                                    const std::string& coding,
+                                    int64_t timesteps,
+                                    const std::string& host) {
+  v1::HardwareCost out;
+  out.set_name(profile.name());
+  out.set_kind(ProfileKindName(profile));
+  out.set_description(profile.description());
+  v1::EnergyBreakdown* e = out.mutable_energy();
+  e->set_total(cost.total());
+  e->set_synaptic_ops(cost.synaptic);
+  e->set_neuron_updates(cost.neuron);
+  e->set_spike_routing(cost.routing);
+  e->set_static_power(cost.static_energy);
+  e->set_non_native(cost.non_native);
+  out.set_energy_per_inference_j(cost.total() / static_cast<double>(batch));
+  out.set_latency_s(cost.time_s);
+  out.set_bound(cost.busiest_core_s > cost.steps_time_s ? "busiest core"
+                                                        : "timesteps");
+  for (size_t i = 0; i < cost.layers.size(); ++i) {
+    const NeuromorphicLayerCost& c = cost.layers[i];
+    v1::LayerCost* l = out.add_layers();
+    l->set_name(count.layers[i].name);
+    l->set_kind(count.layers[i].kind);
+    v1::EnergyBreakdown* le = l->mutable_energy();
+    le->set_total(c.synaptic + c.neuron + c.routing);
+    le->set_synaptic_ops(c.synaptic);
+    le->set_neuron_updates(c.neuron);
+    le->set_spike_routing(c.routing);
+    l->set_ops(c.synaptic_ops);
+    l->set_bound(count.layers[i].spike_native ? "" : "not spike-native");
+  }
+  v1::SpikingStats* st = out.mutable_spiking();
+  st->set_coding(coding);
+  st->set_timesteps(timesteps);
+  st->set_spikes(cost.spikes);
+  st->set_synaptic_ops(cost.synaptic_ops);
+  st->set_neuron_updates_active(cost.active_updates);
+  st->set_neuron_updates_inactive(cost.inactive_updates);
+  double hops = 0, routed = 0;
+  for (const auto& c : cost.layers) {
+    hops += c.hops * c.spikes;
+    routed += c.spikes;
+  }
+  st->set_mean_hops(routed > 0 ? hops / routed : 0);
+  st->set_cores(cost.cores);
+  st->set_chips(cost.chips);
+  for (size_t i : cost.non_native_layers) {
+    const Workload& w = count.layers[i];
+    v1::NonNativeNode* n = st->add_non_native();
+    n->set_name(w.name);
+    n->set_kind(w.kind);
+    n->set_macs(static_cast<double>(w.macs));
+    const OtherOps& o = w.other_ops;
+    n->set_other_ops(
+        static_cast<double>(o.adds + o.muls + o.compares + o.exps + o.divs));
+  }
+  st->set_non_native_host(host);
+  for (const std::string& a : NeuromorphicAssumptions()) {
+    out.add_assumptions(a);
+  }
+  if (profile.neuromorphic().synaptic_op_energy_is_all_in()) {
+    out.add_assumptions(absl::StrCat(
+        profile.name(),
+        ": the synaptic-event energy is all-in (chip power / events), so "
+        "neuron updates, routing and static power are inside it and shown "
+        "as 0."));
+  }
+  if (!cost.non_native_layers.empty()) {
+    out.add_assumptions(
+        host.empty()
+            ? absl::StrCat(cost.non_native_layers.size(),
+                           " nodes are not spike-native and are NOT priced: "
+                           "add a von Neumann --hw to price them as a host")
+            : absl::StrCat(cost.non_native_layers.size(),
+                           " nodes are not spike-native: priced on ", host,
+                           " as the host"));
+  }
+  for (const std::string& n : cost.notes) out.add_assumptions(n);
+  for (const v1::Source& s : profile.sources()) {
+    *out.add_sources() = s;
+    if (s.kind() == v1::Source::ASSUMED) {
+      out.add_assumptions(
+          absl::StrCat(profile.name(), " assumed figures: ", s.note()));
+    }
+  }
+  return out;
+}
+
 }  // namespace neurowatt

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "estimators/neuromorphic.h"
 #include "estimators/von_neumann.h"
 #include "model/workload.h"
 #include "neurowatt/v1/cost_report.pb.h"
@@ -20,6 +21,15 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
                                   const v1::HardwareProfile& profile,
                                   const VonNeumannParams& params,
                                   const VonNeumannCost& cost, int64_t batch);
+
+// Describes `cost` of `count` on the spiking chip `profile` for a batch of
+// `batch`, with the activity `coding` at `timesteps`; `host` names the von
+// Neumann profile that priced the non-native nodes ("" when none did).
+v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
+                                    const v1::HardwareProfile& profile,
+                                    const NeuromorphicCost& cost, int64_t batch,
+                                    const std::string& coding,
+                                    int64_t timesteps, const std::string& host);
 
 }  // namespace neurowatt
 

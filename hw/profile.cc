@@ -73,11 +73,16 @@ class Validator {
                        "assumed)");
       }
     }
-    if (p_.kind_case() != v1::HardwareProfile::kVonNeumann) {
-      return InvalidArgumentError(
-          StrCat("profile '", p_.name(), "': no kind (von_neumann) is set"));
+    switch (p_.kind_case()) {
+      case v1::HardwareProfile::kVonNeumann:
+        return VonNeumann(p_.von_neumann());
+      case v1::HardwareProfile::kNeuromorphic:
+        return Neuromorphic(p_.neuromorphic());
+      default:
+        return InvalidArgumentError(
+            StrCat("profile '", p_.name(),
+                   "': no kind (von_neumann or neuromorphic) is set"));
     }
-    return VonNeumann(p_.von_neumann());
   }
 
  private:
@@ -171,6 +176,41 @@ class Validator {
     }
     return absl::OkStatus();
   }
+#define NW_OPTIONAL(msg, field, range)                                       \
+  if (msg.has_##field()) {                                                   \
+    if (auto s = Check(true, msg.field(), #field, range); !s.ok()) return s; \
+  }
+
+  absl::Status Neuromorphic(const v1::NeuromorphicProfile& n) const {
+    NW_CHECK(n, synaptic_op_energy_j, "", Range::kPositive);
+    NW_CHECK(n, cores_per_chip, "", Range::kPositive);
+    NW_CHECK(n, neurons_per_core, "", Range::kPositive);
+    NW_CHECK(n, synapses_per_core, "", Range::kPositive);
+    NW_CHECK(n, timestep_s, "", Range::kPositive);
+    NW_CHECK(n, max_chips, "", Range::kPositive);
+    if (n.synaptic_op_energy_is_all_in()) {
+      NW_OPTIONAL(n, neuron_update_active_energy_j, Range::kNonNegative);
+      NW_OPTIONAL(n, neuron_update_inactive_energy_j, Range::kNonNegative);
+      NW_OPTIONAL(n, spike_within_core_energy_j, Range::kNonNegative);
+      NW_OPTIONAL(n, spike_hop_energy_j, Range::kNonNegative);
+      NW_OPTIONAL(n, static_power_w, Range::kNonNegative);
+    } else {
+      NW_CHECK(n, neuron_update_active_energy_j, "", Range::kNonNegative);
+      NW_CHECK(n, neuron_update_inactive_energy_j, "", Range::kNonNegative);
+      NW_CHECK(n, spike_within_core_energy_j, "", Range::kNonNegative);
+      NW_CHECK(n, spike_hop_energy_j, "", Range::kNonNegative);
+      NW_CHECK(n, static_power_w, "", Range::kNonNegative);
+    }
+    NW_OPTIONAL(n, process_nm, Range::kPositive);
+    NW_OPTIONAL(n, synaptic_update_energy_j, Range::kNonNegative);
+    NW_OPTIONAL(n, bits_per_synapse, Range::kPositive);
+    NW_OPTIONAL(n, max_fan_in, Range::kPositive);
+    NW_OPTIONAL(n, max_fan_out, Range::kPositive);
+    NW_OPTIONAL(n, synaptic_op_time_s, Range::kNonNegative);
+    NW_OPTIONAL(n, neuron_update_time_s, Range::kNonNegative);
+    return absl::OkStatus();
+  }
+#undef NW_OPTIONAL
 #undef NW_CHECK
 
   const v1::HardwareProfile& p_;
@@ -261,6 +301,8 @@ std::string ProfileKindName(const v1::HardwareProfile& profile) {
   switch (profile.kind_case()) {
     case v1::HardwareProfile::kVonNeumann:
       return "von_neumann";
+    case v1::HardwareProfile::kNeuromorphic:
+      return "neuromorphic";
     default:
       return "unknown";
   }

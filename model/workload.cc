@@ -1,6 +1,7 @@
 #include "model/workload.h"
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -296,6 +297,24 @@ std::string KindName(const v1::Node& n) {
   }
 }
 
+bool SpikeNative(const v1::Node& n) {
+  switch (n.op_case()) {
+    case v1::Node::kNorm:
+    case v1::Node::kMatmul:
+      return false;
+    case v1::Node::kActivation:
+      return n.activation().kind() == v1::Activation::RELU ||
+             n.activation().kind() == v1::Activation::IDENTITY;
+    case v1::Node::kPool:
+      return n.pool().kind() != v1::Pool::MAX;
+    case v1::Node::kElementwise:
+      return n.elementwise().kind() == v1::Elementwise::ADD ||
+             n.elementwise().kind() == v1::Elementwise::SUB;
+    default:
+      return true;
+  }
+}
+
 absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
                                     std::string kind, v1::ElementType dtype) {
   const CheckedCount* all[] = {
@@ -362,6 +381,8 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
   out.model = graph.name();
   out.layers.reserve(graph.num_nodes());
   Counts total;
+  std::unordered_map<std::string, int> producer;  // tensor -> layer index
+  std::unordered_set<std::string> network_inputs;
   for (Vertex v : graph.topological_order()) {
     const GraphNode& gn = graph.node(v);
     Counts c;
@@ -412,6 +433,16 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     auto w = ToWorkload(c, gn.node.name(), KindName(gn.node), gn.dtype);
     if (!w.ok()) return w.status();
     Accumulate(*w, total);
+    w->spike_native = SpikeNative(gn.node);
+    for (int i = 0; i < gn.node.inputs_size(); ++i) {
+      const std::string& t = gn.node.inputs(i);
+      auto it = producer.find(t);
+      w->input_sources.push_back(it == producer.end() ? -1 : it->second);
+      if (it == producer.end() && network_inputs.insert(t).second) {
+        out.input_elements += Elements(gn.input_shapes[i]);
+      }
+    }
+    producer[gn.node.outputs(0)] = static_cast<int>(out.layers.size());
     out.layers.push_back(*std::move(w));
   }
   auto t = ToWorkload(total, out.model, "total", v1::ELEMENT_TYPE_UNSPECIFIED);

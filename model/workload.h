@@ -58,6 +58,14 @@ struct Workload {
   // Times the weights are applied one after another (timesteps of a
   // recurrent node; 1 otherwise): steps cannot share one weight fetch.
   int64_t sequential_steps = 1;
+  // Whether integrate-and-fire neurons and synapses express the node:
+  // weighted layers, ReLU, average pooling, sums and layout. Norms,
+  // softmax and other smooth activations, max pooling, products and
+  // activation x activation matmuls are not.
+  bool spike_native = true;
+  // For each input: the index in NetworkCount::layers of the layer that
+  // produces it, or -1 for a network input.
+  std::vector<int> input_sources;
 
   // synapses / neurons, 0 when there are no neurons.
   double synapses_per_neuron() const;
@@ -67,6 +75,7 @@ struct NetworkCount {
   std::string model;
   std::vector<Workload> layers;  // in the graph's topological order
   Workload total;                // sums; name = model, kind = "total"
+  int64_t input_elements = 0;    // elements of the network's inputs
 };
 
 // Counts every node of `graph`. Fails (InvalidArgument, naming the node)

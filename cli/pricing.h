@@ -1,0 +1,49 @@
+// What `estimate` and `compare` share: their flags, and pricing a model on
+// every --hw profile into one v1::CostReport.
+#ifndef NEUROWATT_CLI_PRICING_H_
+#define NEUROWATT_CLI_PRICING_H_
+
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cli/args.h"
+#include "estimators/spike_activity.h"
+#include "hw/neuromorphic_params.h"
+#include "hw/von_neumann_params.h"
+#include "model/source.h"
+#include "neurowatt/v1/cost_report.pb.h"
+#include "neurowatt/v1/hardware.pb.h"
+
+namespace neurowatt::cli {
+
+// --hw, --batch, --precision, --dim, the spike flags, --format, -o and
+// --per-layer.
+std::vector<FlagSpec> PricingFlags();
+
+struct PricedProfile {
+  v1::HardwareProfile profile;
+  bool neuromorphic = false;
+  VonNeumannParams von_neumann;  // when !neuromorphic
+  NeuromorphicParams spiking;    // when neuromorphic
+};
+
+struct Pricing {
+  CountedModel model;
+  int64_t batch = 1;
+  std::vector<PricedProfile> profiles;    // in --hw order
+  std::optional<SpikeActivity> activity;  // when a profile is neuromorphic
+  // The first von Neumann profile: it hosts the nodes a spiking chip
+  // cannot run. Null when there is none.
+  const VonNeumannParams* host = nullptr;
+  std::string host_name;
+  v1::CostReport report;  // one HardwareCost per profile
+};
+
+// Loads the profiles and the model and prices one on the other. Errors name
+// the flag, file or profile at fault.
+absl::StatusOr<Pricing> Price(const ParsedArgs& args);
+
+}  // namespace neurowatt::cli
+
+#endif  // NEUROWATT_CLI_PRICING_H_

@@ -1,0 +1,204 @@
+#include "estimators/neuromorphic.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "estimators/von_neumann.h"
+
+namespace neurowatt {
+namespace {
+
+struct Placement {
+  // Per layer, in cores: where its share of the grid starts and how much
+  // it takes (0 for layers without neurons).
+  std::vector<double> start, size;
+  std::vector<double> hops;  // per layer: to the next neuron layer
+  std::vector<std::string> notes;
+  int64_t total_cores = 0;
+};
+
+// Packs the layers with neurons onto cores in order, each taking the share
+// of a core its neurons or its synapses need (small layers share a core),
+// on a grid of ceil(sqrt(cores per chip)) columns per chip, chips side by
+// side.
+Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
+                int64_t batch) {
+  Placement p;
+  const size_t n = count.layers.size();
+  p.start.assign(n, 0);
+  p.size.assign(n, 0);
+  p.hops.assign(n, 0);
+  std::vector<size_t> order;
+  double position = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Workload& w = count.layers[i];
+    if (w.neurons == 0) continue;
+    const double neurons =
+        static_cast<double>(w.neuron_instances) / static_cast<double>(batch);
+    p.start[i] = position;
+    p.size[i] =
+        std::max(neurons / chip.neurons_per_core,
+                 static_cast<double>(w.synapses) / chip.synapses_per_core);
+    position += p.size[i];
+    order.push_back(i);
+    if (chip.max_fan_in > 0 && w.synapses_per_neuron() > chip.max_fan_in) {
+      p.notes.push_back(absl::StrFormat(
+          "layer '%s' has %.0f synapses per neuron, above the fan-in limit "
+          "of %.0f: its neurons would have to be split (not modelled)",
+          w.name, w.synapses_per_neuron(), chip.max_fan_in));
+    }
+  }
+  p.total_cores =
+      std::max<int64_t>(1, static_cast<int64_t>(std::ceil(position)));
+  const double per_chip = chip.cores_per_chip;
+  const double width = std::ceil(std::sqrt(per_chip));
+  auto xy = [&](double core) {
+    const double c = std::floor(core / per_chip);
+    const double in_chip = core - c * per_chip;
+    return std::make_pair(c * width + std::fmod(in_chip, width),
+                          std::floor(in_chip / width));
+  };
+  for (size_t k = 0; k + 1 < order.size(); ++k) {
+    const size_t a = order[k], b = order[k + 1];
+    const auto [x0, y0] = xy(p.start[a] + p.size[a] / 2);
+    const auto [x1, y1] = xy(p.start[b] + p.size[b] / 2);
+    p.hops[a] = std::fabs(x1 - x0) + std::fabs(y1 - y0);
+  }
+  return p;
+}
+
+// The busiest core's seconds when each layer's `work` (seconds) spreads
+// evenly over its share of the cores.
+double BusiestCore(const Placement& p, const std::vector<double>& work) {
+  std::vector<double> per_core(static_cast<size_t>(p.total_cores), 0);
+  for (size_t i = 0; i < work.size(); ++i) {
+    if (work[i] <= 0 || p.size[i] <= 0) continue;
+    const double end = p.start[i] + p.size[i];
+    for (double c = std::floor(p.start[i]); c < end; ++c) {
+      const double overlap = std::min(end, c + 1) - std::max(p.start[i], c);
+      per_core[static_cast<size_t>(c)] += work[i] * overlap / p.size[i];
+    }
+  }
+  return per_core.empty() ? 0
+                          : *std::max_element(per_core.begin(), per_core.end());
+}
+
+}  // namespace
+
+const std::vector<std::string>& NeuromorphicAssumptions() {
+  static const auto* list = new std::vector<std::string>{
+      "Synaptic operations = spikes into a layer x its fan-out (MACs per "
+      "input element): dense weights; convolutions fan out over kernel "
+      "positions.",
+      "Neurons update every timestep (time-driven); a neuron that spikes is "
+      "an active update, the rest inactive.",
+      "Layers with neurons are packed onto cores in order, each taking the "
+      "share of cores its neurons (per inference) or its synapses need, "
+      "small layers sharing a core; a spike travels the Manhattan distance "
+      "between consecutive layers' centres on the core grid.",
+      "Time is the larger of timesteps x the timestep and the busiest "
+      "core's operations x the time per operation; batch items run one "
+      "after another. Static power is paid by every chip in use.",
+      "Recurrent cells are mapped as spiking recurrent layers whose gates "
+      "are approximated by the neuron dynamics; norms, softmax and smooth "
+      "activations, max pooling, products and activation x activation "
+      "matmuls are not spike-native and run on the von Neumann host.",
+      "Weight-sharing of convolutions is assumed free: each synapse is "
+      "stored once.",
+  };
+  return *list;
+}
+
+absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
+    const NetworkCount& count, const NeuromorphicParams& chip,
+    const SpikeActivity& spikes, double x, int64_t batch,
+    const VonNeumannParams* host) {
+  NeuromorphicCost out;
+  const Placement place = Place(count, chip, batch);
+  out.cores = place.total_cores;
+  out.chips = static_cast<int64_t>(
+      std::ceil(static_cast<double>(place.total_cores) / chip.cores_per_chip));
+  if (static_cast<double>(out.chips) > chip.max_chips) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "the network needs %d cores = %d chips of %s, but the profile's "
+        "system has %.0f (%.1fx over)",
+        out.cores, out.chips, chip.name, chip.max_chips,
+        static_cast<double>(out.chips) / chip.max_chips));
+  }
+  out.notes = place.notes;
+
+  const double steps = static_cast<double>(spikes.timesteps);
+  out.layers.resize(count.layers.size());
+  std::vector<double> work(count.layers.size(), 0);  // core-seconds
+  NetworkCount foreign;  // the nodes a spiking chip cannot run
+  for (size_t i = 0; i < count.layers.size(); ++i) {
+    const Workload& w = count.layers[i];
+    NeuromorphicLayerCost& c = out.layers[i];
+    if (!w.spike_native) {
+      out.non_native_layers.push_back(i);
+      foreign.layers.push_back(w);
+      continue;
+    }
+    const int src = w.input_sources.empty() ? -1 : w.input_sources[0];
+    const double in_spikes =
+        (src < 0 ? spikes.network_input : spikes.per_element[src]).at(x);
+    // Fan-out per input spike is MACs / input elements, so spikes in x
+    // fan-out is MACs x spikes per input element.
+    if (w.kind == "embedding") {
+      c.synaptic_ops = static_cast<double>(w.neuron_instances);  // one-hot
+    } else if (w.synapses > 0) {
+      c.synaptic_ops = static_cast<double>(w.macs) * in_spikes;
+    } else {
+      c.synaptic_ops = static_cast<double>(w.other_ops.adds) * in_spikes;
+    }
+    if (w.neurons > 0) {
+      const double instances = static_cast<double>(w.neuron_instances);
+      const double updates = instances * steps;
+      c.spikes = instances * spikes.per_element[i].at(x);
+      c.active_updates = std::min(c.spikes, updates);
+      c.inactive_updates = updates - c.active_updates;
+      c.hops = place.hops[i];
+      c.cores = static_cast<int64_t>(std::ceil(place.size[i]));
+    }
+    c.synaptic = c.synaptic_ops * chip.synaptic_op_j;
+    if (!chip.all_in) {
+      c.neuron = c.active_updates * chip.neuron_active_j +
+                 c.inactive_updates * chip.neuron_inactive_j;
+      c.routing = c.spikes * (chip.spike_in_core_j + c.hops * chip.spike_hop_j);
+    }
+    work[i] = c.synaptic_ops * chip.synaptic_op_s +
+              (c.active_updates + c.inactive_updates) * chip.neuron_update_s;
+    out.synaptic_ops += c.synaptic_ops;
+    out.spikes += c.spikes;
+    out.active_updates += c.active_updates;
+    out.inactive_updates += c.inactive_updates;
+    out.synaptic += c.synaptic;
+    out.neuron += c.neuron;
+    out.routing += c.routing;
+  }
+  const double input_spikes =
+      static_cast<double>(count.input_elements) * spikes.network_input.at(x);
+  out.spikes += input_spikes;
+  if (!chip.all_in) {
+    // Input spikes are injected at the first layer's cores.
+    out.routing += input_spikes * chip.spike_in_core_j;
+  }
+  out.busiest_core_s = BusiestCore(place, work);
+  out.steps_time_s = static_cast<double>(batch) * steps * chip.timestep_s;
+  out.time_s = std::max(out.steps_time_s, out.busiest_core_s);
+  if (!chip.all_in) {
+    out.static_power_w = static_cast<double>(out.chips) * chip.static_w;
+    out.static_energy = out.static_power_w * out.time_s;
+  }
+  if (host != nullptr && !foreign.layers.empty()) {
+    auto hosted = EstimateVonNeumann(foreign, *host);
+    if (!hosted.ok()) return hosted.status();
+    out.non_native = hosted->total.energy.total();
+  }
+  return out;
+}
+
+}  // namespace neurowatt

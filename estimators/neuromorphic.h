@@ -1,0 +1,80 @@
+// The neuromorphic estimator: prices a counted network as a spiking network
+// on a neuromorphic chip. Pure: no I/O, no globals; the model is in
+// docs/neuromorphic-model.md.
+//
+// Synaptic operations = spikes into each layer x its fan-out (MACs / input
+// elements, so convolutions fan out over kernel positions); neuron updates
+// = neurons x timesteps, active and inactive priced apart; every spike is
+// delivered in its core and routed over the core grid; static power x chips
+// x time. Work a spiking chip cannot do is listed and priced on a von
+// Neumann host when one is given.
+#ifndef NEUROWATT_ESTIMATORS_NEUROMORPHIC_H_
+#define NEUROWATT_ESTIMATORS_NEUROMORPHIC_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "estimators/spike_activity.h"
+#include "hw/neuromorphic_params.h"
+#include "hw/von_neumann_params.h"
+#include "model/workload.h"
+
+namespace neurowatt {
+
+struct NeuromorphicLayerCost {
+  double synaptic_ops = 0;
+  double spikes = 0;  // emitted by the layer's neurons
+  double active_updates = 0;
+  double inactive_updates = 0;
+  double hops = 0;  // per spike, to the next layer's cores
+  int64_t cores = 0;
+  // Joules.
+  double synaptic = 0;
+  double neuron = 0;
+  double routing = 0;
+};
+
+struct NeuromorphicCost {
+  std::vector<NeuromorphicLayerCost> layers;  // parallel to the count
+  double synaptic_ops = 0;
+  double spikes = 0;  // network input included
+  double active_updates = 0;
+  double inactive_updates = 0;
+  // Joules, whole batch.
+  double synaptic = 0;
+  double neuron = 0;
+  double routing = 0;
+  double static_energy = 0;
+  double non_native = 0;  // on the host; 0 without one
+  // Seconds: the larger of timesteps x timestep and the busiest core's work.
+  double time_s = 0;
+  double steps_time_s = 0;
+  double busiest_core_s = 0;
+  double static_power_w = 0;  // chips x static power per chip
+  int64_t cores = 0;
+  int64_t chips = 0;
+  std::vector<size_t> non_native_layers;  // indices into the count
+  std::vector<std::string> notes;         // limits the model does not enforce
+
+  double total() const {
+    return synaptic + neuron + routing + static_energy + non_native;
+  }
+};
+
+// Prices `count` (covering `batch` inferences) on `chip` with the activity
+// `spikes` evaluated at knob `x`. `host`, when not null, prices the nodes
+// that are not spike-native. Fails (InvalidArgument) when the network needs
+// more chips than the profile's system has, saying by how much.
+absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
+    const NetworkCount& count, const NeuromorphicParams& chip,
+    const SpikeActivity& spikes, double x, int64_t batch,
+    const VonNeumannParams* host);
+
+// The model's assumptions in one line each, for reports.
+const std::vector<std::string>& NeuromorphicAssumptions();
+
+}  // namespace neurowatt
+
+#endif  // NEUROWATT_ESTIMATORS_NEUROMORPHIC_H_

@@ -1,0 +1,159 @@
+#include "estimators/spike_activity.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace neurowatt {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::StrCat;
+
+absl::Status CheckRate(double r, const std::string& what) {
+  if (!(r >= 0 && r <= 1)) {
+    return InvalidArgumentError(
+        StrCat(what, " is ", r, "; it must be between 0 and 1"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
+    const NetworkCount& count, const v1::SpikeActivity& spikes, int64_t batch) {
+  SpikeActivity a;
+  a.timesteps = spikes.timesteps();
+  if (a.timesteps <= 0) {
+    return InvalidArgumentError(
+        "spiking hardware needs --timesteps T (steps per inference, >= 1)");
+  }
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < count.layers.size(); ++i) {
+    index[count.layers[i].name] = i;
+  }
+  const double steps = static_cast<double>(a.timesteps);
+  std::vector<std::optional<Affine>> own(count.layers.size());
+
+  if (spikes.coding() == v1::SpikeActivity::MEASURED) {
+    a.coding = "measured";
+    a.knob = 1;
+    double emitted = 0, neurons = 0;
+    for (const auto& [name, n] : spikes.layer_spikes()) {
+      if (!(n >= 0)) {
+        return InvalidArgumentError(
+            StrCat("activity: '", name, "' has ", n, " spikes"));
+      }
+      double per_inference;  // neurons (or input elements) per inference
+      if (name == "input") {
+        per_inference = static_cast<double>(count.input_elements) /
+                        static_cast<double>(batch);
+        a.network_input = Affine{0, per_inference > 0 ? n / per_inference : 0};
+        continue;
+      }
+      auto it = index.find(name);
+      if (it == index.end()) {
+        return InvalidArgumentError(
+            StrCat("activity: '", name, "' is not a layer of the model"));
+      }
+      const Workload& w = count.layers[it->second];
+      if (w.neurons == 0) {
+        return InvalidArgumentError(
+            StrCat("activity: layer '", name, "' has no neurons to spike"));
+      }
+      // Measured counts are per inference; the workload covers the batch.
+      per_inference =
+          static_cast<double>(w.neuron_instances) / static_cast<double>(batch);
+      own[it->second] = Affine{0, n / per_inference};
+      emitted += n;
+      neurons += per_inference;
+    }
+    if (!spikes.layer_spikes().contains("input")) {
+      return InvalidArgumentError(
+          "activity: no spike count for 'input', the network's input "
+          "neurons");
+    }
+    for (size_t i = 0; i < count.layers.size(); ++i) {
+      if (count.layers[i].neurons > 0 && !own[i]) {
+        return InvalidArgumentError(
+            StrCat("activity: no spike count for layer '", count.layers[i].name,
+                   "' (every layer with neurons needs one)"));
+      }
+    }
+    // x scales every count; no neuron fires more than once per step.
+    const double mean_rate = neurons > 0 ? emitted / neurons / steps : 0;
+    a.knob_max = mean_rate > 0 ? 1 / mean_rate : 1;
+  } else {
+    const bool ttfs = spikes.coding() == v1::SpikeActivity::TTFS;
+    a.coding = ttfs ? "ttfs" : "rate";
+    if (auto s = CheckRate(
+            spikes.spike_rate(),
+            ttfs ? "the firing fraction (--spike-rate)" : "--spike-rate");
+        !s.ok()) {
+      return s;
+    }
+    a.knob = spikes.spike_rate();
+    // Spikes per neuron per inference: T r for rate coding, f for TTFS.
+    const double per_knob = ttfs ? 1 : steps;
+    for (const auto& [name, r] : spikes.layer_rates()) {
+      auto it = index.find(name);
+      if (it == index.end()) {
+        return InvalidArgumentError(
+            StrCat("--layer-rate: '", name, "' is not a layer of the model"));
+      }
+      if (auto s = CheckRate(r, StrCat("--layer-rate ", name)); !s.ok()) {
+        return s;
+      }
+      own[it->second] = Affine{per_knob * r, 0};
+    }
+    for (size_t i = 0; i < count.layers.size(); ++i) {
+      if (count.layers[i].neurons > 0 && !own[i]) {
+        own[i] = Affine{0, per_knob};
+      }
+    }
+    if (spikes.has_input_spike_rate()) {
+      if (auto s = CheckRate(spikes.input_spike_rate(), "--input-rate");
+          !s.ok()) {
+        return s;
+      }
+      a.network_input = Affine{per_knob * spikes.input_spike_rate(), 0};
+    } else {
+      a.network_input = Affine{0, per_knob};
+    }
+  }
+  a.per_element.resize(count.layers.size());
+  for (size_t i = 0; i < count.layers.size(); ++i) {
+    if (own[i]) {
+      a.per_element[i] = *own[i];
+      continue;
+    }
+    const Workload& w = count.layers[i];
+    const int src = w.input_sources.empty() ? -1 : w.input_sources[0];
+    a.per_element[i] = src < 0 ? a.network_input : a.per_element[src];
+  }
+  return a;
+}
+
+std::string DescribeSpikeActivity(const v1::SpikeActivity& s) {
+  switch (s.coding()) {
+    case v1::SpikeActivity::MEASURED:
+      return StrCat("measured spike counts, T = ", s.timesteps());
+    case v1::SpikeActivity::TTFS:
+      return absl::StrFormat(
+          "time-to-first-spike coding, T = %d, %.4g of neurons fire once",
+          s.timesteps(), s.spike_rate());
+    default:
+      return absl::StrFormat(
+          "rate coding, T = %d, %.4g spikes per neuron per step%s",
+          s.timesteps(), s.spike_rate(),
+          s.has_input_spike_rate()
+              ? absl::StrFormat(" (inputs %.4g)", s.input_spike_rate())
+              : std::string());
+  }
+}
+
+}  // namespace neurowatt
