@@ -2,6 +2,8 @@
 // thousands of times, so its cost per estimate and per layer matter.
 #include <benchmark/benchmark.h>
 
+#include "estimators/break_even.h"
+#include "estimators/neuromorphic.h"
 #include "estimators/von_neumann.h"
 #include "hw/profile.h"
 #include "model/source.h"
@@ -22,6 +24,34 @@ void BM_EstimateVonNeumannGpt3Full(benchmark::State& state) {
                          benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_EstimateVonNeumannGpt3Full)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+// A spiking estimate and a break-even solve (two estimates) on an MLP that
+// fits one Loihi chip.
+void BM_NeuromorphicAndBreakEven(benchmark::State& state) {
+  auto model = LoadAndCount("preset:mlp:sizes=784-512-512-10", {});
+  auto loihi = LoadProfile("loihi");
+  const NeuromorphicParams chip = CompileNeuromorphic(*loihi);
+  v1::SpikeActivity s;
+  s.set_coding(v1::SpikeActivity::RATE);
+  s.set_timesteps(16);
+  s.set_spike_rate(0.05);
+  auto activity = ResolveSpikeActivity(model->count, s, 1);
+  for (auto _ : state) {
+    auto cost =
+        EstimateNeuromorphic(model->count, chip, *activity, 0.05, 1, nullptr);
+    auto point =
+        SolveBreakEven(model->count, chip, *activity, 1, nullptr, 4.4e-4);
+    benchmark::DoNotOptimize(cost);
+    benchmark::DoNotOptimize(point);
+  }
+}
+BENCHMARK(BM_NeuromorphicAndBreakEven)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace neurowatt

@@ -339,3 +339,123 @@ TEST(CliEstimateTest, CostReportProtobufMatchesJson) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliCompareTest, JsonHasBothKindsAndTheBreakEven) {
+  Result r = RunNeurowatt({"compare", "preset:mlp:sizes=784-512-512-10", "--hw",
+                           "loihi", "--hw", "horowitz-45nm", "--timesteps",
+                           "16", "--spike-rate", "0.05", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["convention"], "physical");
+  ASSERT_EQ(j["hardware"].size(), 2u);
+  const auto& nm = j["hardware"][0];
+  EXPECT_EQ(nm["kind"], "neuromorphic");
+  for (const char* key :
+       {"synaptic_ops", "neuron_updates", "spike_routing", "static"}) {
+    EXPECT_TRUE(nm["breakdown"].contains(key)) << key;
+  }
+  // 668,672 synapses x 0.8 spikes x 23.6 pJ.
+  EXPECT_NEAR(nm["breakdown"]["synaptic_ops"].get<double>(),
+              668672 * 0.8 * 23.6e-12, 1e-15);
+  EXPECT_EQ(nm["spiking"]["cores"], 6);
+  EXPECT_EQ(j["hardware"][1]["kind"], "von_neumann");
+  const auto& b = j["break_even"];
+  for (const char* key : {"spikes_per_neuron_per_step",
+                          "spikes_per_synapse_per_inference", "feasible"}) {
+    EXPECT_TRUE(b.contains(key)) << key;
+  }
+  EXPECT_TRUE(b["feasible"].get<bool>());
+  EXPECT_EQ(b["cheaper_below"], "loihi");
+  EXPECT_NEAR(b["spikes_per_synapse_per_inference"].get<double>(),
+              16 * b["spikes_per_neuron_per_step"].get<double>(), 1e-9);
+  EXPECT_EQ(j["break_even_all"].size(), 1u);
+}
+
+TEST(CliCompareTest, AcMacIsLabelledComputeOnly) {
+  std::vector<std::string> args = {
+      "compare",      "preset:mlp:sizes=784-512-512-10",
+      "--hw",         "loihi",
+      "--hw",         "horowitz-45nm",
+      "--timesteps",  "16",
+      "--spike-rate", "0.05",
+      "--convention", "ac-mac"};
+  Result t = RunNeurowatt(args);
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(t.out, "COMPUTE ONLY"));
+  EXPECT_TRUE(Contains(t.out, "5.111 spikes per synapse per inference"));
+  args.insert(args.end(), {"--format", "json"});
+  auto j = nlohmann::json::parse(RunNeurowatt(args).out);
+  EXPECT_EQ(j["convention"], "ac-mac");
+  EXPECT_NEAR(j["break_even"]["spikes_per_synapse_per_inference"].get<double>(),
+              4.6 / 0.9, 1e-9);
+  // 668,672 MACs x 4.6 pJ.
+  EXPECT_NEAR(j["hardware"][1]["energy_per_inference_joules"].get<double>(),
+              668672 * 4.6e-12, 1e-15);
+}
+
+TEST(CliCompareTest, MeasuredActivityFiles) {
+  const std::string dir = ::testing::TempDir();
+  const std::string js = dir + "/cli_activity.json";
+  const std::string csv = dir + "/cli_activity.csv";
+  std::ofstream(js) << R"({"timesteps": 16,
+    "spikes": {"input": 3, "key": 4, "value": 1}})";
+  std::ofstream(csv) << "layer,spikes\ninput,3\nkey,4\nvalue,1\n";
+  double ops[2];
+  int k = 0;
+  for (const auto& [file, steps] :
+       {std::pair<std::string, std::string>{js, ""}, {csv, "16"}}) {
+    std::vector<std::string> args = {
+        "estimate", "preset:seed-kv", "--hw", "loihi", "--activity",
+        file,       "--format",       "json"};
+    if (!steps.empty()) args.insert(args.end(), {"--timesteps", steps});
+    Result r = RunNeurowatt(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ops[k++] = j["hardware"][0]["spiking"]["synaptic_ops"].get<double>();
+  }
+  EXPECT_DOUBLE_EQ(ops[0], 24 * 1.0 + 16 * 0.5);
+  EXPECT_DOUBLE_EQ(ops[1], ops[0]);
+
+  std::ofstream(csv) << "layer,spikes\ninput,3\nkey,lots\n";
+  Result bad = RunNeurowatt({"estimate", "preset:seed-kv", "--hw", "loihi",
+                             "--activity", csv, "--timesteps", "16"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(Contains(bad.err, "cli_activity.csv:3:")) << bad.err;
+}
+
+TEST(CliCompareTest, SpikeErrorsExitTwo) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"estimate", "preset:seed-kv", "--hw", "loihi"}, "need spike activity"},
+      {{"estimate", "preset:seed-kv", "--hw", "loihi", "--spike-rate", "0.1"},
+       "--timesteps"},
+      {{"estimate", "preset:seed-kv", "--hw", "loihi", "--spike-rate", "1.5",
+        "--timesteps", "4"},
+       "--spike-rate 1.5"},
+      {{"estimate", "preset:seed-kv", "--hw", "loihi", "--spike-rate", "0.1",
+        "--timesteps", "4", "--coding", "burst"},
+       "--coding burst"},
+      {{"estimate", "preset:seed-kv", "--hw", "loihi", "--spike-rate", "0.1",
+        "--timesteps", "4", "--layer-rate", "nope=0.2"},
+       "'nope' is not a layer"},
+      {{"compare", "preset:seed-kv", "--hw", "loihi"}, "two or more --hw"},
+      {{"compare", "preset:gpt3-175b", "--hw", "loihi", "--hw", "horowitz-45nm",
+        "--spike-rate", "0.1", "--timesteps", "4"},
+       "x over"},
+      {{"compare", "preset:seed-kv", "--hw", "loihi", "--hw", "horowitz-45nm",
+        "--spike-rate", "0.1", "--timesteps", "4", "--convention", "paper"},
+       "--convention paper"},
+  };
+  for (const auto& c : cases) {
+    Result r = RunNeurowatt(c.args);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_TRUE(Contains(r.err, c.message)) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+}  // namespace
