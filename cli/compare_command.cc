@@ -4,7 +4,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
-#include "cli/output_file.h"
 #include "cli/pricing.h"
 #include "cli/report_render.h"
 #include "estimators/break_even.h"
@@ -71,12 +70,7 @@ std::string Note(const v1::BreakEven& b) {
 }
 
 absl::Status Run(const ParsedArgs& args, std::ostream& out) {
-  const std::string format = args.Get("format").value_or("table");
-  if (auto f =
-          OneOf("format", format, {"table", "json", "csv", "textproto", "pb"});
-      !f.ok()) {
-    return f.status();
-  }
+  if (auto s = CheckReportFormat(args); !s.ok()) return s;
   const std::string convention = args.Get("convention").value_or("physical");
   if (auto c = OneOf("convention", convention, {"physical", "ac-mac"});
       !c.ok()) {
@@ -118,10 +112,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
       b->set_note(Note(*b));
     }
   }
-  auto text = RenderReport(p.report, p.model, format, args.Has("per-layer"),
-                           /*compare=*/true);
-  if (!text.ok()) return text.status();
-  return WriteOutput(args.Get("output"), *text, out);
+  return EmitReport(args, p.report, p.model, /*compare=*/true, out);
 }
 
 }  // namespace

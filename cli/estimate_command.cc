@@ -1,6 +1,5 @@
 #include "cli/estimate_command.h"
 
-#include "cli/output_file.h"
 #include "cli/pricing.h"
 #include "cli/report_render.h"
 
@@ -8,18 +7,11 @@ namespace neurowatt::cli {
 namespace {
 
 absl::Status Run(const ParsedArgs& args, std::ostream& out) {
-  const std::string format = args.Get("format").value_or("table");
-  if (auto f =
-          OneOf("format", format, {"table", "json", "csv", "textproto", "pb"});
-      !f.ok()) {
-    return f.status();
-  }
+  if (auto s = CheckReportFormat(args); !s.ok()) return s;
   auto priced = Price(args);
   if (!priced.ok()) return priced.status();
-  auto text = RenderReport(priced->report, priced->model, format,
-                           args.Has("per-layer"), /*compare=*/false);
-  if (!text.ok()) return text.status();
-  return WriteOutput(args.Get("output"), *text, out);
+  return EmitReport(args, priced->report, priced->model, /*compare=*/false,
+                    out);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/format.h"
 #include "cli/layer_rows.h"
+#include "cli/output_file.h"
 #include "cli/profiles_command.h"
 #include "estimators/spike_activity.h"
 #include "google/protobuf/text_format.h"
@@ -451,22 +452,31 @@ std::string ReportCompareTable(const v1::CostReport& r,
   return out + BreakEvenText(r) + Assumptions(r);
 }
 
-absl::StatusOr<std::string> RenderReport(const v1::CostReport& report,
-                                         const CountedModel& model,
-                                         const std::string& format,
-                                         bool per_layer, bool compare) {
+absl::Status CheckReportFormat(const ParsedArgs& args) {
+  return OneOf("format", args.Get("format").value_or("table"),
+               {"table", "json", "csv", "textproto", "pb"})
+      .status();
+}
+
+absl::Status EmitReport(const ParsedArgs& args, const v1::CostReport& report,
+                        const CountedModel& model, bool compare,
+                        std::ostream& out) {
+  const std::string format = args.Get("format").value_or("table");
+  std::string text;
   if (format == "json") {
-    return ReportJson(report, model.bindings).dump(2) + "\n";
-  }
-  if (format == "csv") return ReportCsv(report);
-  if (format == "textproto") {
-    std::string text;
+    text = ReportJson(report, model.bindings).dump(2) + "\n";
+  } else if (format == "csv") {
+    text = ReportCsv(report);
+  } else if (format == "textproto") {
     google::protobuf::TextFormat::PrintToString(report, &text);
-    return text;
+  } else if (format == "pb") {
+    text = report.SerializeAsString();
+  } else if (compare) {
+    text = ReportCompareTable(report, model);
+  } else {
+    text = ReportDetailTable(report, model, args.Has("per-layer"));
   }
-  if (format == "pb") return report.SerializeAsString();
-  return compare ? ReportCompareTable(report, model)
-                 : ReportDetailTable(report, model, per_layer);
+  return WriteOutput(args.Get("output"), text, out);
 }
 
 }  // namespace neurowatt::cli

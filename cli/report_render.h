@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "cli/args.h"
 #include "model/source.h"
 #include "neurowatt/v1/cost_report.pb.h"
 #include "nlohmann/json.hpp"
@@ -30,12 +31,14 @@ std::string ReportDetailTable(const v1::CostReport& report,
 std::string ReportCompareTable(const v1::CostReport& report,
                                const CountedModel& model);
 
-// `format` is table, json, csv, textproto or pb; `compare` chooses the
-// side-by-side table.
-absl::StatusOr<std::string> RenderReport(const v1::CostReport& report,
-                                         const CountedModel& model,
-                                         const std::string& format,
-                                         bool per_layer, bool compare);
+// Checks --format (table, json, csv, textproto or pb) before any work.
+absl::Status CheckReportFormat(const ParsedArgs& args);
+
+// Renders `report` as --format says and writes it to -o or `out`;
+// `compare` chooses the side-by-side table.
+absl::Status EmitReport(const ParsedArgs& args, const v1::CostReport& report,
+                        const CountedModel& model, bool compare,
+                        std::ostream& out);
 
 }  // namespace neurowatt::cli
 
