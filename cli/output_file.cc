@@ -20,45 +20,72 @@ absl::Status Failure(const std::string& path, const char* what, int err) {
 
 }  // namespace
 
-absl::Status WriteFileAtomically(const std::string& path,
-                                 absl::string_view content) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Failure(path, "write", errno);
-  const char* p = content.data();
-  size_t left = content.size();
+AtomicFileWriter::~AtomicFileWriter() { Abandon(); }
+
+void AtomicFileWriter::Abandon() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+    fd_ = -1;
+  }
+}
+
+absl::Status AtomicFileWriter::Open(const std::string& path) {
+  Abandon();
+  path_ = path;
+  tmp_ = path + ".tmp.XXXXXX";
+  fd_ = ::mkstemp(tmp_.data());
+  if (fd_ < 0) return Failure(path_, "write", errno);
+  // mkstemp creates the file 0600; outputs are ordinary user files.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::fchmod(fd_, 0666 & ~mask) != 0) {
+    const int err = errno;
+    Abandon();
+    return Failure(path_, "write", err);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::Append(absl::string_view data) {
+  const char* p = data.data();
+  size_t left = data.size();
   while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
+    const ssize_t n = ::write(fd_, p, left);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Failure(path, "write", err);
+      Abandon();
+      return Failure(path_, "write", err);
     }
     p += n;
     left -= static_cast<size_t>(n);
   }
-  // mkstemp creates the file 0600; outputs are ordinary user files.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, 0666 & ~mask) != 0 || ::fsync(fd) != 0) {
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::Commit() {
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
     const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return Failure(path, "write", err);
+    ::unlink(tmp_.c_str());
+    fd_ = -1;
+    return Failure(path_, "write", err);
   }
-  if (::close(fd) != 0) {
+  fd_ = -1;
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const int err = errno;
-    ::unlink(tmp.c_str());
-    return Failure(path, "write", err);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return Failure(path, "replace", err);
+    ::unlink(tmp_.c_str());
+    return Failure(path_, "replace", err);
   }
   return absl::OkStatus();
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view content) {
+  AtomicFileWriter w;
+  if (auto s = w.Open(path); !s.ok()) return s;
+  if (auto s = w.Append(content); !s.ok()) return s;
+  return w.Commit();
 }
 
 absl::Status WriteOutput(const std::optional<std::string>& path,

@@ -13,9 +13,28 @@
 
 namespace neurowatt::cli {
 
-// Writes `content` to a temporary file beside `path`, fsyncs it and renames
-// it over `path`. On error the temporary file is removed and `path` is
-// untouched; the error names the path.
+// Streams into a temporary file beside `path`; Commit() fsyncs it and
+// renames it over `path`. Destroying an uncommitted writer removes the
+// temporary file and leaves `path` untouched. Errors name the path.
+class AtomicFileWriter {
+ public:
+  AtomicFileWriter() = default;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  absl::Status Open(const std::string& path);
+  absl::Status Append(absl::string_view data);
+  absl::Status Commit();
+
+ private:
+  void Abandon();
+
+  std::string path_, tmp_;
+  int fd_ = -1;
+};
+
+// Writes `content` to `path` through an AtomicFileWriter.
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view content);
 

@@ -18,6 +18,8 @@ namespace {
 using absl::InvalidArgumentError;
 using absl::StrCat;
 
+}  // namespace
+
 absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& s) {
   if (s == "fp32") return v1::FP32;
   if (s == "fp16") return v1::FP16;
@@ -26,6 +28,8 @@ absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& s) {
   return InvalidArgumentError(
       StrCat("--precision ", s, ": expected one of fp32, fp16, bf16, int8"));
 }
+
+namespace {
 
 absl::StatusOr<double> ParseRate(const std::string& flag,
                                  const std::string& text) {
@@ -37,9 +41,10 @@ absl::StatusOr<double> ParseRate(const std::string& flag,
   return v;
 }
 
-// The spike flags as a SpikeActivity; `needed` when a profile spikes.
-absl::StatusOr<v1::SpikeActivity> ParseSpikes(const ParsedArgs& args,
-                                              bool needed) {
+}  // namespace
+
+absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
+                                                  bool needed) {
   v1::SpikeActivity s;
   if (auto file = args.Get("activity")) {
     for (const char* f : {"coding", "spike-rate", "input-rate", "layer-rate"}) {
@@ -104,7 +109,24 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikes(const ParsedArgs& args,
   return s;
 }
 
-}  // namespace
+absl::StatusOr<std::vector<PricedProfile>> LoadProfiles(
+    const std::vector<std::string>& names) {
+  std::vector<PricedProfile> out;
+  for (const std::string& name : names) {
+    auto profile = LoadProfile(name);
+    if (!profile.ok()) return profile.status();
+    PricedProfile pp;
+    pp.neuromorphic = profile->has_neuromorphic();
+    if (pp.neuromorphic) {
+      pp.spiking = CompileNeuromorphic(*profile);
+    } else {
+      pp.von_neumann = CompileVonNeumann(*profile);
+    }
+    pp.profile = *std::move(profile);
+    out.push_back(std::move(pp));
+  }
+  return out;
+}
 
 std::vector<FlagSpec> PricingFlags() {
   return {
@@ -162,22 +184,12 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args) {
     precision = *parsed;
   }
   // Profiles first: a typo in --hw should not wait for a large model.
+  auto profiles = LoadProfiles(hw);
+  if (!profiles.ok()) return profiles.status();
+  p.profiles = *std::move(profiles);
   bool spiking = false;
-  for (const std::string& name : hw) {
-    auto profile = LoadProfile(name);
-    if (!profile.ok()) return profile.status();
-    PricedProfile pp;
-    pp.neuromorphic = profile->has_neuromorphic();
-    if (pp.neuromorphic) {
-      pp.spiking = CompileNeuromorphic(*profile);
-    } else {
-      pp.von_neumann = CompileVonNeumann(*profile);
-    }
-    pp.profile = *std::move(profile);
-    spiking = spiking || pp.neuromorphic;
-    p.profiles.push_back(std::move(pp));
-  }
-  auto spikes = ParseSpikes(args, spiking);
+  for (const PricedProfile& pp : p.profiles) spiking |= pp.neuromorphic;
+  auto spikes = ParseSpikeFlags(args, spiking);
   if (!spikes.ok()) return spikes.status();
   auto model = LoadAndCount(args.positional[0], *dims, precision);
   if (!model.ok()) {

@@ -40,6 +40,18 @@ struct Pricing {
   v1::CostReport report;  // one HardwareCost per profile
 };
 
+// "fp32", "fp16", "bf16" or "int8".
+absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& s);
+
+// The profiles --hw names, flattened for the estimators.
+absl::StatusOr<std::vector<PricedProfile>> LoadProfiles(
+    const std::vector<std::string>& names);
+
+// The spike flags as a SpikeActivity; `needed` when a profile spikes (then
+// the rate or an activity file, and the timesteps, are required).
+absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
+                                                  bool needed);
+
 // Loads the profiles and the model and prices one on the other. Errors name
 // the flag, file or profile at fault.
 absl::StatusOr<Pricing> Price(const ParsedArgs& args);
