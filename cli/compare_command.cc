@@ -50,25 +50,6 @@ void ApplyAcMac(Pricing& p) {
   }
 }
 
-std::string Note(const v1::BreakEven& b) {
-  const std::string& nm = b.neuromorphic();
-  const std::string& vn = b.von_neumann();
-  if (b.feasible()) {
-    const bool nm_low = b.cheaper_below() == nm;
-    return absl::StrFormat("below this rate %s is cheaper; above it %s",
-                           nm_low ? nm : vn, nm_low ? vn : nm);
-  }
-  if (b.cheaper_below() == nm) {
-    return absl::StrFormat(
-        "%s is cheaper at every feasible spike rate: the crossing lies "
-        "beyond what its neurons can fire",
-        nm);
-  }
-  return absl::StrFormat(
-      "%s is cheaper at every spike rate: %s costs more even with no spikes",
-      vn, nm);
-}
-
 absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   if (auto s = CheckReportFormat(args); !s.ok()) return s;
   const std::string convention = args.Get("convention").value_or("physical");
@@ -86,32 +67,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   Pricing& p = *priced;
   const bool ac_mac = convention == "ac-mac";
   if (ac_mac) ApplyAcMac(p);
-  const NetworkCount& count = p.model.count;
-  for (size_t i = 0; i < p.profiles.size(); ++i) {
-    if (!p.profiles[i].neuromorphic) continue;
-    for (size_t j = 0; j < p.profiles.size(); ++j) {
-      if (p.profiles[j].neuromorphic) continue;
-      const double target =
-          p.report.hardware(static_cast<int>(j)).energy_per_inference_j();
-      auto point = ac_mac
-                       ? SolveAcMacBreakEven(count, p.profiles[i].spiking,
-                                             *p.activity, p.batch)
-                       : SolveBreakEven(count, p.profiles[i].spiking,
-                                        *p.activity, p.batch, p.host, target);
-      if (!point.ok()) return point.status();
-      v1::BreakEven* b = p.report.add_break_even();
-      b->set_neuromorphic(p.profiles[i].profile.name());
-      b->set_von_neumann(p.profiles[j].profile.name());
-      b->set_spikes_per_neuron_per_step(point->spikes_per_neuron_per_step);
-      b->set_spikes_per_synapse_per_inference(
-          point->spikes_per_synapse_per_inference);
-      b->set_feasible(point->feasible);
-      b->set_cheaper_below(point->neuromorphic_cheaper_below
-                               ? b->neuromorphic()
-                               : b->von_neumann());
-      b->set_note(Note(*b));
-    }
-  }
+  if (auto st = AddBreakEven(ac_mac, p); !st.ok()) return st;
   return EmitReport(args, p.report, p.model, /*compare=*/true, out);
 }
 

@@ -10,6 +10,7 @@
 #include "cli/count_command.h"
 #include "cli/estimate_command.h"
 #include "cli/profiles_command.h"
+#include "cli/report_command.h"
 #include "cli/sweep_command.h"
 #include "model/presets.h"
 
@@ -24,6 +25,7 @@ std::vector<Command> Commands() {
   return {{neurowatt::cli::CountSpec(), neurowatt::cli::RunCount},
           {neurowatt::cli::EstimateSpec(), neurowatt::cli::RunEstimate},
           {neurowatt::cli::CompareSpec(), neurowatt::cli::RunCompare},
+          {neurowatt::cli::ReportSpec(), neurowatt::cli::RunReport},
           {neurowatt::cli::SweepSpec(), neurowatt::cli::RunSweep},
           {neurowatt::cli::ProfilesSpec(), neurowatt::cli::RunProfiles}};
 }

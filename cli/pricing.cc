@@ -4,9 +4,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "cli/activity_file.h"
 #include "cli/count_command.h"
+#include "estimators/break_even.h"
 #include "estimators/cost_report.h"
 #include "estimators/neuromorphic.h"
 #include "estimators/von_neumann.h"
@@ -153,7 +155,7 @@ std::vector<FlagSpec> PricingFlags() {
        "list every layer instead of folding repeated blocks"}};
 }
 
-absl::StatusOr<Pricing> Price(const ParsedArgs& args) {
+absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going) {
   const std::vector<std::string> hw = args.GetAll("hw");
   if (hw.empty()) {
     return InvalidArgumentError(
@@ -230,15 +232,20 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args) {
     if (k != "batch") (*sc->mutable_dims())[k] = v;
   }
   if (spiking) *sc->mutable_spikes() = *spikes;
+  std::vector<bool> fits;
   for (const PricedProfile& pp : p.profiles) {
     if (pp.neuromorphic) {
       auto cost = EstimateNeuromorphic(count, pp.spiking, *p.activity,
                                        p.activity->knob, p.batch, p.host);
       if (!cost.ok()) {
-        return absl::Status(
+        const absl::Status st(
             cost.status().code(),
             StrCat(args.positional[0], " on ", pp.profile.name(), ": ",
                    cost.status().message()));
+        if (!keep_going) return st;
+        p.unpriced.emplace_back(pp.profile.name(), std::string(st.message()));
+        fits.push_back(false);
+        continue;
       }
       *r.add_hardware() = NeuromorphicReport(
           count, pp.profile, *cost, p.batch, p.activity->coding,
@@ -249,8 +256,77 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args) {
       *r.add_hardware() =
           VonNeumannReport(count, pp.profile, pp.von_neumann, *cost, p.batch);
     }
+    fits.push_back(true);
+  }
+  // Profiles that could not be priced are dropped, so that profiles and
+  // report entries stay parallel; the host pointer moves with its profile.
+  std::vector<PricedProfile> fitting;
+  for (size_t i = 0; i < p.profiles.size(); ++i) {
+    if (fits[i]) fitting.push_back(std::move(p.profiles[i]));
+  }
+  p.profiles = std::move(fitting);
+  p.host = nullptr;
+  for (const PricedProfile& pp : p.profiles) {
+    if (!pp.neuromorphic) {
+      p.host = &pp.von_neumann;
+      break;
+    }
   }
   return p;
+}
+
+namespace {
+
+std::string Note(const v1::BreakEven& b) {
+  const std::string& nm = b.neuromorphic();
+  const std::string& vn = b.von_neumann();
+  if (b.feasible()) {
+    const bool nm_low = b.cheaper_below() == nm;
+    return absl::StrFormat("below this rate %s is cheaper; above it %s",
+                           nm_low ? nm : vn, nm_low ? vn : nm);
+  }
+  if (b.cheaper_below() == nm) {
+    return absl::StrFormat(
+        "%s is cheaper at every feasible spike rate: the crossing lies "
+        "beyond what its neurons can fire",
+        nm);
+  }
+  return absl::StrFormat(
+      "%s is cheaper at every spike rate: %s costs more even with no spikes",
+      vn, nm);
+}
+
+}  // namespace
+
+absl::Status AddBreakEven(bool ac_mac, Pricing& p) {
+  const NetworkCount& count = p.model.count;
+  for (size_t i = 0; i < p.profiles.size(); ++i) {
+    if (!p.profiles[i].neuromorphic) continue;
+    for (size_t j = 0; j < p.profiles.size(); ++j) {
+      if (p.profiles[j].neuromorphic) continue;
+      const double target =
+          p.report.hardware(static_cast<int>(j)).energy_per_inference_j();
+      auto point = ac_mac
+                       ? SolveAcMacBreakEven(count, p.profiles[i].spiking,
+                                             *p.activity, p.batch)
+                       : SolveBreakEven(count, p.profiles[i].spiking,
+                                        *p.activity, p.batch, p.host, target);
+      if (!point.ok()) return point.status();
+      v1::BreakEven* b = p.report.add_break_even();
+      b->set_knob(point->knob);
+      b->set_neuromorphic(p.profiles[i].profile.name());
+      b->set_von_neumann(p.profiles[j].profile.name());
+      b->set_spikes_per_neuron_per_step(point->spikes_per_neuron_per_step);
+      b->set_spikes_per_synapse_per_inference(
+          point->spikes_per_synapse_per_inference);
+      b->set_feasible(point->feasible);
+      b->set_cheaper_below(point->neuromorphic_cheaper_below
+                               ? b->neuromorphic()
+                               : b->von_neumann());
+      b->set_note(Note(*b));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace neurowatt::cli

@@ -38,6 +38,8 @@ struct Pricing {
   const VonNeumannParams* host = nullptr;
   std::string host_name;
   v1::CostReport report;  // one HardwareCost per profile
+  // Profiles the network does not fit (name, why), when kept going.
+  std::vector<std::pair<std::string, std::string>> unpriced;
 };
 
 // "fp32", "fp16", "bf16" or "int8".
@@ -53,8 +55,13 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
                                                   bool needed);
 
 // Loads the profiles and the model and prices one on the other. Errors name
-// the flag, file or profile at fault.
-absl::StatusOr<Pricing> Price(const ParsedArgs& args);
+// the flag, file or profile at fault. With `keep_going`, a spiking chip the
+// network does not fit is listed in `unpriced` instead of failing.
+absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going = false);
+
+// Adds to `p.report` the break-even point of every (neuromorphic, von
+// Neumann) pair: physical, or under the compute-only ac-mac convention.
+absl::Status AddBreakEven(bool ac_mac, Pricing& p);
 
 }  // namespace neurowatt::cli
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages neurowatt needs (only those missing, so a
-# second run is fast), then configures and builds into build/.
+# second run is fast), then configures and builds into build/. Chromium is
+# there for the test that renders an HTML report in a real browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ packages=(
   nlohmann-json3-dev
   libgtest-dev
   libbenchmark-dev
+  libpng-dev
+  chromium
 )
 
 missing=()
