@@ -71,7 +71,7 @@ std::string EnergyChart(const Pricing& p, const std::vector<LayerRow>& rows) {
   const double per = static_cast<double>(p.batch);
   constexpr double kLeft = 230, kRight = 880, kBar = 16, kGap = 6;
   std::vector<std::vector<LayerRow>> tops;
-  double height = 20;
+  double height = 40;  // the first title, and room for the last legend
   for (const auto& h : p.report.hardware()) {
     tops.push_back(TopRows(h, rows, 12));
     height += 70 + static_cast<double>(tops.back().size()) * (kBar + kGap);
