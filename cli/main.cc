@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
 #include "cli/count_command.h"
 #include "cli/estimate_command.h"
@@ -27,6 +28,7 @@ std::vector<Command> Commands() {
           {neurowatt::cli::CompareSpec(), neurowatt::cli::RunCompare},
           {neurowatt::cli::ReportSpec(), neurowatt::cli::RunReport},
           {neurowatt::cli::SweepSpec(), neurowatt::cli::RunSweep},
+          {neurowatt::cli::CalibrateSpec(), neurowatt::cli::RunCalibrate},
           {neurowatt::cli::ProfilesSpec(), neurowatt::cli::RunProfiles}};
 }
 

@@ -15,6 +15,10 @@ namespace {
 constexpr double kExpMulAdds = 10;
 constexpr double kDivMulAdds = 4;
 
+// GEMMs from this many MACs on count as large (512^3: past the sizes whose
+// efficiency is dominated by call and packing overheads).
+constexpr int64_t kLargeGemmMacs = int64_t{1} << 27;
+
 // Watts to hold bytes at one level, by component.
 struct HoldPower {
   double leakage = 0, refresh = 0, standby = 0;
@@ -59,7 +63,9 @@ const std::vector<std::string>& VonNeumannAssumptions() {
       "each layer's activations, per bit x (SRAM leakage or DRAM refresh "
       "and standby power) x the layer's time.",
       "Time per layer is a roofline: max(operations / peak, bytes at each "
-      "level / its bandwidth); layers run one after another.",
+      "level / its bandwidth), divided by the measured efficiency of its "
+      "kernel class when the profile has one; layers run one after "
+      "another.",
       "Static power x time is added for the package.",
   };
   return *list;
@@ -165,6 +171,19 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
         c.bound = l;
       }
     }
+    // Real kernels reach only a fraction of the roofline (calibrated
+    // profiles measure it per kernel class).
+    int k = kElementwise;
+    if (w.kernel_class == "gemm") {
+      k = w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
+    } else if (w.kernel_class == "gemv") {
+      k = kGemv;
+    } else if (w.kernel_class == "conv") {
+      k = kConv;
+    } else if (w.kernel_class == "depthwise") {
+      k = kDepthwise;
+    }
+    time /= hw.efficiency[k];
     c.time_s = time;
 
     HoldPower power = base;

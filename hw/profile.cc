@@ -174,6 +174,27 @@ class Validator {
       }
       previous = m.capacity_bytes().value();
     }
+    std::set<std::string> classes;
+    for (int i = 0; i < v.efficiency_size(); ++i) {
+      const v1::KernelEfficiency& e = v.efficiency(i);
+      const std::string where =
+          StrCat("efficiency[", i, "] '", e.kernel_class(), "'.");
+      if (KernelClassIndex(e.kernel_class()) < 0) {
+        return Error(where,
+                     "is not a kernel class (gemm_large, gemm_small, "
+                     "gemv, conv, depthwise, elementwise)");
+      }
+      if (!classes.insert(e.kernel_class()).second) {
+        return Error(where, "is given twice");
+      }
+      NW_CHECK(e, fraction, where, Range::kPositive);
+      if (e.fraction().value() > 1) {
+        return Error(where, "fraction is above 1 (faster than the roofline)");
+      }
+    }
+    if (v.has_spike_events_per_s()) {
+      NW_CHECK(v, spike_events_per_s, "", Range::kPositive);
+    }
     return absl::OkStatus();
   }
 #define NW_OPTIONAL(msg, field, range)                                       \

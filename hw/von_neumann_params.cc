@@ -2,6 +2,20 @@
 
 namespace neurowatt {
 
+namespace {
+constexpr const char* kClassNames[kKernelClasses] = {
+    "gemm_large", "gemm_small", "gemv", "conv", "depthwise", "elementwise"};
+}  // namespace
+
+int KernelClassIndex(const std::string& name) {
+  for (int i = 0; i < kKernelClasses; ++i) {
+    if (name == kClassNames[i]) return i;
+  }
+  return -1;
+}
+
+const char* KernelClassName(int index) { return kClassNames[index]; }
+
 VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
   const v1::VonNeumannProfile& v = profile.von_neumann();
   VonNeumannParams out;
@@ -20,6 +34,10 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
          m.standby_w_per_bit().value()});
   }
   out.static_power_w = v.static_power_w().value();
+  for (const auto& e : v.efficiency()) {
+    const int k = KernelClassIndex(e.kernel_class());
+    if (k >= 0) out.efficiency[k] = e.fraction().value();
+  }
   return out;
 }
 

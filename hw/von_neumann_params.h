@@ -33,12 +33,29 @@ struct LevelParams {
   double standby_w_per_bit = 0;  // DRAM
 };
 
+// Kernel classes with a measured efficiency, in VonNeumannParams order.
+enum KernelClass {
+  kGemmLarge = 0,
+  kGemmSmall,
+  kGemv,
+  kConv,
+  kDepthwise,
+  kElementwise,
+  kKernelClasses
+};
+
+// "gemm_large", ... as in v1::KernelEfficiency; -1 for an unknown name.
+int KernelClassIndex(const std::string& name);
+const char* KernelClassName(int index);
+
 struct VonNeumannParams {
   std::string name;
   // Indexed by v1::ElementType.
   std::array<PrecisionParams, v1::ElementType_ARRAYSIZE> precision;
   std::vector<LevelParams> levels;  // nearest first; the last is main memory
   double static_power_w = 0;
+  // Fraction of the roofline each kernel class achieves (1 when unknown).
+  std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1};
 };
 
 // Flattens `profile`, which must have passed ValidateProfile and be of the

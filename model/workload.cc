@@ -297,6 +297,36 @@ std::string KindName(const v1::Node& n) {
   }
 }
 
+std::string KernelClass(const GraphNode& gn, const Workload& w) {
+  switch (gn.node.op_case()) {
+    case v1::Node::kLinear:
+    case v1::Node::kRecurrent:
+    case v1::Node::kMatmul: {
+      // Rows the same matrix is applied to at once; recurrent steps are
+      // sequential, so only the batch counts.
+      int64_t rows = 1;
+      if (gn.node.op_case() == v1::Node::kRecurrent) {
+        rows = gn.input_shapes[0][0];
+      } else if (gn.node.op_case() == v1::Node::kLinear) {
+        rows = w.neurons > 0 ? w.neuron_instances / w.neurons : 1;
+      } else {
+        rows = gn.output_shape[gn.output_shape.size() - 2];
+      }
+      return rows <= 1 ? "gemv" : "gemm";
+    }
+    case v1::Node::kConv: {
+      const v1::Conv& c = gn.node.conv();
+      return c.groups() > 1 && c.groups() == c.in_channels() ? "depthwise"
+                                                             : "conv";
+    }
+    case v1::Node::kReshape:
+    case v1::Node::kTranspose:
+      return "";
+    default:
+      return "elementwise";
+  }
+}
+
 bool SpikeNative(const v1::Node& n) {
   switch (n.op_case()) {
     case v1::Node::kNorm:
@@ -434,6 +464,7 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     if (!w.ok()) return w.status();
     Accumulate(*w, total);
     w->spike_native = SpikeNative(gn.node);
+    w->kernel_class = KernelClass(gn, *w);
     for (int i = 0; i < gn.node.inputs_size(); ++i) {
       const std::string& t = gn.node.inputs(i);
       auto it = producer.find(t);

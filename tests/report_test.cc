@@ -24,7 +24,10 @@ std::string Slurp(const std::string& path) {
 
 // Runs a shell command; returns its exit code and stdout.
 int Shell(const std::string& cmd, std::string* out) {
-  const std::string file = ::testing::TempDir() + "/report_test_out";
+  // ctest runs tests as parallel processes: one file per test.
+  const std::string file =
+      ::testing::TempDir() + "/report_test_out_" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
   const int status = std::system((cmd + " >" + file).c_str());
   if (out) *out = Slurp(file);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -85,7 +88,9 @@ const char* kCharts[] = {"chart-energy", "chart-roofline", "chart-spike-rate",
 class ReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    html_ = ::testing::TempDir() + "/report_test.html";
+    html_ = ::testing::TempDir() + "/report_test_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+            ".html";
     std::filesystem::remove(html_);
     ASSERT_EQ(Shell(std::string(NEUROWATT_BIN) +
                         " report preset:mlp:sizes=784-512-512-10 --hw loihi "

@@ -40,7 +40,10 @@ std::string Slurp(const std::string& path) {
 }
 
 int RunCli(const std::string& args, std::string* err = nullptr) {
-  const std::string e = ::testing::TempDir() + "/sweep_err";
+  // ctest runs tests as parallel processes: one file per test.
+  const std::string e =
+      ::testing::TempDir() + "/sweep_err_" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
   const int status = std::system(
       (std::string(NEUROWATT_BIN) + " " + args + " 2>" + e).c_str());
   if (err) *err = Slurp(e);

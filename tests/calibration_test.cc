@@ -1,0 +1,244 @@
+// Fitting a profile from kernel measurements: synthetic runs whose answers
+// are known, then a real quick calibration end to end.
+#include "hw/calibration.h"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "hw/profile.h"
+#include "nlohmann/json.hpp"
+
+namespace neurowatt {
+namespace {
+
+TEST(NnlsTest, RecoversKnownConstants) {
+  // E = 5e-12 flops + 2e-11 bytes + 30 t, measured without noise.
+  std::vector<std::vector<double>> a;
+  std::vector<double> b;
+  const double truth[] = {5e-12, 2e-11, 30};
+  for (double flops : {1e9, 4e10, 2e11}) {
+    for (double bytes : {1e8, 3e9}) {
+      for (double t : {0.1, 0.7}) {
+        a.push_back({flops, bytes, t});
+        b.push_back(truth[0] * flops + truth[1] * bytes + truth[2] * t);
+      }
+    }
+  }
+  double rms = 1;
+  const std::vector<double> x = NonNegativeLeastSquares(a, b, &rms);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(x[i], truth[i], 1e-6 * truth[i]);
+  EXPECT_LT(rms, 1e-9);
+}
+
+TEST(NnlsTest, ClampsAtZeroWhereTheDataWouldGoNegative) {
+  // y = 2 x1 - 1 x2 exactly: the best non-negative fit drops x2.
+  std::vector<std::vector<double>> a = {{1, 0}, {0, 1}, {1, 1}};
+  std::vector<double> b = {2, -1, 1};
+  const std::vector<double> x = NonNegativeLeastSquares(a, b, nullptr);
+  EXPECT_GE(x[0], 0);
+  EXPECT_EQ(x[1], 0);
+  EXPECT_NEAR(x[0], 1.5, 1e-12);  // least squares of {2, 1} on x1 alone
+}
+
+KernelRun MakeRun(const std::string& name, std::map<std::string, double> c,
+                  double seconds = 1, std::optional<double> energy = {}) {
+  return {name, std::move(c), seconds, energy};
+}
+
+MachineInfo Machine() {
+  MachineInfo m;
+  m.cpu_model = "test cpu";
+  m.host = "testhost";
+  m.date = "2026-11-28T00:00:00Z";
+  m.isa = {"avx2"};
+  m.cores = 2;
+  m.threads_used = 2;
+  m.clock_hz = 3e9;
+  m.memory_bytes = int64_t{16} << 30;
+  m.caches = {{1, 32 << 10, 2}, {2, 1 << 20, 2}, {3, 32 << 20, 1}};
+  m.energy_note = "synthetic";
+  return m;
+}
+
+std::vector<KernelRun> SyntheticRuns() {
+  std::vector<KernelRun> runs = {
+      MakeRun("fma_peak/fp32/real_time/threads:2", {{"flops", 200e9}}),
+      MakeRun("sgemm/256/real_time", {{"flops", 100e9}}),
+      MakeRun("sgemm/1024/real_time", {{"flops", 160e9}}),
+      MakeRun("sgemv/4096/real_time", {{"flops", 10e9}, {"bytes", 20e9}}),
+      MakeRun("conv/64x28x28/k3/real_time", {{"flops", 50e9}, {"bytes", 1e9}}),
+      MakeRun("spike_propagation/65536/real_time", {{"events", 2e9}})};
+  // Plateaus: 800 GB/s in L1 (64 KiB total), 400 in L2 (2 MiB), 300 in L3
+  // (32 MiB), 40 GB/s in DRAM.
+  for (double ws = 8 << 10; ws <= 256 << 20; ws *= 2) {
+    const double bw = ws <= 64 << 10   ? 800e9
+                      : ws <= 2 << 20  ? 400e9
+                      : ws <= 32 << 20 ? 300e9
+                                       : 40e9;
+    runs.push_back(MakeRun(absl::StrCat("stream_triad/", ws, "/threads:2"),
+                           {{"bytes", bw}}));
+  }
+  return runs;
+}
+
+TEST(FitProfileTest, RecoversPlateausPeakAndEfficiencies) {
+  std::vector<std::string> notes;
+  auto p = FitProfile(SyntheticRuns(), Machine(), "fit", &notes);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_TRUE(ValidateProfile(*p).ok());
+  const auto& v = p->von_neumann();
+  EXPECT_DOUBLE_EQ(v.precisions(0).peak_ops_per_s().value(), 200e9);
+  ASSERT_EQ(v.memory_size(), 4);
+  EXPECT_DOUBLE_EQ(v.memory(0).capacity_bytes().value(), 64 << 10);
+  EXPECT_DOUBLE_EQ(v.memory(0).bandwidth_bytes_per_s().value(), 800e9);
+  EXPECT_DOUBLE_EQ(v.memory(1).bandwidth_bytes_per_s().value(), 400e9);
+  EXPECT_DOUBLE_EQ(v.memory(2).bandwidth_bytes_per_s().value(), 300e9);
+  EXPECT_DOUBLE_EQ(v.memory(3).bandwidth_bytes_per_s().value(), 40e9);
+  std::map<std::string, double> eff;
+  for (const auto& e : v.efficiency())
+    eff[e.kernel_class()] = e.fraction().value();
+  EXPECT_DOUBLE_EQ(eff["gemm_large"], 0.8);  // 160 of 200 GFLOP/s
+  EXPECT_DOUBLE_EQ(eff["gemm_small"], 0.5);  // 100 of 200
+  // sgemv: 0.5 flop per byte x 40 GB/s (64 MiB lives in DRAM) = 20 GFLOP/s
+  // attainable; 10 achieved.
+  EXPECT_DOUBLE_EQ(eff["gemv"], 0.5);
+  EXPECT_DOUBLE_EQ(eff["conv"], 0.25);
+  EXPECT_DOUBLE_EQ(v.spike_events_per_s().value(), 2e9);
+  EXPECT_FALSE(v.machine().energy_measured());
+  bool said = false;
+  for (const auto& n : notes)
+    said |= n.find("energy was NOT measured") != std::string::npos;
+  EXPECT_TRUE(said);
+  // Every measured figure is tagged calibrated, with host and date.
+  for (const auto& s : p->sources()) {
+    if (s.id() == "measured") {
+      EXPECT_EQ(s.kind(), v1::Source::CALIBRATED);
+      EXPECT_EQ(s.host(), "testhost");
+    }
+  }
+  // The profile round-trips through text.
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(*p, &text);
+  auto back = ParseProfileText(text, "fit.textproto");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->SerializeAsString(), p->SerializeAsString());
+}
+
+TEST(FitProfileTest, FitsEnergyWhereCountersWereRead) {
+  // Energy = 4 pJ/flop + 10 pJ/byte in cache + 60 pJ/byte in DRAM + 20 W.
+  std::vector<KernelRun> runs = SyntheticRuns();
+  for (KernelRun& r : runs) {
+    const auto [fam, arg] = KernelName(r.name);
+    double ws = 0;
+    absl::SimpleAtod(arg, &ws);
+    const bool dram = fam == "stream_triad" && ws >= 64.0 * (1 << 20);
+    const double flops = r.counters["flops"], bytes = r.counters["bytes"];
+    r.energy_j = 4e-12 * flops + (dram ? 60e-12 : 10e-12) * bytes + 20 * 1.0;
+  }
+  auto p = FitProfile(runs, Machine(), "fit", nullptr);
+  ASSERT_TRUE(p.ok()) << p.status();
+  const auto& v = p->von_neumann();
+  EXPECT_TRUE(v.machine().energy_measured());
+  EXPECT_NEAR(v.precisions(0).mul_energy_j().value(), 4e-12, 1e-15);
+  EXPECT_NEAR(v.memory(3).read_energy_j_per_bit().value(), 60e-12 / 8, 1e-15);
+  EXPECT_NEAR(v.memory(0).read_energy_j_per_bit().value(), 10e-12 / 8, 1e-15);
+  EXPECT_NEAR(v.static_power_w().value(), 20, 1e-6);
+}
+
+TEST(FitProfileTest, MissingKernelsAreErrors) {
+  std::vector<KernelRun> runs = {MakeRun("sgemm/256", {{"flops", 1e9}})};
+  EXPECT_FALSE(FitProfile(runs, Machine(), "x", nullptr).ok());
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int Shell(const std::string& cmd) {
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(CalibrateCliTest, QuickRunWritesAProfileEstimateAccepts) {
+  const std::string dir = ::testing::TempDir();
+  const std::string profile = dir + "/calibrated_test.textproto";
+  const std::string summary = dir + "/calibrated_test.json";
+  std::filesystem::remove(profile);
+  ASSERT_EQ(Shell(std::string(NEUROWATT_BIN) +
+                  " calibrate --quick --threads 1 "
+                  "--format json -o " +
+                  profile + " >" + summary + " 2>/dev/null"),
+            0);
+  auto j = nlohmann::json::parse(Slurp(summary));
+  for (const char* key : {"peak_flops_fp32", "gemm_flops_fp32",
+                          "dram_bandwidth_bytes_per_s", "profile"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_GT(j["peak_flops_fp32"].get<double>(), 0);
+  EXPECT_EQ(j["profile"], profile);
+  // No RAPL here is a note, not a failure.
+  EXPECT_TRUE(j.contains("energy_measured"));
+  ASSERT_EQ(
+      Shell(std::string(NEUROWATT_BIN) + " estimate preset:seed-kv --hw " +
+            profile + " --format json >" + summary),
+      0);
+  auto e = nlohmann::json::parse(Slurp(summary));
+  EXPECT_GT(e["hardware"][0]["energy_per_inference_joules"].get<double>(), 0);
+}
+
+TEST(CalibrateCliTest, FromABenchmarkFile) {
+  // The JSON neurowatt_kernels writes, reduced to what the fit reads.
+  const std::string dir = ::testing::TempDir();
+  const std::string bench = dir + "/kernels.json";
+  nlohmann::json j;
+  j["context"] = {
+      {"host_name", "othermachine"},
+      {"date", "2026-11-01T00:00:00Z"},
+      {"num_cpus", 4},
+      {"mhz_per_cpu", 3000},
+      {"caches",
+       {{{"type", "Data"}, {"level", 1}, {"size", 32768}, {"num_sharing", 1}},
+        {{"type", "Unified"},
+         {"level", 2},
+         {"size", 1048576},
+         {"num_sharing", 1}},
+        {{"type", "Unified"},
+         {"level", 3},
+         {"size", 33554432},
+         {"num_sharing", 4}}}}};
+  j["benchmarks"] = nlohmann::json::array();
+  for (const KernelRun& r : SyntheticRuns()) {
+    nlohmann::json b = {
+        {"name", r.name}, {"run_type", "iteration"}, {"threads", 2}};
+    for (const auto& [k, v] : r.counters) b[k] = v;
+    j["benchmarks"].push_back(b);
+  }
+  std::ofstream(bench) << j.dump();
+  const std::string profile = dir + "/from_bench.textproto";
+  ASSERT_EQ(Shell(std::string(NEUROWATT_BIN) + " calibrate --from " + bench +
+                  " -o " + profile + " >/dev/null 2>&1"),
+            0);
+  auto p = LoadProfile(profile);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->name(), "calibrated-othermachine");
+  EXPECT_DOUBLE_EQ(p->von_neumann().precisions(0).peak_ops_per_s().value(),
+                   200e9);
+  std::ofstream(bench) << "{\"not\": \"benchmarks\"}";
+  EXPECT_EQ(Shell(std::string(NEUROWATT_BIN) + " calibrate --from " + bench +
+                  " -o " + profile + " >/dev/null 2>&1"),
+            2);
+}
+
+}  // namespace
+}  // namespace neurowatt
