@@ -237,8 +237,7 @@ absl::StatusOr<std::pair<std::vector<KernelRun>, MachineInfo>> FromJson(
     ci.instances = (threads + sharing - 1) / sharing;
     m.caches.push_back(ci);
   }
-  std::ifstream meminfo("/proc/meminfo");
-  m.memory_bytes = int64_t{16} << 30;  // the other machine's is not recorded
+  m.memory_bytes = 0;  // not recorded in benchmark files
   return std::make_pair(runs, m);
 }
 

@@ -18,6 +18,7 @@ constexpr double kDivMulAdds = 4;
 // GEMMs from this many MACs on count as large (512^3: past the sizes whose
 // efficiency is dominated by call and packing overheads).
 constexpr int64_t kLargeGemmMacs = int64_t{1} << 27;
+constexpr int64_t kSkinnyGemmRows = 256;
 
 // Watts to hold bytes at one level, by component.
 struct HoldPower {
@@ -175,7 +176,12 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     // profiles measure it per kernel class).
     int k = kElementwise;
     if (w.kernel_class == "gemm") {
-      k = w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
+      // A weight matrix applied to few rows (a layer on a small batch) is
+      // a skinny GEMM, far less efficient than a square one of the same
+      // work; attention's matmuls are judged by their size.
+      const bool skinny = w.neurons > 0 && w.neuron_instances / w.neurons <
+                                               kSkinnyGemmRows;
+      k = !skinny && w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
     } else if (w.kernel_class == "gemv") {
       k = kGemv;
     } else if (w.kernel_class == "conv") {

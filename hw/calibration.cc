@@ -285,8 +285,13 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
   dram->set_name("DRAM");
   dram->set_technology(v1::MemoryLevel::DRAM);
   *dram->mutable_capacity_bytes() =
-      f.Q(std::max<double>(static_cast<double>(m.memory_bytes), previous * 2),
-          "machine", "MemTotal");
+      m.memory_bytes > 0
+          ? f.Q(std::max<double>(static_cast<double>(m.memory_bytes),
+                                 previous * 2),
+                "machine", "MemTotal")
+          : f.Q(std::max(64.0 * static_cast<double>(int64_t{1} << 30),
+                         previous * 2),
+                "assumed", "not recorded: 64 GiB assumed");
   *dram->mutable_read_energy_j_per_bit() = f.Q(kDramPerBitJ, "jouppi2021");
   *dram->mutable_write_energy_j_per_bit() = f.Q(kDramPerBitJ, "jouppi2021");
   *dram->mutable_bandwidth_bytes_per_s() = f.Q(
@@ -320,22 +325,23 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
             absl::StrFormat("%.4g op/s achieved of %.4g attainable", flops,
                             attainable));
   };
-  // Large: the best big square sgemm. Small: the median of the small square
-  // ones and the batch-shaped (rows x 1024 x 1024) ones, which is what most
-  // layers on a batch are.
+  // Large: the best big square sgemm. Small: the median of the
+  // batch-shaped (rows x 1024 x 1024) ones - a layer on a small batch -
+  // or of the small square ones when there are none.
   double large = 0;
-  std::vector<double> smalls;
+  std::vector<double> rows, squares;
   for (const KernelRun& r : runs) {
     const auto [fam, arg] = KernelName(r.name);
     double n;
-    if (fam == "sgemm_rows") smalls.push_back(Counter(r, "flops"));
+    if (fam == "sgemm_rows") rows.push_back(Counter(r, "flops"));
     if (fam != "sgemm" || !absl::SimpleAtod(arg, &n)) continue;
     if (n >= 1024) {
       large = std::max(large, Counter(r, "flops"));
     } else {
-      smalls.push_back(Counter(r, "flops"));
+      squares.push_back(Counter(r, "flops"));
     }
   }
+  std::vector<double>& smalls = rows.empty() ? squares : rows;
   std::sort(smalls.begin(), smalls.end());
   const double small = smalls.empty() ? 0 : smalls[smalls.size() / 2];
   efficiency("gemm_large", large, 0, 0);

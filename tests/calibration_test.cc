@@ -71,7 +71,8 @@ MachineInfo Machine() {
 std::vector<KernelRun> SyntheticRuns() {
   std::vector<KernelRun> runs = {
       MakeRun("fma_peak/fp32/real_time/threads:2", {{"flops", 200e9}}),
-      MakeRun("sgemm/256/real_time", {{"flops", 100e9}}),
+      MakeRun("sgemm/256/real_time", {{"flops", 150e9}}),
+      MakeRun("sgemm_rows/32/real_time", {{"flops", 100e9}}),
       MakeRun("sgemm/1024/real_time", {{"flops", 160e9}}),
       MakeRun("sgemv/4096/real_time", {{"flops", 10e9}, {"bytes", 20e9}}),
       MakeRun("conv/64x28x28/k3/real_time", {{"flops", 50e9}, {"bytes", 1e9}}),
