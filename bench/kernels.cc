@@ -387,7 +387,7 @@ void RegisterKernels(const KernelOptions& o) {
     rows->Arg(m);
   }
   setup(rows);
-  setup(benchmark::RegisterBenchmark("sgemv", BM_Sgemv, t)->Arg(4096));
+  setup(benchmark::RegisterBenchmark("sgemv", BM_Sgemv, t)->Arg(64)->Arg(4096));
   const int64_t max_bytes =
       o.stream_max_bytes > 0 ? o.stream_max_bytes : 4 * LastLevelCacheBytes();
   for (const bool triad : {false, true}) {

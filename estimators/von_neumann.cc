@@ -65,8 +65,9 @@ const std::vector<std::string>& VonNeumannAssumptions() {
       "and standby power) x the layer's time.",
       "Time per layer is a roofline: max(operations / peak, bytes at each "
       "level / its bandwidth), divided by the measured efficiency of its "
-      "kernel class when the profile has one; layers run one after "
-      "another.",
+      "kernel class, plus the measured cost of a library call for GEMM, "
+      "GEMV and convolution layers, when the profile has them; layers run "
+      "one after another.",
       "Static power x time is added for the package.",
   };
   return *list;
@@ -179,8 +180,8 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
       // A weight matrix applied to few rows (a layer on a small batch) is
       // a skinny GEMM, far less efficient than a square one of the same
       // work; attention's matmuls are judged by their size.
-      const bool skinny = w.neurons > 0 && w.neuron_instances / w.neurons <
-                                               kSkinnyGemmRows;
+      const bool skinny =
+          w.neurons > 0 && w.neuron_instances / w.neurons < kSkinnyGemmRows;
       k = !skinny && w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
     } else if (w.kernel_class == "gemv") {
       k = kGemv;
@@ -190,6 +191,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
       k = kDepthwise;
     }
     time /= hw.efficiency[k];
+    if (k != kElementwise && c.ops > 0) time += hw.kernel_call_s;
     c.time_s = time;
 
     HoldPower power = base;

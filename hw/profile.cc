@@ -195,6 +195,9 @@ class Validator {
     if (v.has_spike_events_per_s()) {
       NW_CHECK(v, spike_events_per_s, "", Range::kPositive);
     }
+    if (v.has_kernel_call_s()) {
+      NW_CHECK(v, kernel_call_s, "", Range::kNonNegative);
+    }
     return absl::OkStatus();
   }
 #define NW_OPTIONAL(msg, field, range)                                       \

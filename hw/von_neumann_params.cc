@@ -34,6 +34,7 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
          m.standby_w_per_bit().value()});
   }
   out.static_power_w = v.static_power_w().value();
+  out.kernel_call_s = v.kernel_call_s().value();
   for (const auto& e : v.efficiency()) {
     const int k = KernelClassIndex(e.kernel_class());
     if (k >= 0) out.efficiency[k] = e.fraction().value();

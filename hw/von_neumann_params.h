@@ -56,6 +56,7 @@ struct VonNeumannParams {
   double static_power_w = 0;
   // Fraction of the roofline each kernel class achieves (1 when unknown).
   std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1};
+  double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
 };
 
 // Flattens `profile`, which must have passed ValidateProfile and be of the
