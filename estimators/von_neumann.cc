@@ -176,19 +176,27 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     // Real kernels reach only a fraction of the roofline (calibrated
     // profiles measure it per kernel class).
     int k = kElementwise;
-    if (w.kernel_class == "gemm") {
-      // A weight matrix applied to few rows (a layer on a small batch) is
-      // a skinny GEMM, far less efficient than a square one of the same
-      // work; attention's matmuls are judged by their size.
-      const bool skinny =
-          w.neurons > 0 && w.neuron_instances / w.neurons < kSkinnyGemmRows;
-      k = !skinny && w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
-    } else if (w.kernel_class == "gemv") {
-      k = kGemv;
-    } else if (w.kernel_class == "conv") {
-      k = kConv;
-    } else if (w.kernel_class == "depthwise") {
-      k = kDepthwise;
+    switch (w.kernel) {
+      case Workload::Kernel::kGemm: {
+        // A weight matrix applied to few rows (a layer on a small batch) is
+        // a skinny GEMM, far less efficient than a square one of the same
+        // work; attention's matmuls are judged by their size.
+        const bool skinny = w.neurons > 0 && w.neuron_instances / w.neurons <
+                                                 kSkinnyGemmRows;
+        k = !skinny && w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
+        break;
+      }
+      case Workload::Kernel::kGemv:
+        k = kGemv;
+        break;
+      case Workload::Kernel::kConv:
+        k = kConv;
+        break;
+      case Workload::Kernel::kDepthwise:
+        k = kDepthwise;
+        break;
+      default:
+        break;
     }
     time /= hw.efficiency[k];
     if (k != kElementwise && c.ops > 0) time += hw.kernel_call_s;

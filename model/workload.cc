@@ -297,7 +297,8 @@ std::string KindName(const v1::Node& n) {
   }
 }
 
-std::string KernelClass(const GraphNode& gn, const Workload& w) {
+Workload::Kernel KernelOf(const GraphNode& gn, const Workload& w) {
+  using K = Workload::Kernel;
   switch (gn.node.op_case()) {
     case v1::Node::kLinear:
     case v1::Node::kRecurrent:
@@ -312,18 +313,18 @@ std::string KernelClass(const GraphNode& gn, const Workload& w) {
       } else {
         rows = gn.output_shape[gn.output_shape.size() - 2];
       }
-      return rows <= 1 ? "gemv" : "gemm";
+      return rows <= 1 ? K::kGemv : K::kGemm;
     }
     case v1::Node::kConv: {
       const v1::Conv& c = gn.node.conv();
-      return c.groups() > 1 && c.groups() == c.in_channels() ? "depthwise"
-                                                             : "conv";
+      return c.groups() > 1 && c.groups() == c.in_channels() ? K::kDepthwise
+                                                             : K::kConv;
     }
     case v1::Node::kReshape:
     case v1::Node::kTranspose:
-      return "";
+      return K::kLayout;
     default:
-      return "elementwise";
+      return K::kElementwise;
   }
 }
 
@@ -464,7 +465,7 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     if (!w.ok()) return w.status();
     Accumulate(*w, total);
     w->spike_native = SpikeNative(gn.node);
-    w->kernel_class = KernelClass(gn, *w);
+    w->kernel = KernelOf(gn, *w);
     for (int i = 0; i < gn.node.inputs_size(); ++i) {
       const std::string& t = gn.node.inputs(i);
       auto it = producer.find(t);

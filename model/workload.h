@@ -58,10 +58,16 @@ struct Workload {
   // Times the weights are applied one after another (timesteps of a
   // recurrent node; 1 otherwise): steps cannot share one weight fetch.
   int64_t sequential_steps = 1;
-  // The kind of kernel a processor runs for the node: "gemm" (a weight or
-  // activation matrix applied to several rows), "gemv" (to one row),
-  // "conv", "depthwise", "elementwise", or "" for layout-only nodes.
-  std::string kernel_class;
+  // The kind of kernel a processor runs for the node.
+  enum class Kernel {
+    kLayout,       // reshape, transpose: no arithmetic
+    kGemm,         // a weight or activation matrix applied to several rows
+    kGemv,         // ... to one row
+    kConv,
+    kDepthwise,
+    kElementwise,  // everything else
+  };
+  Kernel kernel = Kernel::kElementwise;
   // Whether integrate-and-fire neurons and synapses express the node:
   // weighted layers, ReLU, average pooling, sums and layout. Norms,
   // softmax and other smooth activations, max pooling, products and
