@@ -464,10 +464,11 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   }
   if (auto st = RunWorkers(s, threads, file, std::cerr); !st.ok()) return st;
   if (auto st = file.Commit(); !st.ok()) return st;
-  out << absl::StrFormat("sweep: %d rows (%d configurations x %d profiles) "
-                         "-> %s\n",
-                         s.configs * static_cast<int64_t>(s.profiles.size()),
-                         s.configs, s.profiles.size(), *path);
+  out << absl::StrFormat(
+      "sweep: %d rows (%d configurations x %d profiles) "
+      "-> %s\n",
+      s.configs * static_cast<int64_t>(s.profiles.size()), s.configs,
+      s.profiles.size(), *path);
   return absl::OkStatus();
 }
 
