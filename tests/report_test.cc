@@ -143,9 +143,11 @@ TEST_F(ReportTest, RendersInAHeadlessBrowser) {
       "--disable-background-networking --disable-component-update "
       "--disable-sync --hide-scrollbars --user-data-dir=" +
       dir;
+  // A browser that hangs must fail the test, not stall the suite.
+  const std::string browser = "timeout 60 " + chromium;
   std::string dom;
   ASSERT_EQ(
-      Shell(chromium + flags + " --dump-dom file://" + html_ + " 2>/dev/null",
+      Shell(browser + flags + " --dump-dom file://" + html_ + " 2>/dev/null",
             &dom),
       0);
   for (const char* id : kCharts) {
@@ -154,7 +156,7 @@ TEST_F(ReportTest, RendersInAHeadlessBrowser) {
   }
   const std::string png = ::testing::TempDir() + "/report_test.png";
   std::filesystem::remove(png);
-  ASSERT_EQ(Shell(chromium + flags + " --window-size=1000,3000 --screenshot=" +
+  ASSERT_EQ(Shell(browser + flags + " --window-size=1000,3000 --screenshot=" +
                       png + " file://" + html_ + " 2>/dev/null",
                   nullptr),
             0);
