@@ -449,6 +449,11 @@ std::string ReportCompareTable(const v1::CostReport& r,
     if (Spiking(h))
       absl::StrAppend(&out, "\n", h.name(), ": ", SpikingSummary(h, per));
   }
+  if (r.break_even().empty()) {
+    absl::StrAppend(&out,
+                    "\n(no break-even point: that needs at least one "
+                    "neuromorphic and one von Neumann profile)\n");
+  }
   return out + BreakEvenText(r) + Assumptions(r);
 }
 
