@@ -351,7 +351,8 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
     j["profile"] = path;
     j["notes"] = notes;
     if (!validation.empty()) j["validation"] = validation;
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
     return absl::OkStatus();
   }
   out << absl::StrFormat(

@@ -107,7 +107,9 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   const NetworkCount& count = model->count;
   std::string text;
   if (format == "json") {
-    text = CountToJson(count, model->bindings).dump(2) + "\n";
+    text = CountToJson(count, model->bindings)
+               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+           "\n";
   } else if (format == "csv") {
     text = RenderCountCsv(count);
   } else {

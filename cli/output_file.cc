@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -25,7 +26,7 @@ AtomicFileWriter::~AtomicFileWriter() { Abandon(); }
 void AtomicFileWriter::Abandon() {
   if (fd_ >= 0) {
     ::close(fd_);
-    ::unlink(tmp_.c_str());
+    if (!direct_) ::unlink(tmp_.c_str());
     fd_ = -1;
   }
 }
@@ -33,7 +34,21 @@ void AtomicFileWriter::Abandon() {
 absl::Status AtomicFileWriter::Open(const std::string& path) {
   Abandon();
   path_ = path;
-  tmp_ = path + ".tmp.XXXXXX";
+  direct_ = false;
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device or pipe (-o /dev/stdout): nothing to replace, write through.
+    fd_ = ::open(path.c_str(), O_WRONLY | O_TRUNC);
+    if (fd_ < 0) return Failure(path_, "write", errno);
+    direct_ = true;
+    return absl::OkStatus();
+  }
+  // Replace what a symbolic link points to, not the link.
+  if (char* real = ::realpath(path.c_str(), nullptr)) {
+    path_ = real;
+    std::free(real);
+  }
+  tmp_ = path_ + ".tmp.XXXXXX";
   fd_ = ::mkstemp(tmp_.data());
   if (fd_ < 0) return Failure(path_, "write", errno);
   // mkstemp creates the file 0600; outputs are ordinary user files.
@@ -65,13 +80,18 @@ absl::Status AtomicFileWriter::Append(absl::string_view data) {
 }
 
 absl::Status AtomicFileWriter::Commit() {
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-    const int err = errno;
-    ::unlink(tmp_.c_str());
+  if (direct_) {
+    const int rc = ::close(fd_);
     fd_ = -1;
-    return Failure(path_, "write", err);
+    return rc == 0 ? absl::OkStatus() : Failure(path_, "write", errno);
   }
+  const int synced = ::fsync(fd_) == 0 ? 0 : errno;
+  const int closed = ::close(fd_) == 0 ? 0 : errno;
   fd_ = -1;
+  if (synced != 0 || closed != 0) {
+    ::unlink(tmp_.c_str());
+    return Failure(path_, "write", synced != 0 ? synced : closed);
+  }
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp_.c_str());

@@ -14,8 +14,10 @@
 namespace neurowatt::cli {
 
 // Streams into a temporary file beside `path`; Commit() fsyncs it and
-// renames it over `path`. Destroying an uncommitted writer removes the
-// temporary file and leaves `path` untouched. Errors name the path.
+// renames it over `path` (over the file a symbolic link names, keeping the
+// link). Destroying an uncommitted writer removes the temporary file and
+// leaves `path` untouched. A `path` that is a device or pipe
+// (/dev/stdout) is written through. Errors name the path.
 class AtomicFileWriter {
  public:
   AtomicFileWriter() = default;
@@ -32,6 +34,7 @@ class AtomicFileWriter {
 
   std::string path_, tmp_;
   int fd_ = -1;
+  bool direct_ = false;
 };
 
 // Writes `content` to `path` through an AtomicFileWriter.

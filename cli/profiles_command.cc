@@ -26,7 +26,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
                    {"description", p.description()},
                    {"sources", SourcesJson(p.sources())}});
     }
-    text = j.dump(2) + "\n";
+    text = j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   } else {
     Table table({"name", "kind", "description"}, {false, false, false});
     for (const auto& p : profiles) {

@@ -469,7 +469,10 @@ absl::Status EmitReport(const ParsedArgs& args, const v1::CostReport& report,
   const std::string format = args.Get("format").value_or("table");
   std::string text;
   if (format == "json") {
-    text = ReportJson(report, model.bindings).dump(2) + "\n";
+    // Names from user files may hold invalid UTF-8: replace, never throw.
+    text = ReportJson(report, model.bindings)
+               .dump(2, ' ', false, json::error_handler_t::replace) +
+           "\n";
   } else if (format == "csv") {
     text = ReportCsv(report);
   } else if (format == "textproto") {

@@ -63,6 +63,7 @@ struct Sweep {
   std::vector<PricedProfile> profiles;
   v1::SpikeActivity base_spikes;
   int64_t base_batch = 1;
+  bool bind_batch = false;  // --batch, --dim batch or --vary batch given
   std::string base_precision;
   bool jsonl = false;
   int64_t configs = 1;
@@ -166,7 +167,9 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
   std::shared_ptr<const CountedModel> model = cache.Find(key);
   if (model == nullptr) {
     DimBindings dims = s.dims;
-    dims["batch"] = batch;
+    // Only bind batch when asked to: a model with fixed input sizes has
+    // no batch dimension, and prices as it is.
+    if (s.bind_batch) dims["batch"] = batch;
     auto loaded = LoadAndCount(spec, dims, type);
     if (!loaded.ok()) return fail(loaded.status());
     model = std::make_shared<const CountedModel>(*std::move(loaded));
@@ -270,7 +273,10 @@ std::string Format(const Sweep& s, const std::vector<std::string>& vals,
       } else {
         j["error"] = r.error;
       }
-      out += j.dump() + "\n";
+      // Values from the command line may hold invalid UTF-8: replace, never
+      // throw (a worker thread must not).
+      out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+             "\n";
       continue;
     }
     std::vector<std::string> cells;
@@ -384,6 +390,15 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
     if (!absl::SimpleAtoi(*b, &s.base_batch) || s.base_batch <= 0) {
       return InvalidArgumentError(StrCat("--batch ", *b, ": expected >= 1"));
     }
+    if (s.dims.count("batch")) {
+      return InvalidArgumentError(
+          "--batch and --dim batch=... are both given; use --batch");
+    }
+    s.bind_batch = true;
+  } else if (auto it = s.dims.find("batch"); it != s.dims.end()) {
+    s.base_batch = it->second;
+    s.dims.erase(it);
+    s.bind_batch = true;
   }
   s.base_precision = args.Get("precision").value_or("");
   for (const std::string& v : args.GetAll("vary")) {
@@ -401,6 +416,27 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
         return InvalidArgumentError(
             StrCat("--vary ", axis->key, " is given twice"));
       }
+    }
+    if (axis->key == "batch") {
+      if (args.Has("batch") ||
+          args.GetAll("dim").end() !=
+              std::find_if(args.GetAll("dim").begin(), args.GetAll("dim").end(),
+                           [](const std::string& d) {
+                             return d.rfind("batch=", 0) == 0;
+                           })) {
+        return InvalidArgumentError(
+            "--vary batch and a fixed batch (--batch or --dim batch) are "
+            "both given");
+      }
+      s.bind_batch = true;
+    }
+    if (args.Has("activity") &&
+        (axis->key == "coding" || axis->key == "spike_rate" ||
+         axis->key == "input_rate")) {
+      return InvalidArgumentError(
+          StrCat("--vary ", axis->key,
+                 " and --activity are both given; measured "
+                 "counts replace the rate settings"));
     }
     s.configs *= static_cast<int64_t>(axis->values.size());
     if (s.configs > 100'000'000) {

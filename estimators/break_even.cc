@@ -27,6 +27,13 @@ void Describe(const NetworkCount& count, const SpikeActivity& spikes,
     fired1 += at1.layers[i].spikes;
   }
   const double x = p.knob;
+  p.feasible = std::isfinite(x) && x >= 0 && x <= spikes.knob_max;
+  if (!std::isfinite(x)) {
+    // No crossing at any rate: the rates are "infinite" in its direction.
+    p.spikes_per_neuron_per_step = x;
+    p.spikes_per_synapse_per_inference = x;
+    return;
+  }
   const double steps = static_cast<double>(spikes.timesteps);
   const double fired = fired0 + (fired1 - fired0) * x;
   p.spikes_per_neuron_per_step = neurons > 0 ? fired / neurons / steps : 0;
@@ -35,7 +42,6 @@ void Describe(const NetworkCount& count, const SpikeActivity& spikes,
   // Synapses are stored once; synaptic operations cover the batch.
   p.spikes_per_synapse_per_inference =
       synapses > 0 ? ops / synapses / static_cast<double>(batch) : 0;
-  p.feasible = std::isfinite(x) && x >= 0 && x <= spikes.knob_max;
 }
 
 }  // namespace
@@ -63,6 +69,36 @@ absl::StatusOr<BreakEvenPoint> SolveBreakEven(const NetworkCount& count,
   p.knob = std::min(Reach(steps_line, d1 - d0, target),
                     Reach(busy0, busy1 - busy0, target));
   p.neuromorphic_cheaper_below = at0->total() < target;
+  // The busiest core can change with the rate, which bends the time line;
+  // when the two-point solution misses, bisect on the estimator itself
+  // (energy never falls as the rate grows).
+  auto excess = [&](double x) -> absl::StatusOr<double> {
+    auto c = EstimateNeuromorphic(count, chip, spikes, x, batch, host);
+    if (!c.ok()) return c.status();
+    return c->total() - target;
+  };
+  if (std::isfinite(p.knob)) {
+    auto miss = excess(p.knob);
+    if (!miss.ok()) return miss.status();
+    if (std::abs(*miss) > 1e-9 * target) {
+      double lo = std::min(0.0, p.knob), hi = std::max(1.0, p.knob);
+      for (int i = 0; i < 64; ++i) {  // widen until the crossing is inside
+        auto a = excess(lo), b = excess(hi);
+        if (!a.ok()) return a.status();
+        if (!b.ok()) return b.status();
+        if (*a <= 0 && *b >= 0) break;
+        if (*a > 0) lo = 2 * lo - 1;
+        if (*b < 0) hi = 2 * hi + 1;
+      }
+      for (int i = 0; i < 200; ++i) {
+        const double mid = (lo + hi) / 2;
+        auto m = excess(mid);
+        if (!m.ok()) return m.status();
+        (*m < 0 ? lo : hi) = mid;
+      }
+      p.knob = (lo + hi) / 2;
+    }
+  }
   Describe(count, spikes, batch, *at0, *at1, p);
   return p;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,7 @@ struct Placement {
   std::vector<double> start, size;
   std::vector<double> hops;  // per layer: to the next neuron layer
   std::vector<std::string> notes;
-  int64_t total_cores = 0;
+  double cores_needed = 0;  // may be astronomically large
 };
 
 // Packs the layers with neurons onto cores in order, each taking the share
@@ -51,8 +52,7 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
           w.name, w.synapses_per_neuron(), chip.max_fan_in));
     }
   }
-  p.total_cores =
-      std::max<int64_t>(1, static_cast<int64_t>(std::ceil(position)));
+  p.cores_needed = std::max(1.0, std::ceil(position));
   const double per_chip = chip.cores_per_chip;
   const double width = std::ceil(std::sqrt(per_chip));
   auto xy = [&](double core) {
@@ -71,19 +71,30 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
 }
 
 // The busiest core's seconds when each layer's `work` (seconds) spreads
-// evenly over its share of the cores.
+// evenly over its share of the cores. A core wholly inside one layer's
+// share carries work / share; only the cores at the ends of shares can mix
+// layers, so only they are summed one by one.
 double BusiestCore(const Placement& p, const std::vector<double>& work) {
-  std::vector<double> per_core(static_cast<size_t>(p.total_cores), 0);
+  double busiest = 0;
+  std::map<double, double> edges;  // core index -> seconds
   for (size_t i = 0; i < work.size(); ++i) {
     if (work[i] <= 0 || p.size[i] <= 0) continue;
-    const double end = p.start[i] + p.size[i];
-    for (double c = std::floor(p.start[i]); c < end; ++c) {
-      const double overlap = std::min(end, c + 1) - std::max(p.start[i], c);
-      per_core[static_cast<size_t>(c)] += work[i] * overlap / p.size[i];
+    const double start = p.start[i], end = start + p.size[i];
+    const double per_core = work[i] / p.size[i];
+    const double first_full = std::ceil(start), last_full = std::floor(end);
+    if (last_full - first_full >= 1) busiest = std::max(busiest, per_core);
+    const double first = std::floor(start), last = std::ceil(end) - 1;
+    for (double c : {first, last}) {
+      const double overlap = std::min(end, c + 1) - std::max(start, c);
+      if (overlap > 0 && (c < first_full || c >= last_full)) {
+        edges[c] += per_core * overlap;
+      }
+      if (first == last) break;  // the share lies within one core
     }
   }
-  return per_core.empty() ? 0
-                          : *std::max_element(per_core.begin(), per_core.end());
+  for (const auto& [core, seconds] : edges)
+    busiest = std::max(busiest, seconds);
+  return busiest;
 }
 
 }  // namespace
@@ -118,16 +129,17 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     const VonNeumannParams* host) {
   NeuromorphicCost out;
   const Placement place = Place(count, chip, batch);
-  out.cores = place.total_cores;
-  out.chips = static_cast<int64_t>(
-      std::ceil(static_cast<double>(place.total_cores) / chip.cores_per_chip));
-  if (static_cast<double>(out.chips) > chip.max_chips) {
+  const double chips = std::ceil(place.cores_needed / chip.cores_per_chip);
+  if (!(chips <= chip.max_chips)) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "the network needs %d cores = %d chips of %s, but the profile's "
+        "the network needs %.0f cores = %.0f chips of %s, but the profile's "
         "system has %.0f (%.1fx over)",
-        out.cores, out.chips, chip.name, chip.max_chips,
-        static_cast<double>(out.chips) / chip.max_chips));
+        place.cores_needed, chips, chip.name, chip.max_chips,
+        chips / chip.max_chips));
   }
+  // Both fit in 64 bits now: chips <= max_chips <= 1e7 (validated).
+  out.cores = static_cast<int64_t>(place.cores_needed);
+  out.chips = static_cast<int64_t>(chips);
   out.notes = place.notes;
 
   const double steps = static_cast<double>(spikes.timesteps);

@@ -42,7 +42,7 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
   if (spikes.coding() == v1::SpikeActivity::MEASURED) {
     a.coding = "measured";
     a.knob = 1;
-    double emitted = 0, neurons = 0;
+    double busiest = 0;  // the highest layer rate, spikes per neuron per step
     for (const auto& [name, n] : spikes.layer_spikes()) {
       if (!(n >= 0)) {
         return InvalidArgumentError(
@@ -68,9 +68,15 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
       // Measured counts are per inference; the workload covers the batch.
       per_inference =
           static_cast<double>(w.neuron_instances) / static_cast<double>(batch);
-      own[it->second] = Affine{0, n / per_inference};
-      emitted += n;
-      neurons += per_inference;
+      const double per_neuron = n / per_inference;
+      if (per_neuron > steps) {
+        return InvalidArgumentError(absl::StrFormat(
+            "activity: layer '%s' has %g spikes over %g neurons, more than "
+            "one per neuron per step (T = %d)",
+            name, n, per_inference, a.timesteps));
+      }
+      own[it->second] = Affine{0, per_neuron};
+      busiest = std::max(busiest, per_neuron / steps);
     }
     if (!spikes.layer_spikes().contains("input")) {
       return InvalidArgumentError(
@@ -84,9 +90,9 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
                    "' (every layer with neurons needs one)"));
       }
     }
-    // x scales every count; no neuron fires more than once per step.
-    const double mean_rate = neurons > 0 ? emitted / neurons / steps : 0;
-    a.knob_max = mean_rate > 0 ? 1 / mean_rate : 1;
+    // x scales every count; no neuron fires more than once per step, so
+    // the busiest layer sets how far the counts can grow.
+    a.knob_max = busiest > 0 ? 1 / busiest : 1;
   } else {
     const bool ttfs = spikes.coding() == v1::SpikeActivity::TTFS;
     a.coding = ttfs ? "ttfs" : "rate";

@@ -181,8 +181,8 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
         // A weight matrix applied to few rows (a layer on a small batch) is
         // a skinny GEMM, far less efficient than a square one of the same
         // work; attention's matmuls are judged by their size.
-        const bool skinny = w.neurons > 0 && w.neuron_instances / w.neurons <
-                                                 kSkinnyGemmRows;
+        const bool skinny =
+            w.neurons > 0 && w.neuron_instances / w.neurons < kSkinnyGemmRows;
         k = !skinny && w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
         break;
       }

@@ -129,8 +129,9 @@ class Validator {
       const v1::PrecisionFigures& f = v.precisions(i);
       const std::string where = StrCat(
           "precisions[", i, "] ", v1::ElementType_Name(f.precision()), ".");
-      if (f.precision() == v1::ELEMENT_TYPE_UNSPECIFIED) {
-        return Error(where, "has no precision");
+      if (f.precision() == v1::ELEMENT_TYPE_UNSPECIFIED ||
+          !v1::ElementType_IsValid(f.precision())) {
+        return Error(where, "has no valid precision");
       }
       if (!seen.insert(f.precision()).second) {
         return Error(where, "is given twice");
@@ -212,6 +213,20 @@ class Validator {
     NW_CHECK(n, synapses_per_core, "", Range::kPositive);
     NW_CHECK(n, timestep_s, "", Range::kPositive);
     NW_CHECK(n, max_chips, "", Range::kPositive);
+    // Placement works core by core: keep its sizes physical.
+    const struct {
+      const char* field;
+      double value, lo, hi;
+    } bounds[] = {{"cores_per_chip", n.cores_per_chip().value(), 1, 1e7},
+                  {"neurons_per_core", n.neurons_per_core().value(), 1, 1e12},
+                  {"synapses_per_core", n.synapses_per_core().value(), 1, 1e16},
+                  {"max_chips", n.max_chips().value(), 1, 1e7}};
+    for (const auto& b : bounds) {
+      if (b.value < b.lo || b.value > b.hi) {
+        return Error(b.field, StrCat("is ", b.value, "; it must be from ", b.lo,
+                                     " to ", b.hi));
+      }
+    }
     if (n.synaptic_op_energy_is_all_in()) {
       NW_OPTIONAL(n, neuron_update_active_energy_j, Range::kNonNegative);
       NW_OPTIONAL(n, neuron_update_inactive_energy_j, Range::kNonNegative);

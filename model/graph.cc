@@ -46,6 +46,36 @@ class CycleFinder : public boost::default_dfs_visitor {
   std::optional<std::pair<Vertex, Vertex>>* found_;
 };
 
+// Text and binary protos may carry any number in an enum field; only the
+// declared values mean anything.
+absl::Status CheckEnums(const v1::Node& n) {
+  if (!v1::ElementType_IsValid(n.dtype())) {
+    return InvalidArgumentError(StrCat("dtype ", n.dtype(), " is not valid"));
+  }
+  bool ok = true;
+  switch (n.op_case()) {
+    case v1::Node::kRecurrent:
+      ok = v1::Recurrent::Cell_IsValid(n.recurrent().cell());
+      break;
+    case v1::Node::kNorm:
+      ok = v1::Norm::Kind_IsValid(n.norm().kind());
+      break;
+    case v1::Node::kActivation:
+      ok = v1::Activation::Kind_IsValid(n.activation().kind());
+      break;
+    case v1::Node::kPool:
+      ok = v1::Pool::Kind_IsValid(n.pool().kind());
+      break;
+    case v1::Node::kElementwise:
+      ok = v1::Elementwise::Kind_IsValid(n.elementwise().kind());
+      break;
+    default:
+      break;
+  }
+  return ok ? absl::OkStatus()
+            : InvalidArgumentError("its kind or cell is not a valid value");
+}
+
 absl::StatusOr<Shape> BindShape(const v1::TensorSpec& spec,
                                 const DimBindings& bindings) {
   Shape shape;
@@ -178,9 +208,17 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
   g.bindings_ = *bindings;
 
   std::unordered_map<std::string, TensorSource> tensors;
+  if (!v1::ElementType_IsValid(arch.default_dtype())) {
+    return InvalidArgumentError(
+        StrCat("default_dtype ", arch.default_dtype(), " is not valid"));
+  }
   for (const auto& in : arch.inputs()) {
     if (in.name().empty()) {
       return InvalidArgumentError("a graph input has no name");
+    }
+    if (!v1::ElementType_IsValid(in.dtype())) {
+      return InvalidArgumentError(StrCat("input '", in.name(), "': dtype ",
+                                         in.dtype(), " is not valid"));
     }
     auto shape = BindShape(in, g.bindings_);
     if (!shape.ok()) return shape.status();
@@ -208,6 +246,10 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
                                          "': needs exactly one named output, "
                                          "has ",
                                          n.outputs_size()));
+    }
+    if (auto s = CheckEnums(n); !s.ok()) {
+      return InvalidArgumentError(
+          StrCat("node '", n.name(), "': ", s.message()));
     }
     GraphNode gn;
     gn.node = n;

@@ -408,6 +408,13 @@ absl::StatusOr<v1::Architecture> BuildKind(const std::string& spec,
       if (!s.ok()) return s;
     }
     if (auto s = p.Finish(known); !s.ok()) return s;
+    // Blocks are built node by node: a typo must not take all memory.
+    constexpr int64_t kMaxBlocks = 100000;
+    if (*layers > kMaxBlocks) {
+      return InvalidArgumentError(
+          StrCat("preset:", spec, ": layers = ", *layers, " is more than ",
+                 kMaxBlocks, " blocks"));
+    }
     if (*d % *heads != 0) {
       return InvalidArgumentError(StrCat("preset:", spec, ": heads = ", *heads,
                                          " does not divide d_model = ", *d));

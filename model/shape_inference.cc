@@ -97,8 +97,14 @@ absl::Status ExpandPadding(
 
 // Output extent of one spatial dimension of a sliding window.
 absl::StatusOr<int64_t> WindowExtent(int64_t in, const Window& w, size_t i) {
-  // Every term is bounded by kMaxDimension (2^40), so none of this overflows.
-  const int64_t span = w.dilation[i] * (w.kernel[i] - 1) + 1;
+  // Each term is at most 2^40, but dilation x kernel can reach 2^80.
+  const auto reach = CheckedMul(w.dilation[i], w.kernel[i] - 1);
+  if (!reach || *reach > kMaxDimension) {
+    return InvalidArgumentError(
+        StrCat("dilation ", w.dilation[i], " x kernel ", w.kernel[i],
+               " spans more than the largest accepted dimension (2^40)"));
+  }
+  const int64_t span = *reach + 1;
   const int64_t padded = in + w.pad_begin[i] + w.pad_end[i];
   if (padded < span) {
     return InvalidArgumentError(

@@ -149,13 +149,13 @@ void CountRecurrent(const GraphNode& gn, Counts& c) {
       unit = kTanh;
       break;
   }
-  CheckedCount neurons, synapses;
-  for (int64_t l = 0; l < layers; ++l) {
-    const int64_t layer_in = l == 0 ? op.input_size() : h * dirs;
-    CheckedCount gate_neurons = CheckedCount(gates) * h * dirs;
-    neurons += gate_neurons;
-    synapses += gate_neurons * (CheckedCount(layer_in) + h);
-  }
+  // Layer 0 reads the input; the other layers - all alike - read the
+  // previous layer's h x directions. Closed form: layers may be many.
+  const CheckedCount gate_neurons = CheckedCount(gates) * h * dirs;
+  const CheckedCount neurons = gate_neurons * layers;
+  const CheckedCount synapses =
+      gate_neurons * (CheckedCount(op.input_size()) + h) +
+      gate_neurons * (CheckedCount(h) * dirs + h) * (layers - 1);
   const CheckedCount positions = CheckedCount(batch) * steps;
   const CheckedCount units = CheckedCount(h) * layers * dirs * positions;
   c.neurons = neurons;

@@ -60,9 +60,9 @@ struct Workload {
   int64_t sequential_steps = 1;
   // The kind of kernel a processor runs for the node.
   enum class Kernel {
-    kLayout,       // reshape, transpose: no arithmetic
-    kGemm,         // a weight or activation matrix applied to several rows
-    kGemv,         // ... to one row
+    kLayout,  // reshape, transpose: no arithmetic
+    kGemm,    // a weight or activation matrix applied to several rows
+    kGemv,    // ... to one row
     kConv,
     kDepthwise,
     kElementwise,  // everything else

@@ -148,6 +148,20 @@ TEST(CliTest, OutputFileIsWrittenWholeOrNotAtAll) {
   }
 }
 
+TEST(CliTest, OutputThroughASymlinkReplacesTheTarget) {
+  const std::string dir = ::testing::TempDir();
+  const std::string target = dir + "/cli_link_target.json";
+  const std::string link = dir + "/cli_link.json";
+  std::filesystem::remove(link);
+  std::ofstream(target) << "old";
+  std::filesystem::create_symlink(target, link);
+  Result r =
+      RunNeurowatt({"count", "preset:seed-kv", "--format", "json", "-o", link});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_EQ(nlohmann::json::parse(Slurp(target))["model"], "seed-kv");
+}
+
 TEST(CliTest, BadInputExitsTwoWithOneClearLine) {
   struct Case {
     std::vector<std::string> args;

@@ -267,6 +267,61 @@ TEST(GraphTest, ValidationErrorsNameTheNode) {
               "node 'c': window of 7 elements does not fit");
 }
 
+TEST(GraphTest, HostileNumbersAreErrorsNotCrashes) {
+  // Enum fields may carry any number in a file; only declared values count.
+  ExpectError(BuildText(R"pb(
+                default_dtype: 1000000
+                inputs {
+                  name: "x"
+                  shape { size: 1 }
+                  shape { size: 4 }
+                }
+                nodes {
+                  name: "a"
+                  inputs: "x"
+                  outputs: "y"
+                  activation { kind: RELU }
+                }
+              )pb"),
+              "default_dtype 1000000 is not valid");
+  ExpectError(BuildText(R"pb(
+                inputs {
+                  name: "x"
+                  shape { size: 1 }
+                  shape { size: 4 }
+                }
+                nodes {
+                  name: "a"
+                  inputs: "x"
+                  outputs: "y"
+                  activation { kind: 77 }
+                }
+              )pb"),
+              "node 'a': its kind or cell is not a valid value");
+  // dilation x kernel would overflow 64 bits.
+  ExpectError(BuildText(R"pb(
+                inputs {
+                  name: "x"
+                  shape { size: 1 }
+                  shape { size: 1 }
+                  shape { size: 8 }
+                }
+                nodes {
+                  name: "c"
+                  inputs: "x"
+                  outputs: "y"
+                  conv {
+                    in_channels: 1
+                    out_channels: 1
+                    kernel: 16777216
+                    dilation: 1099511627776
+                    stride: 1099511627776
+                  }
+                }
+              )pb"),
+              "spans more than the largest accepted dimension");
+}
+
 TEST(GraphTest, SymbolsMustBeBoundAndBindingsMustBeUsed) {
   const char* kText = R"pb(
     inputs {

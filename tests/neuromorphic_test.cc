@@ -130,6 +130,15 @@ TEST(NeuromorphicTest, TtfsAndMeasuredActivity) {
   ExpectRel(m.synaptic_ops, 24 * 1.0 + 16 * 0.5);
   ExpectRel(m.spikes, 3 + 4 + 1);
 
+  // More than one spike per neuron per step is not a measurement.
+  (*measured.mutable_layer_spikes())["key"] = 8 * 16 + 1;
+  auto too_many = ResolveSpikeActivity(count, measured, 1);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.status().message().find("more than one per neuron per "
+                                             "step"),
+            std::string::npos);
+  (*measured.mutable_layer_spikes())["key"] = 4;
+
   (*measured.mutable_layer_spikes()).erase("value");
   auto missing = ResolveSpikeActivity(count, measured, 1);
   ASSERT_FALSE(missing.ok());
@@ -189,8 +198,10 @@ double EnergyAt(const NetworkCount& count, const std::string& chip,
 TEST(BreakEvenTest, AgreesWithBisectionOnTheEstimator) {
   auto host = LoadProfile("horowitz-45nm");
   const VonNeumannParams hp = CompileVonNeumann(*host);
+  // The third: the busiest core changes with the rate (a bent time line).
   for (const char* source :
-       {"preset:mlp:sizes=784-512-512-10", "preset:seed-kv"}) {
+       {"preset:mlp:sizes=784-512-512-10", "preset:seed-kv",
+        "preset:mlp:sizes=100-2000-100-2000"}) {
     const NetworkCount count = Count(source);
     auto a = ResolveSpikeActivity(count, Rate(16, 0.05), 1);
     ASSERT_TRUE(a.ok());
@@ -223,6 +234,22 @@ TEST(BreakEvenTest, MlpCrossesWhereTheBusiestCoreSetsTheTime) {
   EXPECT_NEAR(p->spikes_per_neuron_per_step, p->knob, 1e-12);
   // One token through an MLP: each synapse sees T x r spikes.
   ExpectRel(p->spikes_per_synapse_per_inference, 16 * p->knob);
+}
+
+TEST(BreakEvenTest, NoCrossingAtAnyRateIsInfiniteNotNan) {
+  // Every rate is pinned: energy does not depend on the knob at all.
+  const NetworkCount count = Count("preset:seed-mlp-2x2");
+  v1::SpikeActivity s = Rate(1, 1);
+  s.set_input_spike_rate(0);
+  (*s.mutable_layer_rates())["fc1"] = 0;
+  (*s.mutable_layer_rates())["fc2"] = 0;
+  auto a = ResolveSpikeActivity(count, s, 1);
+  ASSERT_TRUE(a.ok());
+  auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, nullptr, 1e-15);
+  ASSERT_TRUE(p.ok());
+  EXPECT_FALSE(p->feasible);
+  EXPECT_TRUE(std::isinf(p->spikes_per_neuron_per_step));
+  EXPECT_FALSE(std::isnan(p->spikes_per_synapse_per_inference));
 }
 
 TEST(BreakEvenTest, InfeasibleWhenOneSideWinsEverywhere) {

@@ -98,8 +98,23 @@ TEST(ProfileValidationTest, RejectsBadNumbersNamingTheField) {
   ExpectInvalid(p, "leakage_w_per_bit is missing");
 
   p = Valid();
+  p.mutable_von_neumann()->mutable_precisions(0)->set_precision(
+      static_cast<v1::ElementType>(1000000));
+  ExpectInvalid(p, "has no valid precision");
+
+  p = Valid();
   p.clear_von_neumann();
   ExpectInvalid(p, "no kind");
+
+  // Neuromorphic sizes must be physical: placement works core by core.
+  auto loihi = LoadProfile("loihi");
+  ASSERT_TRUE(loihi.ok());
+  v1::HardwareProfile n = *loihi;
+  n.mutable_neuromorphic()->mutable_neurons_per_core()->set_value(1e-300);
+  ExpectInvalid(n, "neurons_per_core is 1e-300");
+  n = *loihi;
+  n.mutable_neuromorphic()->mutable_max_chips()->set_value(1e300);
+  ExpectInvalid(n, "max_chips is 1e+300");
 }
 
 TEST(ProfileLoadTest, FilesAndUnknownNames) {
