@@ -29,6 +29,22 @@ const FlagSpec* FindShort(const CommandSpec& spec, char c) {
 
 }  // namespace
 
+std::string OneLine(absl::string_view message) {
+  std::string out;
+  for (char c : message) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> ParsedArgs::Get(const std::string& flag) const {
   auto it = values_.find(flag);
   if (it == values_.end()) return std::nullopt;
@@ -158,8 +174,14 @@ int RunCommand(
     return 0;
   }
   if (parsed.ok()) status = run(*parsed, out);
+  if (status.ok() && !out.flush()) {
+    status = absl::InternalError(
+        "cannot write the output (standard output "
+        "failed)");
+  }
   if (!status.ok()) {
-    err << "neurowatt " << spec.name << ": " << status.message() << "\n";
+    err << "neurowatt " << spec.name << ": " << OneLine(status.message())
+        << "\n";
   }
   return ExitCodeFor(status);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace neurowatt::cli {
 
@@ -72,6 +73,10 @@ int RunCommand(
     const CommandSpec& spec, const std::vector<std::string>& args,
     std::ostream& out, std::ostream& err,
     const std::function<absl::Status(const ParsedArgs&, std::ostream&)>& run);
+
+// `message` on one line: line breaks and other control characters that a
+// user's names may carry are escaped, so that every error is one line.
+std::string OneLine(absl::string_view message);
 
 // Returns `value` when it is one of `allowed`, else an error naming `flag`.
 absl::StatusOr<std::string> OneOf(const std::string& flag,

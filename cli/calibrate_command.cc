@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -192,7 +193,22 @@ class Collector : public benchmark::BenchmarkReporter {
   std::vector<KernelRun> runs_;
 };
 
+absl::StatusOr<std::pair<std::vector<KernelRun>, MachineInfo>> ParseBench(
+    const std::string& path);
+
+// A benchmark file of the wrong shape (a string where a number belongs)
+// makes nlohmann throw; it is the user's file, so that is exit 2.
 absl::StatusOr<std::pair<std::vector<KernelRun>, MachineInfo>> FromJson(
+    const std::string& path) {
+  try {
+    return ParseBench(path);
+  } catch (const nlohmann::json::exception& e) {
+    return absl::InvalidArgumentError(
+        StrCat(path, ": not the JSON of neurowatt_kernels (", e.what(), ")"));
+  }
+}
+
+absl::StatusOr<std::pair<std::vector<KernelRun>, MachineInfo>> ParseBench(
     const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return text.status();
@@ -221,7 +237,12 @@ absl::StatusOr<std::pair<std::vector<KernelRun>, MachineInfo>> FromJson(
     for (const char* key : {"flops", "bytes", "events", "neuron_updates"}) {
       if (b.contains(key) && b[key].is_number()) k.counters[key] = b[key];
     }
-    threads = std::max(threads, b.value("threads", 1));
+    const int t = b.value("threads", 1);
+    if (t < 1 || t > 4096) {
+      return absl::InvalidArgumentError(
+          StrCat(path, ": \"threads\" is ", t, "; expected 1 to 4096"));
+    }
+    threads = std::max(threads, t);
     if (absl::StartsWith(k.name, "fma_peak") && b.contains("label")) {
       m.isa = {b["label"].get<std::string>()};
     }
@@ -233,7 +254,12 @@ absl::StatusOr<std::pair<std::vector<KernelRun>, MachineInfo>> FromJson(
     CacheInfo ci;
     ci.level = c.value("level", 0);
     ci.bytes = c.value("size", int64_t{0});
-    const int sharing = std::max(1, c.value("num_sharing", 1));
+    const int sharing = std::clamp(c.value("num_sharing", 1), 1, 1 << 20);
+    if (ci.bytes <= 0 || ci.bytes > (int64_t{1} << 40) || ci.level < 1 ||
+        ci.level > 8) {
+      return absl::InvalidArgumentError(StrCat(
+          path, ": a cache has level ", ci.level, " and size ", ci.bytes));
+    }
     ci.instances = (threads + sharing - 1) / sharing;
     m.caches.push_back(ci);
   }
@@ -366,7 +392,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   for (const auto& l : v.memory()) {
     out << absl::StrFormat(
         "%-8s %10s  %s\n", l.name(),
-        Bytes(static_cast<int64_t>(l.capacity_bytes().value())),
+        BytesReal(static_cast<double>(l.capacity_bytes().value())),
         Si(l.bandwidth_bytes_per_s().value(), "B/s"));
   }
   out << "kernel efficiency (of the roofline):";

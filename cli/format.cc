@@ -44,6 +44,18 @@ std::string Scaled(int64_t v) {
   return WithSeparators(v);
 }
 
+std::string ScaledReal(double v) {
+  if (!std::isfinite(v)) return absl::StrCat(v);
+  if (std::fabs(v) >= 9e18) return absl::StrFormat("%.4g", v);
+  return Scaled(static_cast<int64_t>(std::llround(v)));
+}
+
+std::string BytesReal(double v) {
+  if (!std::isfinite(v)) return absl::StrCat(v, " B");
+  if (std::fabs(v) >= 9e18) return absl::StrFormat("%.4g B", v);
+  return Bytes(static_cast<int64_t>(std::llround(v)));
+}
+
 std::string Bytes(int64_t v) {
   static constexpr const char* kUnits[] = {"B",   "KiB", "MiB", "GiB",
                                            "TiB", "PiB", "EiB"};

@@ -16,8 +16,13 @@ std::string WithSeparators(int64_t v);
 // significant figures with K, M, B or T: 150994944 -> "151.0M".
 std::string Scaled(int64_t v);
 
+// The same for a count held as a double (a rate x time, say): values past
+// 64 bits or not finite are printed as such, never cast.
+std::string ScaledReal(double v);
+
 // Bytes with binary prefixes: 1536 -> "1.5 KiB".
 std::string Bytes(int64_t v);
+std::string BytesReal(double v);
 
 // A physical quantity with an SI prefix and four significant figures:
 // Si(0.01098, "J") -> "10.98 mJ", Si(7.7e-5, "J") -> "77.00 uJ".

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   for (const Command& c : Commands()) {
     if (c.spec.name == command) return c.run(args, std::cout, std::cerr);
   }
-  std::cerr << "neurowatt: unknown command '" << command
-            << "' (see neurowatt --help)\n";
+  std::cerr << "neurowatt: unknown command '"
+            << neurowatt::cli::OneLine(command) << "' (see neurowatt --help)\n";
   return 2;
 }

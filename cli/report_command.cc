@@ -70,7 +70,7 @@ std::string Summary(const Pricing& p, const std::string& path, size_t bytes) {
                     "\n");
   }
   absl::StrAppend(&out, "report: ", path, " (",
-                  Bytes(static_cast<int64_t>(bytes)), ")\n");
+                  BytesReal(static_cast<double>(bytes)), ")\n");
   return out;
 }
 

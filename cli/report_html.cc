@@ -391,15 +391,16 @@ std::string UncountedTable(const Pricing& p) {
       ++k.first;
       k.second += n.macs() + n.other_ops();
     }
-    absl::StrAppend(&out, "<p>Not spike-native on ", XmlEscape(h.name()), " (",
-                    h.spiking().non_native_host().empty()
-                        ? "not priced: no von Neumann host given"
-                        : StrCat("run on ", h.spiking().non_native_host()),
-                    "):</p>\n<table><tr><th>kind</th><th>nodes</th><th>"
-                    "operations per batch</th></tr>\n");
+    absl::StrAppend(
+        &out, "<p>Not spike-native on ", XmlEscape(h.name()), " (",
+        h.spiking().non_native_host().empty()
+            ? "not priced: no von Neumann host given"
+            : StrCat("run on ", XmlEscape(h.spiking().non_native_host())),
+        "):</p>\n<table><tr><th>kind</th><th>nodes</th><th>"
+        "operations per batch</th></tr>\n");
     for (const auto& [kind, k] : kinds) {
       absl::StrAppend(&out, "<tr>", Cell(kind), Cell(StrCat(k.first), true),
-                      Cell(Scaled(static_cast<int64_t>(k.second)), true),
+                      Cell(ScaledReal(static_cast<double>(k.second)), true),
                       "</tr>\n");
     }
     out += "</table>\n";

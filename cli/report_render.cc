@@ -162,7 +162,7 @@ std::vector<std::tuple<std::string, double, bool>> Parts(
   for (const v1::LevelTraffic& l : h.levels()) {
     parts.emplace_back(
         StrCat("  ", l.level(), " (",
-               Bytes(static_cast<int64_t>(l.bytes() / per)), ")"),
+               BytesReal(static_cast<double>(l.bytes() / per)), ")"),
         l.energy_j(), false);
   }
   parts.emplace_back("bit maintenance", e.bit_maintenance(), true);
@@ -197,7 +197,7 @@ std::string LayerTable(const v1::HardwareCost& h, const CountedModel& model,
                {e.synaptic_ops(), e.neuron_updates(), e.spike_routing()})) {
         cells.push_back(foreign ? "-" : s);
       }
-      cells.push_back(foreign ? "-" : Scaled(static_cast<int64_t>(c.ops())));
+      cells.push_back(foreign ? "-" : ScaledReal(static_cast<double>(c.ops())));
     } else {
       for (std::string& s :
            MarkLargest({e.compute(), e.data_movement(), e.bit_maintenance(),
@@ -217,12 +217,12 @@ std::string SpikingSummary(const v1::HardwareCost& h, double per) {
   std::string out = absl::StrFormat(
       "per inference: %s spikes, %s synaptic ops, %s neuron updates (%s "
       "active); %d cores on %d chip(s), %.2f hops per spike\n",
-      Scaled(static_cast<int64_t>(s.spikes() / per)),
-      Scaled(static_cast<int64_t>(s.synaptic_ops() / per)),
-      Scaled(static_cast<int64_t>(
+      ScaledReal(static_cast<double>(s.spikes() / per)),
+      ScaledReal(static_cast<double>(s.synaptic_ops() / per)),
+      ScaledReal(static_cast<double>(
           (s.neuron_updates_active() + s.neuron_updates_inactive()) / per)),
-      Scaled(static_cast<int64_t>(s.neuron_updates_active() / per)), s.cores(),
-      s.chips(), s.mean_hops());
+      ScaledReal(static_cast<double>(s.neuron_updates_active() / per)),
+      s.cores(), s.chips(), s.mean_hops());
   absl::StrAppend(&out, "latency: ", Si(h.latency_s(), "s"), " per batch (",
                   h.bound(), ")\n");
   if (s.non_native_size() > 0) {
@@ -235,7 +235,7 @@ std::string SpikingSummary(const v1::HardwareCost& h, double per) {
     std::vector<std::string> parts;
     for (const auto& [kind, k] : by_kind) {
       parts.push_back(StrCat(k.first, " ", kind, " (",
-                             Scaled(static_cast<int64_t>(k.second / per)),
+                             ScaledReal(static_cast<double>(k.second / per)),
                              " ops)"));
     }
     absl::StrAppend(&out, "not spike-native: ", absl::StrJoin(parts, ", "),

@@ -36,6 +36,10 @@ std::string XmlEscape(const std::string& s) {
 
 Scale::Scale(double lo, double hi, double from, double to, bool log)
     : lo_(lo), hi_(hi), from_(from), to_(to), log_(log) {
+  if (!std::isfinite(lo_) || !std::isfinite(hi_)) {
+    lo_ = log_ ? 1 : 0;
+    hi_ = log_ ? 10 : 1;
+  }
   if (log_) {
     lo_ = std::max(lo_, 1e-300);
     hi_ = std::max(hi_, lo_ * 10);

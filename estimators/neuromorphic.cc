@@ -210,6 +210,12 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     if (!hosted.ok()) return hosted.status();
     out.non_native = hosted->total.energy.total();
   }
+  if (!std::isfinite(out.total()) || !std::isfinite(out.time_s)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "profile '", chip.name,
+        "' gives a non-finite energy or time for "
+        "this network: its figures or the activity are too extreme"));
+  }
   return out;
 }
 

@@ -236,6 +236,13 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     t.time_s += c.time_s;
     out.layers.push_back(c);
   }
+  if (!std::isfinite(out.total.energy.total()) ||
+      !std::isfinite(out.total.time_s)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("profile '", hw.name,
+                     "' gives a non-finite energy or time for this "
+                     "network: its figures are too extreme"));
+  }
   // The whole run is bound by whatever bounds the most time.
   std::array<double, kMaxMemoryLevels + 1> time_by_bound{};
   for (const auto& c : out.layers) time_by_bound[c.bound + 1] += c.time_s;

@@ -276,7 +276,7 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
     if (notes) {
       notes->push_back(
           StrCat("no STREAM working set reached twice the last-level cache (",
-                 static_cast<int64_t>(llc),
+                 absl::StrFormat("%.0f", llc),
                  " bytes): the DRAM bandwidth is the "
                  "largest set's, an overestimate"));
     }

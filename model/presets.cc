@@ -409,7 +409,7 @@ absl::StatusOr<v1::Architecture> BuildKind(const std::string& spec,
     }
     if (auto s = p.Finish(known); !s.ok()) return s;
     // Blocks are built node by node: a typo must not take all memory.
-    constexpr int64_t kMaxBlocks = 100000;
+    constexpr int64_t kMaxBlocks = 10000;
     if (*layers > kMaxBlocks) {
       return InvalidArgumentError(
           StrCat("preset:", spec, ": layers = ", *layers, " is more than ",
