@@ -235,6 +235,11 @@ TEST(CalibrateCliTest, FromABenchmarkFile) {
   EXPECT_EQ(p->name(), "calibrated-othermachine");
   EXPECT_DOUBLE_EQ(p->von_neumann().precisions(0).peak_ops_per_s().value(),
                    200e9);
+  // Wrong types are the user's file's fault: exit 2, not an abort.
+  std::ofstream(bench) << R"({"benchmarks": [{"name": "x", "threads": "4"}]})";
+  EXPECT_EQ(Shell(std::string(NEUROWATT_BIN) + " calibrate --from " + bench +
+                  " -o " + profile + " >/dev/null 2>&1"),
+            2);
   std::ofstream(bench) << "{\"not\": \"benchmarks\"}";
   EXPECT_EQ(Shell(std::string(NEUROWATT_BIN) + " calibrate --from " + bench +
                   " -o " + profile + " >/dev/null 2>&1"),

@@ -148,6 +148,14 @@ TEST(CliTest, OutputFileIsWrittenWholeOrNotAtAll) {
   }
 }
 
+TEST(CliTest, AFailedStandardOutputIsAnInternalError) {
+  const int status =
+      std::system((std::string(NEUROWATT_BIN) +
+                   " count preset:seed-kv >/dev/full 2>/dev/null")
+                      .c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1);
+}
+
 TEST(CliTest, OutputThroughASymlinkReplacesTheTarget) {
   const std::string dir = ::testing::TempDir();
   const std::string target = dir + "/cli_link_target.json";
@@ -181,6 +189,8 @@ TEST(CliTest, BadInputExitsTwoWithOneClearLine) {
       {{"count"}, "needs SOURCE"},
       {{"count", "preset:gpt:d_model=4294967296,heads=16"},
        "do not fit in 64 bits"},
+      // A name with a line break still gives one line of error.
+      {{"count", "preset:cnn:ima\nge=3"}, "unknown key 'ima\\nge'"},
       {{"frobnicate"}, "unknown command"},
   };
   for (const auto& c : cases) {
@@ -267,6 +277,18 @@ TEST(CliEstimateTest, BadInputExitsTwo) {
     out << "name: \"x\"\nsources { id: \"me\" kind: USER }\n"
            "von_neumann { clock_hz { value: nan source: \"me\" } }\n";
   }
+  // Valid but extreme: a multiply costs 1e307 J, so totals overflow.
+  const std::string extreme = ::testing::TempDir() + "/cli_extreme.textproto";
+  {
+    std::ifstream in(std::string(NEUROWATT_SOURCE) +
+                     "/hw/profiles/horowitz-45nm.textproto");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string t = text.str();
+    const std::string from = "mul_energy_j { value: 3.7e-12";
+    t.replace(t.find(from), from.size(), "mul_energy_j { value: 1e307");
+    std::ofstream(extreme) << t;
+  }
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -286,6 +308,7 @@ TEST(CliEstimateTest, BadInputExitsTwo) {
         "horowitz-45nm", "--batch", "2", "--dim", "batch=2"},
        "both given"},
       {{"profiles", "--format", "xml"}, "--format xml"},
+      {{"estimate", "preset:seed-kv", "--hw", extreme}, "non-finite"},
   };
   for (const auto& c : cases) {
     Result r = RunNeurowatt(c.args);
