@@ -41,7 +41,7 @@ std::string TopHelp() {
     const std::string& summary = c.spec.summary;
     absl::StrAppend(
         &out, "  ", c.spec.name,
-        std::string(10 - std::min<size_t>(9, c.spec.name.size()), ' '),
+        std::string(12 - std::min<size_t>(11, c.spec.name.size()), ' '),
         summary.substr(0, summary.find('\n')), "\n");
   }
   absl::StrAppend(
