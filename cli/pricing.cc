@@ -130,6 +130,13 @@ absl::StatusOr<std::vector<PricedProfile>> LoadProfiles(
   return out;
 }
 
+const PricedProfile* FirstVonNeumann(const std::vector<PricedProfile>& all) {
+  for (const PricedProfile& p : all) {
+    if (!p.neuromorphic) return &p;
+  }
+  return nullptr;
+}
+
 std::vector<FlagSpec> PricingFlags() {
   return {
       {"hw", '\0', "NAME|PATH", "hardware profile (repeatable)", true},
@@ -215,11 +222,9 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going) {
     }
     p.activity = *std::move(activity);
   }
-  for (const PricedProfile& pp : p.profiles) {
-    if (!pp.neuromorphic && p.host == nullptr) {
-      p.host = &pp.von_neumann;
-      p.host_name = pp.profile.name();
-    }
+  if (const PricedProfile* h = FirstVonNeumann(p.profiles)) {
+    p.host = &h->von_neumann;
+    p.host_name = h->profile.name();
   }
 
   v1::CostReport& r = p.report;
@@ -265,13 +270,8 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going) {
     if (fits[i]) fitting.push_back(std::move(p.profiles[i]));
   }
   p.profiles = std::move(fitting);
-  p.host = nullptr;
-  for (const PricedProfile& pp : p.profiles) {
-    if (!pp.neuromorphic) {
-      p.host = &pp.von_neumann;
-      break;
-    }
-  }
+  const PricedProfile* h = FirstVonNeumann(p.profiles);
+  p.host = h ? &h->von_neumann : nullptr;
   return p;
 }
 

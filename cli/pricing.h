@@ -28,6 +28,10 @@ struct PricedProfile {
   NeuromorphicParams spiking;    // when neuromorphic
 };
 
+// The first von Neumann profile of `all`, which hosts the nodes a spiking
+// chip cannot run; null when there is none.
+const PricedProfile* FirstVonNeumann(const std::vector<PricedProfile>& all);
+
 struct Pricing {
   CountedModel model;
   int64_t batch = 1;

@@ -22,6 +22,7 @@
 #include "cli/format.h"
 #include "cli/output_file.h"
 #include "cli/pricing.h"
+#include "estimators/cost_report.h"
 #include "estimators/neuromorphic.h"
 #include "estimators/spike_activity.h"
 #include "estimators/von_neumann.h"
@@ -176,13 +177,8 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
     cache.Add(key, model);
   }
   const NetworkCount& count = model->count;
-  const VonNeumannParams* host = nullptr;
-  for (const auto& p : s.profiles) {
-    if (!p.neuromorphic) {
-      host = &p.von_neumann;
-      break;
-    }
-  }
+  const PricedProfile* first = FirstVonNeumann(s.profiles);
+  const VonNeumannParams* host = first ? &first->von_neumann : nullptr;
   std::optional<absl::StatusOr<SpikeActivity>> activity;
   for (const auto& p : s.profiles) {
     Row r;
@@ -201,8 +197,7 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
         } else {
           r.energy = c->total() / per;
           r.latency = c->time_s;
-          r.bound = c->busiest_core_s > c->steps_time_s ? "busiest core"
-                                                        : "timesteps";
+          r.bound = BoundName(*c);
           const double v[] = {
               0,           0,         0,          c->static_energy,
               c->synaptic, c->neuron, c->routing, c->non_native};
@@ -217,9 +212,7 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
         const VonNeumannEnergy& e = c->total.energy;
         r.energy = e.total() / per;
         r.latency = c->total.time_s;
-        r.bound = c->total.bound < 0
-                      ? "compute"
-                      : p.von_neumann.levels[c->total.bound].name;
+        r.bound = BoundName(p.von_neumann, c->total.bound);
         const double v[] = {e.compute,
                             e.data_movement,
                             e.bit_maintenance(),

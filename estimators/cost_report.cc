@@ -31,11 +31,15 @@ void FillLevels(const VonNeumannLayerCost& c, const VonNeumannParams& hw,
   }
 }
 
-std::string Bound(const VonNeumannParams& hw, int bound) {
+}  // namespace
+
+std::string BoundName(const VonNeumannParams& hw, int bound) {
   return bound < 0 ? "compute" : hw.levels[bound].name;
 }
 
-}  // namespace
+std::string BoundName(const NeuromorphicCost& cost) {
+  return cost.busiest_core_s > cost.steps_time_s ? "busiest core" : "timesteps";
+}
 
 v1::HardwareCost VonNeumannReport(const NetworkCount& count,
                                   const v1::HardwareProfile& profile,
@@ -49,7 +53,7 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
   out.set_energy_per_inference_j(cost.total.energy.total() /
                                  static_cast<double>(batch));
   out.set_latency_s(cost.total.time_s);
-  out.set_bound(Bound(params, cost.total.bound));
+  out.set_bound(BoundName(params, cost.total.bound));
   FillLevels(cost.total, params, out);
   out.set_weights_level(params.levels[cost.weight_level].name);
   for (size_t i = 0; i < cost.layers.size(); ++i) {
@@ -61,7 +65,7 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
     FillLevels(c, params, *l);
     l->set_ops(c.ops);
     l->set_time_s(c.time_s);
-    l->set_bound(Bound(params, c.bound));
+    l->set_bound(BoundName(params, c.bound));
   }
   for (const std::string& a : VonNeumannAssumptions()) out.add_assumptions(a);
   for (const v1::Source& s : profile.sources()) {
@@ -71,10 +75,7 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
           absl::StrCat(profile.name(), " assumed figures: ", s.note()));
     }
   }
-  double weights = 0;
-  for (const Workload& w : count.layers) {
-    weights += static_cast<double>(w.params) * BytesPerElement(w.dtype);
-  }
+  const double weights = cost.weight_bytes;
   const LevelParams& main = params.levels.back();
   if (weights > main.capacity_bytes) {
     out.add_assumptions(absl::StrFormat(
@@ -105,8 +106,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
   e->set_non_native(cost.non_native);
   out.set_energy_per_inference_j(cost.total() / static_cast<double>(batch));
   out.set_latency_s(cost.time_s);
-  out.set_bound(cost.busiest_core_s > cost.steps_time_s ? "busiest core"
-                                                        : "timesteps");
+  out.set_bound(BoundName(cost));
   for (size_t i = 0; i < cost.layers.size(); ++i) {
     const NeuromorphicLayerCost& c = cost.layers[i];
     v1::LayerCost* l = out.add_layers();

@@ -13,6 +13,11 @@
 
 namespace neurowatt {
 
+// What sets the time: "compute" or the memory level's name for a von
+// Neumann `bound`; "busiest core" or "timesteps" on a spiking chip.
+std::string BoundName(const VonNeumannParams& hw, int bound);
+std::string BoundName(const NeuromorphicCost& cost);
+
 // Describes `cost` of `count` on `profile` (whose flattened figures are
 // `params`) for a batch of `batch` inferences. Also lists the model's
 // assumptions, the profile's assumed figures, and a note when the weights

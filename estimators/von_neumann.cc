@@ -86,6 +86,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     state_held += static_cast<double>(w.state_bytes);
   }
   VonNeumannCost out;
+  out.weight_bytes = weights_held;
   out.weight_level = Home(hw, weights_held);
   out.state_level = Home(hw, state_held);
   out.layers.reserve(count.layers.size());

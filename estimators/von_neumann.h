@@ -52,7 +52,8 @@ struct VonNeumannLayerCost {
 struct VonNeumannCost {
   std::vector<VonNeumannLayerCost> layers;  // parallel to NetworkCount.layers
   VonNeumannLayerCost total;  // sums; time is the sum of layer times
-  int weight_level = 0;       // where the network's weights live
+  double weight_bytes = 0;    // the network's stored weights: params x size
+  int weight_level = 0;       // where they live
   int state_level = 0;        // where state (KV cache, RNN state) lives
 };
 

@@ -4,11 +4,8 @@
 #include <set>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
 #include "hw/catalogue.h"
 #include "hw/von_neumann_params.h"
 #include "model/architecture_io.h"
@@ -18,19 +15,6 @@ namespace {
 
 using absl::InvalidArgumentError;
 using absl::StrCat;
-
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (message_.empty()) {
-      message_ = StrCat(line + 1, ":", column + 1, ": ", message);
-    }
-  }
-  const std::string& message() const { return message_; }
-
- private:
-  std::string message_;
-};
 
 enum class Range { kPositive, kNonNegative };
 
@@ -280,14 +264,8 @@ const std::vector<v1::HardwareProfile>& CatalogueProfiles() {
 
 absl::StatusOr<v1::HardwareProfile> ParseProfileText(absl::string_view text,
                                                      absl::string_view source) {
-  google::protobuf::TextFormat::Parser parser;
-  FirstError errors;
-  parser.RecordErrorsTo(&errors);
-  parser.SetRecursionLimit(64);
   v1::HardwareProfile p;
-  if (!parser.ParseFromString(std::string(text), &p)) {
-    return InvalidArgumentError(StrCat(source, ":", errors.message()));
-  }
+  if (auto s = ParseTextMessage(text, source, &p); !s.ok()) return s;
   if (auto s = ValidateProfile(p); !s.ok()) {
     return InvalidArgumentError(StrCat(source, ": ", s.message()));
   }
@@ -304,10 +282,8 @@ absl::StatusOr<v1::HardwareProfile> LoadProfile(
     if (p.name() == name_or_path) return p;
   }
   const std::string path(name_or_path);
-  const bool text = absl::EndsWith(path, ".textproto") ||
-                    absl::EndsWith(path, ".pbtxt") ||
-                    absl::EndsWith(path, ".txtpb");
-  if (!text && !absl::EndsWith(path, ".pb")) {
+  const Encoding encoding = EncodingOf(path);
+  if (encoding == Encoding::kUnknown) {
     std::vector<std::string> names;
     for (const auto& p : CatalogueProfiles()) names.push_back(p.name());
     return InvalidArgumentError(
@@ -317,13 +293,9 @@ absl::StatusOr<v1::HardwareProfile> LoadProfile(
   }
   auto content = ReadFileToString(path);
   if (!content.ok()) return content.status();
-  if (text) return ParseProfileText(*content, path);
+  if (encoding == Encoding::kText) return ParseProfileText(*content, path);
   v1::HardwareProfile p;
-  if (content->size() > static_cast<size_t>(INT32_MAX) ||
-      !p.ParseFromString(*content)) {
-    return InvalidArgumentError(
-        StrCat(path, ": not a valid binary HardwareProfile protobuf"));
-  }
+  if (auto s = ParseBinaryMessage(*content, path, &p); !s.ok()) return s;
   if (auto s = ValidateProfile(p); !s.ok()) {
     return InvalidArgumentError(StrCat(path, ": ", s.message()));
   }

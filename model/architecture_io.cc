@@ -31,8 +31,8 @@ class FirstError : public google::protobuf::io::ErrorCollector {
   }
   void AddWarning(int, int, const std::string&) override {}
 
-  std::string Describe(absl::string_view source) const {
-    if (message_.empty()) return StrCat(source, ": not a valid Architecture");
+  std::string Describe(absl::string_view source, absl::string_view type) const {
+    if (message_.empty()) return StrCat(source, ": not a valid ", type);
     return StrCat(source, ":", line_, ":", column_, ": ", message_);
   }
 
@@ -47,28 +47,50 @@ constexpr int kRecursionLimit = 64;
 
 }  // namespace
 
-absl::StatusOr<v1::Architecture> ParseArchitectureText(
-    absl::string_view text, absl::string_view source) {
+absl::Status ParseTextMessage(absl::string_view text, absl::string_view source,
+                              google::protobuf::Message* out) {
   google::protobuf::TextFormat::Parser parser;
   FirstError errors;
   parser.RecordErrorsTo(&errors);
   parser.SetRecursionLimit(kRecursionLimit);
-  v1::Architecture arch;
-  if (!parser.ParseFromString(std::string(text), &arch)) {
-    return absl::InvalidArgumentError(errors.Describe(source));
+  if (!parser.ParseFromString(std::string(text), out)) {
+    return absl::InvalidArgumentError(
+        errors.Describe(source, out->GetDescriptor()->name()));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ParseBinaryMessage(absl::string_view bytes,
+                                absl::string_view source,
+                                google::protobuf::Message* out) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+      !out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError(
+        StrCat(source, ": not a valid binary ", out->GetDescriptor()->name(),
+               " protobuf (", bytes.size(), " bytes)"));
+  }
+  return absl::OkStatus();
+}
+
+Encoding EncodingOf(absl::string_view path) {
+  if (absl::EndsWith(path, ".textproto") || absl::EndsWith(path, ".pbtxt") ||
+      absl::EndsWith(path, ".txtpb")) {
+    return Encoding::kText;
+  }
+  return absl::EndsWith(path, ".pb") ? Encoding::kBinary : Encoding::kUnknown;
+}
+
+absl::StatusOr<v1::Architecture> ParseArchitectureText(
+    absl::string_view text, absl::string_view source) {
+  v1::Architecture arch;
+  if (auto s = ParseTextMessage(text, source, &arch); !s.ok()) return s;
   return arch;
 }
 
 absl::StatusOr<v1::Architecture> ParseArchitectureBinary(
     absl::string_view bytes, absl::string_view source) {
   v1::Architecture arch;
-  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
-      !arch.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InvalidArgumentError(
-        StrCat(source, ": not a valid binary Architecture protobuf (",
-               bytes.size(), " bytes)"));
-  }
+  if (auto s = ParseBinaryMessage(bytes, source, &arch); !s.ok()) return s;
   return arch;
 }
 
@@ -101,11 +123,8 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
 absl::StatusOr<v1::Architecture> ReadArchitectureFile(const std::string& path) {
   auto content = ReadFileToString(path);
   if (!content.ok()) return content.status();
-  const bool text = absl::EndsWith(path, ".textproto") ||
-                    absl::EndsWith(path, ".pbtxt") ||
-                    absl::EndsWith(path, ".txtpb");
-  const bool binary = absl::EndsWith(path, ".pb");
-  if (!text && !binary) {
+  const Encoding encoding = EncodingOf(path);
+  if (encoding == Encoding::kUnknown) {
     return absl::InvalidArgumentError(
         StrCat(path,
                ": unknown file type; expected .pb (binary), .textproto or "
@@ -114,8 +133,9 @@ absl::StatusOr<v1::Architecture> ReadArchitectureFile(const std::string& path) {
   if (content->empty()) {
     return absl::InvalidArgumentError(StrCat(path, ": the file is empty"));
   }
-  auto arch = text ? ParseArchitectureText(*content, path)
-                   : ParseArchitectureBinary(*content, path);
+  auto arch = encoding == Encoding::kText
+                  ? ParseArchitectureText(*content, path)
+                  : ParseArchitectureBinary(*content, path);
   if (!arch.ok()) return arch.status();
   if (arch->nodes_size() == 0) {
     return absl::InvalidArgumentError(
