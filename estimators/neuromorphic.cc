@@ -42,7 +42,8 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
     p.start[i] = position;
     p.size[i] =
         std::max(neurons / chip.neurons_per_core,
-                 static_cast<double>(w.synapses) / chip.synapses_per_core);
+                 static_cast<double>(w.nonzero_synapses()) /
+                     chip.synapses_per_core);
     position += p.size[i];
     order.push_back(i);
     if (chip.max_fan_in > 0 && w.synapses_per_neuron() > chip.max_fan_in) {
@@ -162,7 +163,10 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     if (w.kind == "embedding") {
       c.synaptic_ops = static_cast<double>(w.neuron_instances);  // one-hot
     } else if (w.synapses > 0) {
-      c.synaptic_ops = static_cast<double>(w.macs) * in_spikes;
+      // A zero weight is an absent synapse: no event is delivered over it.
+      const double present = static_cast<double>(w.nonzero_synapses()) /
+                             static_cast<double>(w.synapses);
+      c.synaptic_ops = static_cast<double>(w.macs) * in_spikes * present;
     } else {
       c.synaptic_ops = static_cast<double>(w.other_ops.adds) * in_spikes;
     }

@@ -69,6 +69,9 @@ absl::Status CheckEnums(const v1::Node& n) {
     case v1::Node::kElementwise:
       ok = v1::Elementwise::Kind_IsValid(n.elementwise().kind());
       break;
+    case v1::Node::kReduce:
+      ok = v1::Reduce::Kind_IsValid(n.reduce().kind());
+      break;
     default:
       break;
   }
@@ -76,11 +79,29 @@ absl::Status CheckEnums(const v1::Node& n) {
             : InvalidArgumentError("its kind or cell is not a valid value");
 }
 
-absl::StatusOr<Shape> BindShape(const v1::TensorSpec& spec,
-                                const DimBindings& bindings) {
+// The declared shape of a node that states its own (constant, layout,
+// uncounted), or null.
+const google::protobuf::RepeatedPtrField<v1::Dim>* DeclaredShape(
+    const v1::Node& n) {
+  switch (n.op_case()) {
+    case v1::Node::kConstant:
+      return &n.constant().shape();
+    case v1::Node::kLayout:
+      return &n.layout().shape();
+    case v1::Node::kUncounted:
+      return &n.uncounted().shape();
+    default:
+      return nullptr;
+  }
+}
+
+// `what` names the tensor in errors, e.g. "input 'x'".
+absl::StatusOr<Shape> BindShape(
+    const google::protobuf::RepeatedPtrField<v1::Dim>& dims,
+    const std::string& what, const DimBindings& bindings) {
   Shape shape;
-  for (int i = 0; i < spec.shape_size(); ++i) {
-    const v1::Dim& d = spec.shape(i);
+  for (int i = 0; i < dims.size(); ++i) {
+    const v1::Dim& d = dims.Get(i);
     int64_t v;
     switch (d.value_case()) {
       case v1::Dim::kSize:
@@ -90,28 +111,26 @@ absl::StatusOr<Shape> BindShape(const v1::TensorSpec& spec,
         auto it = bindings.find(d.symbol());
         if (it == bindings.end()) {
           return InvalidArgumentError(StrCat(
-              "input '", spec.name(), "': dimension ", i, " is the symbol '",
-              d.symbol(), "', which has no value (bind it with --dim ",
-              d.symbol(), "=N)"));
+              what, ": dimension ", i, " is the symbol '", d.symbol(),
+              "', which has no value (bind it with --dim ", d.symbol(),
+              "=N)"));
         }
         v = it->second;
         break;
       }
       default:
-        return InvalidArgumentError(StrCat("input '", spec.name(),
-                                           "': dimension ", i,
-                                           " has neither a size nor a symbol"));
+        return InvalidArgumentError(StrCat(
+            what, ": dimension ", i, " has neither a size nor a symbol"));
     }
     if (v <= 0 || v > kMaxDimension) {
       return InvalidArgumentError(StrCat(
-          "input '", spec.name(), "': dimension ", i, " is ", v,
+          what, ": dimension ", i, " is ", v,
           v <= 0 ? ", not positive" : ", beyond the largest accepted (2^40)"));
     }
     shape.push_back(v);
   }
   if (auto n = NumElements(shape); !n.ok()) {
-    return InvalidArgumentError(
-        StrCat("input '", spec.name(), "': ", n.status().message()));
+    return InvalidArgumentError(StrCat(what, ": ", n.status().message()));
   }
   return shape;
 }
@@ -121,10 +140,14 @@ absl::StatusOr<Shape> BindShape(const v1::TensorSpec& spec,
 absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
                                         const DimBindings& dims) {
   std::set<std::string> used;
-  for (const auto& in : arch.inputs()) {
-    for (const auto& d : in.shape()) {
+  auto collect = [&used](const google::protobuf::RepeatedPtrField<v1::Dim>& s) {
+    for (const auto& d : s) {
       if (d.value_case() == v1::Dim::kSymbol) used.insert(d.symbol());
     }
+  };
+  for (const auto& in : arch.inputs()) collect(in.shape());
+  for (const auto& n : arch.nodes()) {
+    if (const auto* declared = DeclaredShape(n)) collect(*declared);
   }
   for (const auto& [name, value] : dims) {
     if (!used.count(name)) {
@@ -220,7 +243,8 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
       return InvalidArgumentError(StrCat("input '", in.name(), "': dtype ",
                                          in.dtype(), " is not valid"));
     }
-    auto shape = BindShape(in, g.bindings_);
+    auto shape =
+        BindShape(in.shape(), StrCat("input '", in.name(), "'"), g.bindings_);
     if (!shape.ok()) return shape.status();
     auto [it, inserted] = tensors.emplace(
         in.name(), TensorSource{std::nullopt, *shape,
@@ -317,7 +341,15 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
       gn.input_shapes.push_back(src.shape);
       gn.input_dtypes.push_back(src.dtype);
     }
-    auto shape = InferOutputShape(gn.node, gn.input_shapes);
+    const auto* declared = DeclaredShape(gn.node);
+    absl::StatusOr<Shape> shape =
+        declared != nullptr
+            ? BindShape(*declared, "output", g.bindings_)
+            : InferOutputShape(gn.node, gn.input_shapes);
+    if (shape.ok() && gn.node.op_case() == v1::Node::kConstant &&
+        gn.node.inputs_size() > 0) {
+      shape = InvalidArgumentError("a constant takes no inputs");
+    }
     if (shape.ok()) {
       if (auto n = NumElements(*shape); !n.ok()) shape = n.status();
     }

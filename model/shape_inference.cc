@@ -1,6 +1,7 @@
 #include "model/shape_inference.h"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 #include <string>
 
@@ -111,7 +112,35 @@ absl::StatusOr<int64_t> WindowExtent(int64_t in, const Window& w, size_t i) {
         StrCat("window of ", span, " elements does not fit spatial dimension ",
                i, " of ", padded, " elements (padding included)"));
   }
+  if (w.ceil_mode) {
+    int64_t out = (padded - span + w.stride[i] - 1) / w.stride[i] + 1;
+    // As in ONNX and PyTorch: the last window must start inside the input
+    // or its leading padding.
+    if ((out - 1) * w.stride[i] >= in + w.pad_begin[i]) --out;
+    return out;
+  }
   return (padded - span) / w.stride[i] + 1;
+}
+
+// Output extent of one spatial dimension of a transposed convolution.
+absl::StatusOr<int64_t> TransposedExtent(int64_t in, const Window& w,
+                                         size_t i) {
+  CheckedCount out = CheckedCount(w.stride[i]) * (in - 1);
+  out += w.output_padding[i];
+  out += CheckedCount(w.dilation[i]) * (w.kernel[i] - 1);
+  out += 1;
+  if (!out.ok() || out.value() > kMaxDimension + w.pad_begin[i] + w.pad_end[i]) {
+    return InvalidArgumentError(
+        "transposed convolution output exceeds the largest accepted "
+        "dimension (2^40)");
+  }
+  const int64_t extent = out.value() - w.pad_begin[i] - w.pad_end[i];
+  if (extent <= 0) {
+    return InvalidArgumentError(StrCat("padding removes all of spatial "
+                                       "dimension ",
+                                       i, " (", out.value(), " elements)"));
+  }
+  return extent;
 }
 
 absl::StatusOr<Shape> SlidingWindowShape(const Shape& in, const Window& w,
@@ -167,7 +196,14 @@ absl::StatusOr<Shape> ConvShape(const v1::Conv& op,
   }
   auto w = ConvWindow(op, x.size() - 2);
   if (!w.ok()) return w.status();
-  return SlidingWindowShape(x, *w, op.out_channels());
+  if (!op.transposed()) return SlidingWindowShape(x, *w, op.out_channels());
+  Shape out = {x[0], op.out_channels()};
+  for (size_t i = 0; i + 2 < x.size(); ++i) {
+    auto extent = TransposedExtent(x[i + 2], *w, i);
+    if (!extent.ok()) return extent.status();
+    out.push_back(*extent);
+  }
+  return out;
 }
 
 absl::StatusOr<Shape> RecurrentShape(const v1::Recurrent& op,
@@ -188,16 +224,25 @@ absl::StatusOr<Shape> RecurrentShape(const v1::Recurrent& op,
   }
   const Shape& x = in[0];
   if (x.size() != 3 || x[2] != op.input_size()) {
-    return InvalidArgumentError(StrCat("expects [N, timesteps, ",
-                                       op.input_size(), "], got ",
-                                       ShapeToString(x)));
+    return InvalidArgumentError(
+        StrCat("expects [", op.sequence_first() ? "timesteps, N" : "N, timesteps",
+               ", ", op.input_size(), "], got ", ShapeToString(x)));
   }
-  if (op.timesteps() < 0 || (op.timesteps() > 0 && op.timesteps() != x[1])) {
+  const int64_t batch = op.sequence_first() ? x[1] : x[0];
+  const int64_t steps = op.sequence_first() ? x[0] : x[1];
+  if (op.timesteps() < 0 || (op.timesteps() > 0 && op.timesteps() != steps)) {
     return InvalidArgumentError(StrCat("timesteps is ", op.timesteps(),
-                                       " but the input has ", x[1], " steps"));
+                                       " but the input has ", steps, " steps"));
   }
   const int64_t dirs = op.bidirectional() ? 2 : 1;
-  return Shape{x[0], x[1], op.hidden_size() * dirs};
+  if (op.sequence_first()) {
+    if (op.layers() > 1) {
+      return InvalidArgumentError(
+          "sequence_first (the ONNX layout) takes one layer per node");
+    }
+    return Shape{steps, dirs, batch, op.hidden_size()};
+  }
+  return Shape{batch, steps, op.hidden_size() * dirs};
 }
 
 absl::StatusOr<Shape> MatMulShape(const v1::MatMul& op,
@@ -260,13 +305,20 @@ absl::StatusOr<Shape> NormShape(const v1::Norm& op,
   const Shape& x = in[0];
   switch (op.kind()) {
     case v1::Norm::LAYER:
-    case v1::Norm::RMS:
-      if (x.empty() || x.back() != op.features()) {
-        return InvalidArgumentError(StrCat("features is ", op.features(),
-                                           " but the input is ",
-                                           ShapeToString(x)));
+    case v1::Norm::RMS: {
+      // Normalised together: the last dimension, or several trailing ones
+      // (ONNX LayerNormalization's axis).
+      int64_t suffix = 1;
+      size_t i = x.size();
+      while (i > 0 && suffix < op.features()) suffix *= x[--i];
+      if (x.empty() || suffix != op.features()) {
+        return InvalidArgumentError(StrCat(
+            "features is ", op.features(),
+            " but no trailing dimensions of the input ", ShapeToString(x),
+            " hold that many elements"));
       }
       break;
+    }
     case v1::Norm::BATCH:
     case v1::Norm::GROUP:
       if (x.size() < 2 || x[1] != op.features()) {
@@ -356,7 +408,9 @@ absl::StatusOr<Shape> ElementwiseShape(const v1::Elementwise& op,
   if (op.kind() == v1::Elementwise::KIND_UNSPECIFIED) {
     return InvalidArgumentError("elementwise kind is unspecified");
   }
-  if (auto s = RequireInputs(in, 2, SIZE_MAX); !s.ok()) return s;
+  const size_t min = op.kind() == v1::Elementwise::WHERE ? 3 : 2;
+  const size_t max = op.kind() == v1::Elementwise::WHERE ? 3 : SIZE_MAX;
+  if (auto s = RequireInputs(in, min, max); !s.ok()) return s;
   Shape out = in[0];
   for (size_t i = 1; i < in.size(); ++i) {
     auto b = Broadcast(out, in[i]);
@@ -375,7 +429,103 @@ absl::StatusOr<Shape> PoolShape(const v1::Pool& op,
   return SlidingWindowShape(x, *w, x[1]);
 }
 
+absl::StatusOr<Shape> ReduceShape(const v1::Reduce& op,
+                                  const std::vector<Shape>& in) {
+  if (op.kind() == v1::Reduce::KIND_UNSPECIFIED) {
+    return InvalidArgumentError("reduce kind is unspecified");
+  }
+  if (auto s = RequireInputs(in, 1, 1); !s.ok()) return s;
+  const Shape& x = in[0];
+  const int64_t rank = static_cast<int64_t>(x.size());
+  std::vector<bool> reduced(x.size(), op.axes().empty());
+  for (int64_t a : op.axes()) {
+    if (a < -rank || a >= rank) {
+      return InvalidArgumentError(StrCat("axis ", a, " is outside the ", rank,
+                                         " dimensions of the input"));
+    }
+    reduced[a < 0 ? a + rank : a] = true;
+  }
+  Shape out;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!reduced[i]) {
+      out.push_back(x[i]);
+    } else if (op.keep_dims()) {
+      out.push_back(1);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Shape> EinsumShape(const v1::Einsum& op,
+                                  const std::vector<Shape>& in) {
+  auto e = ParseEinsum(op.equation(), in);
+  if (!e.ok()) return e.status();
+  return e->output;
+}
+
 }  // namespace
+
+absl::StatusOr<EinsumTerms> ParseEinsum(absl::string_view equation,
+                                        const std::vector<Shape>& inputs) {
+  const size_t arrow = equation.find("->");
+  if (arrow == absl::string_view::npos) {
+    return InvalidArgumentError(StrCat("einsum '", equation,
+                                       "' needs an explicit output (->)"));
+  }
+  std::vector<std::string> terms;
+  std::string current;
+  for (char ch : equation.substr(0, arrow)) {
+    if (ch == ',') {
+      terms.push_back(current);
+      current.clear();
+    } else if (ch != ' ') {
+      current.push_back(ch);
+    }
+  }
+  terms.push_back(current);
+  if (terms.size() != inputs.size() || terms.empty() || terms.size() > 2) {
+    return InvalidArgumentError(
+        StrCat("einsum '", equation, "' has ", terms.size(),
+               " term(s) for ", inputs.size(), " input(s) (1 or 2 supported)"));
+  }
+  EinsumTerms out;
+  for (size_t t = 0; t < terms.size(); ++t) {
+    if (terms[t].size() != inputs[t].size()) {
+      return InvalidArgumentError(StrCat(
+          "einsum term '", terms[t], "' does not match input ", t, " ",
+          ShapeToString(inputs[t]), " (ellipses are not supported)"));
+    }
+    for (size_t i = 0; i < terms[t].size(); ++i) {
+      const char letter = terms[t][i];
+      if (!std::isalpha(static_cast<unsigned char>(letter))) {
+        return InvalidArgumentError(StrCat("einsum '", equation,
+                                           "': '", std::string(1, letter),
+                                           "' is not a letter"));
+      }
+      auto [it, inserted] = out.sizes.emplace(letter, inputs[t][i]);
+      if (!inserted && it->second != inputs[t][i]) {
+        if (it->second == 1) {
+          it->second = inputs[t][i];
+        } else if (inputs[t][i] != 1) {
+          return InvalidArgumentError(StrCat(
+              "einsum '", equation, "': '", std::string(1, letter),
+              "' is both ", it->second, " and ", inputs[t][i]));
+        }
+      }
+    }
+  }
+  for (char ch : equation.substr(arrow + 2)) {
+    if (ch == ' ') continue;
+    auto it = out.sizes.find(ch);
+    if (it == out.sizes.end()) {
+      return InvalidArgumentError(StrCat("einsum '", equation, "': output '",
+                                         std::string(1, ch),
+                                         "' is in no input"));
+    }
+    out.output.push_back(it->second);
+  }
+  return out;
+}
 
 absl::StatusOr<Window> ConvWindow(const v1::Conv& conv, size_t spatial_dims) {
   Window w;
@@ -392,6 +542,12 @@ absl::StatusOr<Window> ConvWindow(const v1::Conv& conv, size_t spatial_dims) {
   if (auto st = ExpandPadding(conv.padding(), spatial_dims, w); !st.ok()) {
     return st;
   }
+  if (!conv.transposed() && !conv.output_padding().empty()) {
+    return InvalidArgumentError("output_padding needs transposed");
+  }
+  auto op = PerDim(conv.output_padding(), spatial_dims, 0, "output_padding", 0);
+  if (!op.ok()) return op.status();
+  w.output_padding = *op;
   return w;
 }
 
@@ -399,7 +555,8 @@ absl::StatusOr<Window> PoolWindow(const v1::Pool& pool, const Shape& shape) {
   const size_t dims = shape.size() - 2;
   Window w;
   w.dilation.assign(dims, 1);
-  if (pool.kind() == v1::Pool::GLOBAL_AVERAGE) {
+  if (pool.kind() == v1::Pool::GLOBAL_AVERAGE ||
+      pool.kind() == v1::Pool::GLOBAL_MAX) {
     w.kernel.assign(shape.begin() + 2, shape.end());
     w.stride = w.kernel;
     w.pad_begin.assign(dims, 0);
@@ -421,6 +578,7 @@ absl::StatusOr<Window> PoolWindow(const v1::Pool& pool, const Shape& shape) {
     w.stride = *s;
   }
   if (auto st = ExpandPadding(pool.padding(), dims, w); !st.ok()) return st;
+  w.ceil_mode = pool.ceil_mode();
   return w;
 }
 
@@ -468,6 +626,15 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
       return ReshapeShape(node.reshape(), inputs);
     case v1::Node::kTranspose:
       return TransposeShape(node.transpose(), inputs);
+    case v1::Node::kReduce:
+      return ReduceShape(node.reduce(), inputs);
+    case v1::Node::kEinsum:
+      return EinsumShape(node.einsum(), inputs);
+    case v1::Node::kConstant:
+    case v1::Node::kLayout:
+    case v1::Node::kUncounted:
+      return InvalidArgumentError(
+          "internal: explicit shapes are bound by Graph::Build");
     case v1::Node::OP_NOT_SET:
       break;
   }
@@ -475,7 +642,7 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
       "has no op (set one of linear, conv, "
       "recurrent, matmul, embedding, norm, "
       "activation, pool, elementwise, reshape, "
-      "transpose)");
+      "transpose, reduce, einsum, constant, layout, uncounted)");
 }
 
 }  // namespace neurowatt

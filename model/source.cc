@@ -5,25 +5,41 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "model/architecture_io.h"
+#include "model/onnx_importer.h"
 #include "model/presets.h"
 
 namespace neurowatt {
 
-absl::StatusOr<v1::Architecture> LoadSource(absl::string_view source) {
+absl::StatusOr<LoadedSource> LoadSource(absl::string_view source,
+                                        const DimBindings& dims,
+                                        bool read_weights) {
   constexpr absl::string_view kPreset = "preset:";
-  if (absl::StartsWith(source, kPreset)) {
-    return BuildPreset(source.substr(kPreset.size()));
+  LoadedSource out;
+  if (absl::EndsWithIgnoreCase(source, ".onnx")) {
+    auto imported = ImportOnnx(std::string(source), dims, read_weights);
+    if (!imported.ok()) return imported.status();
+    out.arch = std::move(imported->arch);
+    out.imported = std::move(imported->bindings);
+    out.onnx = true;
+    return out;
   }
-  return ReadArchitectureFile(std::string(source));
+  auto arch = absl::StartsWith(source, kPreset)
+                  ? BuildPreset(source.substr(kPreset.size()))
+                  : ReadArchitectureFile(std::string(source));
+  if (!arch.ok()) return arch.status();
+  out.arch = *std::move(arch);
+  out.build_dims = dims;
+  return out;
 }
 
 absl::StatusOr<CountedModel> LoadAndCount(absl::string_view source,
                                           const DimBindings& dims,
-                                          v1::ElementType precision) {
-  auto arch = LoadSource(source);
-  if (!arch.ok()) return arch.status();
-  OverridePrecision(precision, *arch);
-  auto graph = Graph::Build(*arch, dims);
+                                          v1::ElementType precision,
+                                          bool read_weights) {
+  auto loaded = LoadSource(source, dims, read_weights);
+  if (!loaded.ok()) return loaded.status();
+  OverridePrecision(precision, loaded->arch);
+  auto graph = Graph::Build(loaded->arch, loaded->build_dims);
   if (!graph.ok()) {
     return absl::Status(graph.status().code(),
                         absl::StrCat(source, ": ", graph.status().message()));
@@ -33,7 +49,9 @@ absl::StatusOr<CountedModel> LoadAndCount(absl::string_view source,
     return absl::Status(count.status().code(),
                         absl::StrCat(source, ": ", count.status().message()));
   }
-  return CountedModel{*std::move(arch), graph->bindings(), *std::move(count)};
+  return CountedModel{std::move(loaded->arch),
+                      loaded->onnx ? loaded->imported : graph->bindings(),
+                      *std::move(count)};
 }
 
 }  // namespace neurowatt

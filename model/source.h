@@ -1,5 +1,6 @@
-// SOURCE on the command line: "preset:SPEC" (see presets.h) or a path to an
-// architecture file (.pb, .textproto, .pbtxt).
+// SOURCE on the command line: "preset:SPEC" (see presets.h), an ONNX model
+// (.onnx, see onnx_importer.h) or a native architecture file (.pb,
+// .textproto, .pbtxt).
 #ifndef NEUROWATT_MODEL_SOURCE_H_
 #define NEUROWATT_MODEL_SOURCE_H_
 
@@ -11,8 +12,23 @@
 
 namespace neurowatt {
 
-// Loads the architecture `source` names. Errors name the source.
-absl::StatusOr<v1::Architecture> LoadSource(absl::string_view source);
+// An architecture as loaded, before its graph is built.
+struct LoadedSource {
+  v1::Architecture arch;
+  // Symbols still to bind when building the graph (presets, native files);
+  // empty for ONNX, whose symbols are bound on import.
+  DimBindings build_dims;
+  // The ONNX inputs' symbols and their values; empty otherwise.
+  DimBindings imported;
+  bool onnx = false;
+};
+
+// Loads the architecture `source` names. `dims` binds symbolic dimensions;
+// with `read_weights`, an ONNX file's stored weights are analysed (see
+// WeightStats). Errors name the source.
+absl::StatusOr<LoadedSource> LoadSource(absl::string_view source,
+                                        const DimBindings& dims,
+                                        bool read_weights = false);
 
 struct CountedModel {
   v1::Architecture arch;
@@ -24,7 +40,8 @@ struct CountedModel {
 // `dims`, builds the graph and counts it. Errors name the source.
 absl::StatusOr<CountedModel> LoadAndCount(
     absl::string_view source, const DimBindings& dims,
-    v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED);
+    v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED,
+    bool read_weights = false);
 
 }  // namespace neurowatt
 

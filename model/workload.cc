@@ -54,7 +54,34 @@ OpCost ActivationCost(v1::Activation::Kind kind) {
       return {kSigmoid.a, 1, 0, kSigmoid.e, kSigmoid.d};
     case v1::Activation::SOFTMAX:  // max, subtract, exp, sum, divide
       return {2, 0, 1, 1, 1};
-    default:
+    case v1::Activation::LOG_SOFTMAX:  // max, subtract, exp, sum; log, sub
+      return {3, 0, 1, 1, 0};
+    case v1::Activation::ERF:  // a rational approximation, as in libm
+      return {4, 5, 0, 1, 1};
+    case v1::Activation::EXP:
+    case v1::Activation::LOG:
+      return {0, 0, 0, 1, 0};
+    case v1::Activation::SQRT:
+    case v1::Activation::RECIPROCAL:
+      return {0, 0, 0, 0, 1};
+    case v1::Activation::NEG:
+      return {0, 1, 0, 0, 0};
+    case v1::Activation::ABS:
+    case v1::Activation::ROUND:
+      return {0, 0, 1, 0, 0};
+    case v1::Activation::CLIP:  // min and max
+      return {0, 0, 2, 0, 0};
+    case v1::Activation::HARD_SIGMOID:  // clamp(a x + b, 0, 1)
+      return {1, 1, 2, 0, 0};
+    case v1::Activation::HARD_SWISH:  // x * hard_sigmoid(x)
+      return {1, 2, 2, 0, 0};
+    case v1::Activation::LEAKY_RELU:  // compare, multiply
+      return {0, 1, 1, 0, 0};
+    case v1::Activation::ELU:  // x > 0 ? x : a (exp(x) - 1)
+      return {1, 1, 1, 1, 0};
+    case v1::Activation::SOFTPLUS:  // log(1 + exp(x))
+      return {1, 0, 0, 2, 0};
+    default:  // IDENTITY
       return {0, 0, 0, 0, 0};
   }
 }
@@ -112,7 +139,10 @@ absl::Status CountConv(const GraphNode& gn, Counts& c) {
   CheckedCount per_neuron = op.in_channels() / groups;
   for (int64_t k : w->kernel) per_neuron *= k;
   const int64_t out_elems = Elements(gn.output_shape);
-  const int64_t positions = out_elems / op.out_channels();
+  // A transposed convolution applies each weight once per input position.
+  const int64_t positions =
+      op.transposed() ? Elements(in) / op.in_channels()
+                      : out_elems / op.out_channels();
   c.neurons = op.out_channels();
   c.synapses = per_neuron * op.out_channels();
   c.instances = out_elems;
@@ -129,7 +159,9 @@ absl::Status CountConv(const GraphNode& gn, Counts& c) {
 void CountRecurrent(const GraphNode& gn, Counts& c) {
   const v1::Recurrent& op = gn.node.recurrent();
   const Shape& in = gn.input_shapes[0];
-  const int64_t batch = in[0], steps = in[1], h = op.hidden_size();
+  const int64_t batch = op.sequence_first() ? in[1] : in[0];
+  const int64_t steps = op.sequence_first() ? in[0] : in[1];
+  const int64_t h = op.hidden_size();
   const int64_t dirs = op.bidirectional() ? 2 : 1;
   const int64_t layers = op.layers() == 0 ? 1 : op.layers();
   int64_t gates = 1;
@@ -232,6 +264,10 @@ absl::Status CountPool(const GraphNode& gn, Counts& c) {
     c.divs = out_elems;
     return absl::OkStatus();
   }
+  if (op.kind() == v1::Pool::GLOBAL_MAX) {
+    c.compares = Elements(gn.input_shapes[0]);
+    return absl::OkStatus();
+  }
   auto w = PoolWindow(op, gn.input_shapes[0]);
   if (!w.ok()) return w.status();
   CheckedCount window = 1;
@@ -255,10 +291,61 @@ void CountElementwise(const GraphNode& gn, Counts& c) {
     case v1::Elementwise::DIV:
       c.divs = ops;
       break;
+    case v1::Elementwise::POW:
+      c.muls = ops;
+      break;
+    case v1::Elementwise::MAX:
+    case v1::Elementwise::MIN:
+    case v1::Elementwise::COMPARE:
+      c.compares = ops;
+      break;
+    case v1::Elementwise::WHERE:  // one select per element
+      c.compares = Elements(gn.output_shape);
+      break;
     default:  // ADD, SUB
       c.adds = ops;
       break;
   }
+}
+
+void CountReduce(const GraphNode& gn, Counts& c) {
+  const int64_t in = Elements(gn.input_shapes[0]);
+  const int64_t out = Elements(gn.output_shape);
+  const int64_t folds = in - out;  // combining n values takes n - 1 steps
+  switch (gn.node.reduce().kind()) {
+    case v1::Reduce::MEAN:
+      c.adds = folds;
+      c.divs = out;
+      break;
+    case v1::Reduce::MAX:
+    case v1::Reduce::MIN:
+      c.compares = folds;
+      break;
+    case v1::Reduce::PROD:
+      c.muls = folds;
+      break;
+    case v1::Reduce::SUM_SQUARE:
+      c.muls = in;
+      c.adds = folds;
+      break;
+    default:  // SUM
+      c.adds = folds;
+      break;
+  }
+}
+
+absl::Status CountEinsum(const GraphNode& gn, Counts& c) {
+  auto e = ParseEinsum(gn.node.einsum().equation(), gn.input_shapes);
+  if (!e.ok()) return e.status();
+  CheckedCount all = 1;
+  for (const auto& [letter, size] : e->sizes) all *= size;
+  if (gn.input_shapes.size() == 2) {
+    c.macs = all;  // one product per point of the joint index space
+  } else {
+    c.adds = all.ok() ? CheckedCount(all.value() - Elements(gn.output_shape))
+                      : all;
+  }
+  return absl::OkStatus();
 }
 
 std::string KindName(const v1::Node& n) {
@@ -292,6 +379,16 @@ std::string KindName(const v1::Node& n) {
       return "reshape";
     case v1::Node::kTranspose:
       return "transpose";
+    case v1::Node::kReduce:
+      return "reduce";
+    case v1::Node::kEinsum:
+      return "einsum";
+    case v1::Node::kConstant:
+      return n.constant().parameter() ? "parameter" : "constant";
+    case v1::Node::kLayout:
+      return "layout";
+    case v1::Node::kUncounted:
+      return "uncounted";
     default:
       return "unknown";
   }
@@ -320,8 +417,13 @@ Workload::Kernel KernelOf(const GraphNode& gn, const Workload& w) {
       return c.groups() > 1 && c.groups() == c.in_channels() ? K::kDepthwise
                                                              : K::kConv;
     }
+    case v1::Node::kEinsum:
+      return K::kGemm;
     case v1::Node::kReshape:
     case v1::Node::kTranspose:
+    case v1::Node::kConstant:
+    case v1::Node::kLayout:
+    case v1::Node::kUncounted:
       return K::kLayout;
     default:
       return K::kElementwise;
@@ -332,9 +434,16 @@ bool SpikeNative(const v1::Node& n) {
   switch (n.op_case()) {
     case v1::Node::kNorm:
     case v1::Node::kMatmul:
+    case v1::Node::kEinsum:
+    case v1::Node::kUncounted:
       return false;
+    case v1::Node::kReduce:  // sums are what a neuron's integration does
+      return n.reduce().kind() == v1::Reduce::SUM ||
+             n.reduce().kind() == v1::Reduce::MEAN;
     case v1::Node::kActivation:
+      // A saturating ReLU is a firing rate with a ceiling.
       return n.activation().kind() == v1::Activation::RELU ||
+             n.activation().kind() == v1::Activation::CLIP ||
              n.activation().kind() == v1::Activation::IDENTITY;
     case v1::Node::kPool:
       return n.pool().kind() != v1::Pool::MAX;
@@ -448,7 +557,19 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
       case v1::Node::kElementwise:
         CountElementwise(gn, c);
         break;
-      default:  // reshape, transpose: data layout only
+      case v1::Node::kReduce:
+        CountReduce(gn, c);
+        break;
+      case v1::Node::kEinsum:
+        status = CountEinsum(gn, c);
+        break;
+      case v1::Node::kConstant:
+        if (gn.node.constant().parameter()) {
+          c.params = Elements(gn.output_shape);
+          c.weight_bytes = c.params * BytesPerElement(gn.dtype);
+        }
+        break;
+      default:  // reshape, transpose, layout: data layout only; uncounted
         break;
     }
     if (!status.ok()) {
@@ -459,12 +580,30 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
       c.input_bytes += CheckedCount(Elements(gn.input_shapes[i])) *
                        BytesPerElement(gn.input_dtypes[i]);
     }
-    c.output_bytes =
-        CheckedCount(Elements(gn.output_shape)) * BytesPerElement(gn.dtype);
+    if (gn.node.op_case() != v1::Node::kConstant) {
+      c.output_bytes =
+          CheckedCount(Elements(gn.output_shape)) * BytesPerElement(gn.dtype);
+    }
     auto w = ToWorkload(c, gn.node.name(), KindName(gn.node), gn.dtype);
     if (!w.ok()) return w.status();
     Accumulate(*w, total);
     w->spike_native = SpikeNative(gn.node);
+    if (gn.node.has_weight_stats()) {
+      const v1::WeightStats& ws = gn.node.weight_stats();
+      if (ws.weights() != w->synapses || ws.zeros() < 0 ||
+          ws.zeros() > ws.weights()) {
+        return InvalidArgumentError(
+            StrCat("node '", gn.node.name(), "': weight_stats covers ",
+                   ws.weights(), " weights (", ws.zeros(),
+                   " zero) but the layer has ", w->synapses, " synapses"));
+      }
+      w->weight_stats = ws;
+    }
+    if (gn.node.op_case() == v1::Node::kUncounted) {
+      w->op_type = gn.node.uncounted().op_type();
+    } else if (gn.node.op_case() == v1::Node::kLayout) {
+      w->op_type = gn.node.layout().op_type();
+    }
     w->kernel = KernelOf(gn, *w);
     for (int i = 0; i < gn.node.inputs_size(); ++i) {
       const std::string& t = gn.node.inputs(i);

@@ -16,6 +16,7 @@
 #define NEUROWATT_MODEL_WORKLOAD_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,11 @@ struct OtherOps {
 struct Workload {
   std::string name;
   // "linear", "conv", "rnn", "lstm", "gru", "matmul", "embedding", "norm",
-  // "activation", "pool", "elementwise", "reshape", "transpose".
+  // "activation", "pool", "elementwise", "reshape", "transpose", "reduce",
+  // "einsum", "parameter", "constant", "layout", "uncounted".
   std::string kind;
+  // The source op for layout and uncounted nodes (e.g. ONNX "Concat").
+  std::string op_type;
   v1::ElementType dtype = v1::FP32;  // of weights and output
   int64_t neurons = 0;
   int64_t synapses = 0;  // weights; biases excluded
@@ -76,6 +80,14 @@ struct Workload {
   // For each input: the index in NetworkCount::layers of the layer that
   // produces it, or -1 for a network input.
   std::vector<int> input_sources;
+  // What the stored weights say, when the model file held them.
+  std::optional<v1::WeightStats> weight_stats;
+
+  // Synapses that exist: all of them unless the weights were read and some
+  // are zero.
+  int64_t nonzero_synapses() const {
+    return weight_stats ? synapses - weight_stats->zeros() : synapses;
+  }
 
   // synapses / neurons, 0 when there are no neurons.
   double synapses_per_neuron() const;
