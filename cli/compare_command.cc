@@ -50,7 +50,8 @@ void ApplyAcMac(Pricing& p) {
   }
 }
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out) {
+absl::Status Run(const ParsedArgs& args, std::ostream& out,
+                 std::ostream& err) {
   if (auto s = CheckReportFormat(args); !s.ok()) return s;
   const std::string convention = args.Get("convention").value_or("physical");
   if (auto c = OneOf("convention", convention, {"physical", "ac-mac"});
@@ -62,7 +63,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
         "compare needs two or more --hw profiles, e.g. --hw loihi --hw "
         "horowitz-45nm");
   }
-  auto priced = Price(args);
+  auto priced = Price(args, err);
   if (!priced.ok()) return priced.status();
   Pricing& p = *priced;
   const bool ac_mac = convention == "ac-mac";
@@ -107,7 +108,10 @@ const CommandSpec& CompareSpec() {
 
 int RunCompare(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  return RunCommand(CompareSpec(), args, out, err, Run);
+  return RunCommand(CompareSpec(), args, out, err,
+                    [&err](const ParsedArgs& a, std::ostream& o) {
+                      return Run(a, o, err);
+                    });
 }
 
 }  // namespace neurowatt::cli

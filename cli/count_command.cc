@@ -1,5 +1,6 @@
 #include "cli/count_command.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -12,6 +13,7 @@
 #include "cli/format.h"
 #include "cli/layer_rows.h"
 #include "cli/output_file.h"
+#include "cli/uncounted.h"
 #include "model/brain_reference.h"
 #include "model/source.h"
 
@@ -19,6 +21,12 @@ namespace neurowatt::cli {
 namespace {
 
 using absl::StrCat;
+
+double ZeroFraction(const v1::WeightStats& s) {
+  return s.weights() == 0 ? 0.0
+                          : static_cast<double>(s.zeros()) /
+                                static_cast<double>(s.weights());
+}
 
 nlohmann::ordered_json WorkloadJson(const Workload& w) {
   nlohmann::ordered_json j;
@@ -40,6 +48,19 @@ nlohmann::ordered_json WorkloadJson(const Workload& w) {
   j["output_bytes"] = w.output_bytes;
   j["weight_bytes"] = w.weight_bytes;
   j["state_bytes"] = w.state_bytes;
+  if (!w.op_type.empty()) j["op_type"] = w.op_type;
+  if (w.weight_stats) {
+    const v1::WeightStats& s = *w.weight_stats;
+    j["weights"] = {{"examined", s.weights()},
+                    {"zeros", s.zeros()},
+                    {"zero_fraction", ZeroFraction(s)},
+                    {"nonzero_synapses", w.nonzero_synapses()},
+                    {"excitatory", s.excitatory()},
+                    {"inhibitory", s.inhibitory()},
+                    {"mixed", s.mixed()},
+                    {"silent", s.silent()},
+                    {"bits", s.bits()}};
+  }
   return j;
 }
 
@@ -60,7 +81,9 @@ constexpr const char* kCsvColumns[] = {"name",
                                        "input_bytes",
                                        "output_bytes",
                                        "weight_bytes",
-                                       "state_bytes"};
+                                       "state_bytes",
+                                       "op_type",
+                                       "zero_weights"};
 
 std::string CsvRow(const Workload& w) {
   std::vector<std::string> cells = {
@@ -81,7 +104,9 @@ std::string CsvRow(const Workload& w) {
       StrCat(w.input_bytes),
       StrCat(w.output_bytes),
       StrCat(w.weight_bytes),
-      StrCat(w.state_bytes)};
+      StrCat(w.state_bytes),
+      CsvField(w.op_type),
+      w.weight_stats ? StrCat(w.weight_stats->zeros()) : ""};
   return absl::StrJoin(cells, ",") + "\n";
 }
 
@@ -95,16 +120,58 @@ std::string Percent(double fraction) {
                           : absl::StrFormat("%.3g%%", 100 * fraction);
 }
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out) {
+// The --weights table: what the stored weights say, per weighted layer.
+std::string RenderWeightTable(const NetworkCount& count) {
+  Table table({"layer", "synapses", "zero", "non-zero", "excit.", "inhib.",
+               "mixed", "silent", "bits"},
+              {false, true, true, true, true, true, true, true, true});
+  v1::WeightStats total;
+  int64_t synapses = 0;
+  for (const Workload& w : count.layers) {
+    if (!w.weight_stats) continue;
+    const v1::WeightStats& s = *w.weight_stats;
+    table.AddRow({w.name, Scaled(w.synapses), Percent(ZeroFraction(s)),
+                  Scaled(w.nonzero_synapses()), Scaled(s.excitatory()),
+                  Scaled(s.inhibitory()), Scaled(s.mixed()),
+                  Scaled(s.silent()), StrCat(s.bits())});
+    synapses += w.synapses;
+    total.set_weights(total.weights() + s.weights());
+    total.set_zeros(total.zeros() + s.zeros());
+  }
+  return StrCat(
+      "\nstored weights (presynaptic neurons by the signs of their outgoing "
+      "weights:\n  excitatory all > 0, inhibitory all < 0, mixed both, silent "
+      "none non-zero):\n",
+      table.Render(), "  ", WithSeparators(total.zeros()), " of ",
+      WithSeparators(total.weights()), " weights are zero (",
+      Percent(ZeroFraction(total)),
+      "): absent synapses a spiking chip need not store or drive\n");
+}
+
+absl::Status Run(const ParsedArgs& args, std::ostream& out,
+                 std::ostream& err) {
   const std::string format = args.Get("format").value_or("table");
   if (auto f = OneOf("format", format, {"table", "json", "csv"}); !f.ok()) {
     return f.status();
   }
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
-  auto model = LoadAndCount(args.positional[0], *dims);
+  const bool weights = args.Has("weights");
+  auto model = LoadAndCount(args.positional[0], *dims,
+                            v1::ELEMENT_TYPE_UNSPECIFIED, weights);
   if (!model.ok()) return model.status();
   const NetworkCount& count = model->count;
+  if (weights && std::none_of(count.layers.begin(), count.layers.end(),
+                              [](const Workload& w) {
+                                return w.weight_stats.has_value();
+                              })) {
+    return absl::InvalidArgumentError(
+        StrCat(args.positional[0],
+               ": --weights needs stored weights, and this model holds none "
+               "(a weight-stripped ONNX file, a preset, or a native file "
+               "without weight_stats)"));
+  }
+  WarnUncounted(args.positional[0], count, err);
   std::string text;
   if (format == "json") {
     text = CountToJson(count, model->bindings)
@@ -115,6 +182,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
   } else {
     text = RenderCountTable(count, model->arch.description(), model->bindings,
                             args.Has("per-layer"));
+    if (weights) text += RenderWeightTable(count);
   }
   return WriteOutput(args.Get("output"), text, out);
 }
@@ -127,8 +195,11 @@ const CommandSpec& CountSpec() {
       "SOURCE [--format table|json|csv] [-o FILE] [--dim NAME=VALUE ...]",
       "Neurons, synapses, params and MACs per layer and in total.\n"
       "Compares the network with the human brain.",
-      "SOURCE is a file (.pb, .textproto, .pbtxt) or preset:NAME, or\n"
-      "preset:KIND:key=value,... (neurowatt --help lists the presets).\n"
+      "SOURCE is an ONNX model (.onnx), a native architecture file (.pb,\n"
+      ".textproto, .pbtxt), preset:NAME, or preset:KIND:key=value,...\n"
+      "(neurowatt --help lists the presets). ONNX symbolic dimensions other\n"
+      "than the batch need --dim (e.g. --dim seq=128). Ops neurowatt does\n"
+      "not know are listed as uncounted, with a warning on stderr.\n"
       "Counts are per inference at batch 1 unless --dim batch=N says "
       "otherwise.\n"
       "Synapses are weights (biases excluded); params include biases and "
@@ -138,7 +209,10 @@ const CommandSpec& CountSpec() {
        {"dim", '\0', "NAME=VALUE",
         "bind a symbolic dimension, e.g. --dim seq=128 (repeatable)", true},
        {"per-layer", '\0', "",
-        "list every layer in the table instead of folding repeated blocks"}},
+        "list every layer in the table instead of folding repeated blocks"},
+       {"weights", '\0', "",
+        "read the stored weights (ONNX files that hold them): zero fraction, "
+        "excitatory / inhibitory / mixed neurons, bits per weight"}},
       1,
       1};
   return *spec;
@@ -166,7 +240,10 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
 
 int RunCount(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
-  return RunCommand(CountSpec(), args, out, err, Run);
+  return RunCommand(CountSpec(), args, out, err,
+                    [&err](const ParsedArgs& a, std::ostream& o) {
+                      return Run(a, o, err);
+                    });
 }
 
 std::string RenderCountTable(const NetworkCount& count,
@@ -191,6 +268,11 @@ std::string RenderCountTable(const NetworkCount& count,
                   Scaled(w.params), Scaled(w.macs)});
   }
   absl::StrAppend(&out, table.Render(), FoldingNotes(rows, layout_only));
+  if (const std::string u = UncountedSummary(count); !u.empty()) {
+    absl::StrAppend(&out, "NOT COUNTED (unknown ops; their work is missing "
+                          "from every figure): ",
+                    u, "\n");
+  }
 
   const Workload& t = count.total;
   Table totals({"total", "exact", "short"}, {false, true, true});
@@ -237,9 +319,21 @@ nlohmann::ordered_json CountToJson(const NetworkCount& count,
   j["model"] = count.model;
   j["dimensions"] = nlohmann::ordered_json::object();
   for (const auto& [k, v] : bindings) j["dimensions"][k] = v;
+  j["uncounted"] = nlohmann::ordered_json::object();
+  for (const auto& [op, n] : UncountedOps(count)) j["uncounted"][op] = n;
   j["layers"] = nlohmann::ordered_json::array();
   for (const Workload& w : count.layers) j["layers"].push_back(WorkloadJson(w));
   nlohmann::ordered_json totals = WorkloadJson(count.total);
+  int64_t zeros = 0;
+  bool weights_read = false;
+  for (const Workload& w : count.layers) {
+    if (!w.weight_stats) continue;
+    weights_read = true;
+    zeros += w.weight_stats->zeros();
+  }
+  if (weights_read) {
+    totals["nonzero_synapses"] = count.total.synapses - zeros;
+  }
   totals.erase("name");
   totals.erase("kind");
   j["totals"] = totals;

@@ -6,9 +6,10 @@
 namespace neurowatt::cli {
 namespace {
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out) {
+absl::Status Run(const ParsedArgs& args, std::ostream& out,
+                 std::ostream& err) {
   if (auto s = CheckReportFormat(args); !s.ok()) return s;
-  auto priced = Price(args);
+  auto priced = Price(args, err);
   if (!priced.ok()) return priced.status();
   return EmitReport(args, priced->report, priced->model, /*compare=*/false,
                     out);
@@ -42,7 +43,10 @@ const CommandSpec& EstimateSpec() {
 
 int RunEstimate(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err) {
-  return RunCommand(EstimateSpec(), args, out, err, Run);
+  return RunCommand(EstimateSpec(), args, out, err,
+                    [&err](const ParsedArgs& a, std::ostream& o) {
+                      return Run(a, o, err);
+                    });
 }
 
 }  // namespace neurowatt::cli

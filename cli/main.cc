@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
+#include "cli/convert_command.h"
 #include "cli/count_command.h"
 #include "cli/estimate_command.h"
 #include "cli/profiles_command.h"
@@ -28,6 +29,7 @@ std::vector<Command> Commands() {
           {neurowatt::cli::CompareSpec(), neurowatt::cli::RunCompare},
           {neurowatt::cli::ReportSpec(), neurowatt::cli::RunReport},
           {neurowatt::cli::SweepSpec(), neurowatt::cli::RunSweep},
+          {neurowatt::cli::ConvertSpec(), neurowatt::cli::RunConvert},
           {neurowatt::cli::CalibrateSpec(), neurowatt::cli::RunCalibrate},
           {neurowatt::cli::ProfilesSpec(), neurowatt::cli::RunProfiles}};
 }

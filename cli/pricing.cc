@@ -1,5 +1,7 @@
 #include "cli/pricing.h"
 
+#include "cli/uncounted.h"
+
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -162,7 +164,8 @@ std::vector<FlagSpec> PricingFlags() {
        "list every layer instead of folding repeated blocks"}};
 }
 
-absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going) {
+absl::StatusOr<Pricing> Price(const ParsedArgs& args, std::ostream& err,
+                              bool keep_going) {
   const std::vector<std::string> hw = args.GetAll("hw");
   if (hw.empty()) {
     return InvalidArgumentError(
@@ -200,7 +203,10 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going) {
   for (const PricedProfile& pp : p.profiles) spiking |= pp.neuromorphic;
   auto spikes = ParseSpikeFlags(args, spiking);
   if (!spikes.ok()) return spikes.status();
-  auto model = LoadAndCount(args.positional[0], *dims, precision);
+  // Stored weights, where an ONNX file holds them, tell which synapses are
+  // absent (zero): a spiking chip neither stores nor drives those.
+  auto model = LoadAndCount(args.positional[0], *dims, precision,
+                            /*read_weights=*/true);
   if (!model.ok()) {
     if (args.Has("batch") &&
         absl::StrContains(model.status().message(), "named 'batch'")) {
@@ -213,6 +219,7 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going) {
   }
   p.model = *std::move(model);
   const NetworkCount& count = p.model.count;
+  WarnUncounted(args.positional[0], count, err);
   if (spiking) {
     auto activity = ResolveSpikeActivity(count, *spikes, p.batch);
     if (!activity.ok()) {

@@ -61,7 +61,9 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
 // Loads the profiles and the model and prices one on the other. Errors name
 // the flag, file or profile at fault. With `keep_going`, a spiking chip the
 // network does not fit is listed in `unpriced` instead of failing.
-absl::StatusOr<Pricing> Price(const ParsedArgs& args, bool keep_going = false);
+// Warns on `err` about nodes the model's importer could not count.
+absl::StatusOr<Pricing> Price(const ParsedArgs& args, std::ostream& err,
+                              bool keep_going = false);
 
 // Adds to `p.report` the break-even point of every (neuromorphic, von
 // Neumann) pair: physical, or under the compute-only ac-mac convention.

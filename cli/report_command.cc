@@ -74,7 +74,8 @@ std::string Summary(const Pricing& p, const std::string& path, size_t bytes) {
   return out;
 }
 
-absl::Status Run(const ParsedArgs& given, std::ostream& out) {
+absl::Status Run(const ParsedArgs& given, std::ostream& out,
+                 std::ostream& err) {
   ParsedArgs args = given;
   std::vector<std::string> notes;
   if (!args.Has("hw")) {
@@ -95,7 +96,7 @@ absl::Status Run(const ParsedArgs& given, std::ostream& out) {
           "--spike-rate, or --activity FILE."));
     }
   }
-  auto priced = Price(args, /*keep_going=*/true);
+  auto priced = Price(args, err, /*keep_going=*/true);
   if (!priced.ok()) return priced.status();
   Pricing& p = *priced;
   if (auto st = AddBreakEven(/*ac_mac=*/false, p); !st.ok()) return st;
@@ -144,7 +145,10 @@ const CommandSpec& ReportSpec() {
 
 int RunReport(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
-  return RunCommand(ReportSpec(), args, out, err, Run);
+  return RunCommand(ReportSpec(), args, out, err,
+                    [&err](const ParsedArgs& a, std::ostream& o) {
+                      return Run(a, o, err);
+                    });
 }
 
 }  // namespace neurowatt::cli

@@ -10,6 +10,7 @@
 #include "cli/layer_rows.h"
 #include "cli/report_command.h"
 #include "cli/svg.h"
+#include "cli/uncounted.h"
 #include "estimators/spike_activity.h"
 #include "google/protobuf/descriptor.h"
 #include "hw/profile.h"
@@ -380,9 +381,14 @@ std::string TopLayersTable(const Pricing& p,
 }
 
 std::string UncountedTable(const Pricing& p) {
+  const std::string uncounted = UncountedSummary(p.model.count);
   std::string out =
-      "<p>Every node of this model was counted: none is of an unknown "
-      "op.</p>\n";
+      uncounted.empty()
+          ? std::string("<p>Every node of this model was counted: none is of "
+                        "an unknown op.</p>\n")
+          : StrCat("<p><strong>Not counted</strong> (ops neurowatt does not "
+                   "know; their work is missing from every figure): ",
+                   XmlEscape(uncounted), ".</p>\n");
   for (const auto& h : p.report.hardware()) {
     if (!Spiking(h) || h.spiking().non_native_size() == 0) continue;
     std::map<std::string, std::pair<int, double>> kinds;

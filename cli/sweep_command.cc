@@ -171,7 +171,7 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
     // Only bind batch when asked to: a model with fixed input sizes has
     // no batch dimension, and prices as it is.
     if (s.bind_batch) dims["batch"] = batch;
-    auto loaded = LoadAndCount(spec, dims, type);
+    auto loaded = LoadAndCount(spec, dims, type, /*read_weights=*/true);
     if (!loaded.ok()) return fail(loaded.status());
     model = std::make_shared<const CountedModel>(*std::move(loaded));
     cache.Add(key, model);
