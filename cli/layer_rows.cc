@@ -1,6 +1,7 @@
 #include "cli/layer_rows.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <tuple>
 
@@ -11,13 +12,33 @@
 namespace neurowatt::cli {
 namespace {
 
-// "blocks.17.attn.q" -> "blocks.*.attn.q".
+// "blocks.17.attn.q" -> "blocks.*.attn.q"; ONNX's
+// "/layers/encoder_layer_3/mlp/Add_1" -> "/layers/encoder_layer_*/mlp/Add_*":
+// a number that is a whole path part, or ends one after '_', is an index.
 std::string NamePattern(const std::string& name) {
-  std::vector<std::string> parts = absl::StrSplit(name, '.');
-  for (std::string& p : parts) {
-    if (!p.empty() && std::all_of(p.begin(), p.end(), ::isdigit)) p = "*";
+  std::string out;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find_first_of("./", start);
+    if (end == std::string::npos) end = name.size();
+    std::string part = name.substr(start, end - start);
+    size_t digits = part.size();
+    while (digits > 0 && std::isdigit(static_cast<unsigned char>(part[digits - 1]))) {
+      --digits;
+    }
+    if (digits < part.size() && (digits == 0 || part[digits - 1] == '_')) {
+      part = part.substr(0, digits) + "*";
+    }
+    out += part;
+    if (end < name.size()) out += name[end];
+    start = end + 1;
   }
-  return absl::StrJoin(parts, ".");
+  return out;
+}
+
+bool LayoutOnly(const Workload& w) {
+  return w.kind == "reshape" || w.kind == "transpose" || w.kind == "layout" ||
+         w.kind == "constant";
 }
 
 }  // namespace
@@ -32,7 +53,7 @@ std::vector<LayerRow> FoldLayers(const std::vector<Workload>& layers,
   *layout_only = 0;
   for (size_t i = 0; i < layers.size(); ++i) {
     const Workload& w = layers[i];
-    if (w.kind == "reshape" || w.kind == "transpose") {
+    if (LayoutOnly(w)) {
       ++*layout_only;
       continue;
     }
@@ -66,8 +87,10 @@ std::string FoldingNotes(const std::vector<LayerRow>& rows,
                     "layer; --per-layer lists each)\n");
   }
   if (layout_only > 0) {
-    absl::StrAppend(&out, "(", layout_only, " reshape/transpose node",
-                    layout_only == 1 ? " moves" : "s move",
+    absl::StrAppend(&out, "(", layout_only,
+                    " layout or constant node",
+                    layout_only == 1 ? " (reshape, concat...) moves"
+                                     : "s (reshape, concat...) move",
                     " no arithmetic and ", layout_only == 1 ? "is" : "are",
                     " not listed)\n");
   }

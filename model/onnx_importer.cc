@@ -1098,7 +1098,11 @@ absl::Status Importer::CheckShapes(const Graph& g) const {
   for (Vertex v : g.topological_order()) {
     const GraphNode& gn = g.node(v);
     auto it = info_.find(gn.node.outputs(0));
-    if (it == info_.end() || !it->second.has_shape) continue;
+    if (it == info_.end() || !it->second.has_shape ||
+        std::any_of(it->second.dims.begin(), it->second.dims.end(),
+                    [](int64_t d) { return d < 0; })) {
+      continue;
+    }
     if (it->second.dims != gn.output_shape) {
       return absl::InternalError(StrCat(
           "node '", gn.node.name(), "': neurowatt infers ",
