@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "neurowatt/v1/cost_report.pb.h"
 #include "nlohmann/json.hpp"
+#include "onnx/onnx_pb.h"
 
 namespace {
 
@@ -493,6 +494,151 @@ TEST(CliCompareTest, SpikeErrorsExitTwo) {
     EXPECT_TRUE(Contains(r.err, c.message)) << r.err;
     EXPECT_EQ(r.out, "");
   }
+}
+
+// --- ONNX sources and convert ----------------------------------------------
+
+std::string OnnxFixture(const std::string& name) {
+  return std::string(NEUROWATT_TEST_DATA) + "/onnx/" + name;
+}
+
+nlohmann::json CountTotals(std::vector<std::string> args) {
+  args.insert(args.begin(), "count");
+  args.push_back("--format");
+  args.push_back("json");
+  Result r = RunNeurowatt(args);
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j["totals"];
+}
+
+TEST(CliTest, ConvertRoundTripKeepsEveryCount) {
+  const std::string dir = ::testing::TempDir();
+  const std::vector<std::vector<std::string>> sources = {
+      {OnnxFixture("resnet18.onnx")},
+      {OnnxFixture("mobilenet_v2.onnx")},
+      {OnnxFixture("vit_b_16.onnx")},
+      {OnnxFixture("mha.onnx")},
+      {OnnxFixture("lstm.onnx"), "--dim", "seq=20"},
+      {OnnxFixture("gru.onnx")},
+      {OnnxFixture("rnn.onnx")},
+      {OnnxFixture("conv_transpose.onnx")},
+      {OnnxFixture("tiny_mlp_weights.onnx")},
+      {OnnxFixture("gpt2_block.onnx"), "--dim", "seq=8"},
+      {"preset:gpt2-small", "--dim", "seq=16"},
+  };
+  int n = 0;
+  for (const auto& src : sources) {
+    const nlohmann::json want = CountTotals(src);
+    ASSERT_FALSE(want.is_null()) << src[0];
+    for (const char* ext : {".pb", ".textproto"}) {
+      const std::string out = dir + "nw_convert_" + std::to_string(n++) + ext;
+      std::vector<std::string> args = {"convert"};
+      args.insert(args.end(), src.begin(), src.end());
+      args.push_back("-o");
+      args.push_back(out);
+      Result r = RunNeurowatt(args);
+      ASSERT_EQ(r.code, 0) << src[0] << ": " << r.err;
+      EXPECT_TRUE(Contains(r.out, "wrote " + out)) << r.out;
+      // A preset keeps its symbols; ONNX files are written concrete.
+      std::vector<std::string> again = {out};
+      if (src[0].rfind("preset:", 0) == 0) again = {out, "--dim", "seq=16"};
+      nlohmann::json got = CountTotals(again);
+      // The stored weights' analysis travels with the file.
+      if (src[0].find("tiny_mlp_weights") != std::string::npos) {
+        EXPECT_EQ(got["nonzero_synapses"], 13);
+      }
+      got.erase("nonzero_synapses");
+      EXPECT_EQ(got, want) << src[0] << " via " << ext;
+      std::remove(out.c_str());
+    }
+  }
+}
+
+TEST(CliTest, ConvertNeedsAKnownExtensionAndWritesNothingOnError) {
+  const std::string out = ::testing::TempDir() + "nw_convert_bad.json";
+  Result r = RunNeurowatt(
+      {"convert", OnnxFixture("resnet18.onnx"), "-o", out});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "extension")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  Result none = RunNeurowatt({"convert", OnnxFixture("resnet18.onnx")});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_TRUE(Contains(none.err, "-o OUT is required")) << none.err;
+  const std::string pb = ::testing::TempDir() + "nw_convert_missing.pb";
+  Result missing = RunNeurowatt({"convert", "no/such/model.onnx", "-o", pb});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(Contains(missing.err, "no/such/model.onnx")) << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(pb));
+}
+
+TEST(CliTest, CountWeightsReportsZerosAndSigns) {
+  Result r = RunNeurowatt({"count", OnnxFixture("tiny_mlp_weights.onnx"),
+                           "--weights", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  // 18 weights, 5 of them zero (see tests/onnx_test.cc for the matrices).
+  EXPECT_EQ(j["totals"]["nonzero_synapses"], 13);
+  const auto& first = j["layers"][0]["weights"];
+  EXPECT_EQ(first["zeros"], 4);
+  EXPECT_EQ(first["excitatory"], 2);
+  EXPECT_EQ(first["inhibitory"], 1);
+  EXPECT_EQ(first["silent"], 1);
+  Result table =
+      RunNeurowatt({"count", OnnxFixture("tiny_mlp_weights.onnx"), "--weights"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_TRUE(Contains(table.out, "5 of 18 weights are zero (27.8%)"))
+      << table.out;
+  Result stripped =
+      RunNeurowatt({"count", OnnxFixture("resnet18.onnx"), "--weights"});
+  EXPECT_EQ(stripped.code, 2);
+  EXPECT_TRUE(Contains(stripped.err, "holds none")) << stripped.err;
+}
+
+TEST(CliTest, OnnxWorksWithEveryPricingCommand) {
+  Result e = RunNeurowatt({"estimate", OnnxFixture("resnet18.onnx"), "--hw",
+                           "horowitz-45nm", "--batch", "2", "--format", "json"});
+  ASSERT_EQ(e.code, 0) << e.err;
+  Result c = RunNeurowatt({"compare", OnnxFixture("tiny_mlp_weights.onnx"),
+                           "--hw", "loihi", "--hw", "horowitz-45nm",
+                           "--timesteps", "8", "--spike-rate", "0.1"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_TRUE(Contains(c.out, "break-even")) << c.out;
+  Result seq = RunNeurowatt(
+      {"estimate", OnnxFixture("lstm.onnx"), "--hw", "horowitz-45nm"});
+  EXPECT_EQ(seq.code, 2);
+  EXPECT_TRUE(Contains(seq.err, "--dim seq=")) << seq.err;
+}
+
+TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
+  // Built from the schema's text form: x -> Relu -> Sin -> y.
+  onnx::ModelProto m;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(ir_version: 8
+           opset_import { domain: "" version: 17 }
+           graph {
+             name: "unknown"
+             input {
+               name: "x"
+               type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } }
+             }
+             node { op_type: "Relu" name: "r" input: "x" output: "h" }
+             node { op_type: "Sin" name: "s" input: "h" output: "y" }
+             output { name: "y" }
+           })pb",
+      &m));
+  const std::string path = ::testing::TempDir() + "nw_unknown_op.onnx";
+  {
+    std::ofstream f(path, std::ios::binary);
+    m.SerializeToOstream(&f);
+  }
+  Result r = RunNeurowatt({"count", path});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "1 x Sin")) << r.err;
+  EXPECT_TRUE(Contains(r.out, "NOT COUNTED")) << r.out;
+  Result j = RunNeurowatt({"count", path, "--format", "json"});
+  EXPECT_EQ(nlohmann::json::parse(j.out)["uncounted"]["Sin"], 1);
 }
 
 }  // namespace

@@ -279,5 +279,29 @@ TEST(BreakEvenTest, AcMacConventionReproducesTheLiteratureRatio) {
   EXPECT_TRUE(p->feasible);
 }
 
+TEST(NeuromorphicTest, ZeroWeightsAreAbsentSynapses) {
+  // tiny_mlp_weights.onnx: the first layer stores 4 zeros among its 12
+  // weights, the second 1 among 6. Read, they leave 8/12 and 5/6 of the
+  // synaptic events (at the same spike rates) and of the stored synapses.
+  const std::string path =
+      std::string(NEUROWATT_TEST_DATA) + "/onnx/tiny_mlp_weights.onnx";
+  auto blind = LoadAndCount(path, {});
+  auto read = LoadAndCount(path, {}, v1::ELEMENT_TYPE_UNSPECIFIED, true);
+  ASSERT_TRUE(blind.ok() && read.ok());
+  const v1::SpikeActivity s = Rate(16, 0.05);
+  const NeuromorphicCost a = Estimate(blind->count, "loihi", s);
+  const NeuromorphicCost b = Estimate(read->count, "loihi", s);
+  const size_t first = 0;
+  size_t second = 0;
+  for (size_t i = 0; i < read->count.layers.size(); ++i) {
+    if (read->count.layers[i].name == "/2/Gemm") second = i;
+  }
+  ASSERT_GT(second, 0u);
+  ExpectRel(b.layers[first].synaptic_ops, a.layers[first].synaptic_ops * 8 / 12);
+  ExpectRel(b.layers[second].synaptic_ops,
+            a.layers[second].synaptic_ops * 5 / 6);
+  EXPECT_GT(a.layers[first].synaptic_ops, 0);
+}
+
 }  // namespace
 }  // namespace neurowatt
