@@ -52,6 +52,9 @@ WeightAnalyzer::WeightAnalyzer(int64_t presynaptic)
 template <typename T, typename Decode>
 void WeightAnalyzer::Scan(const char* data, int64_t n,
                           const PresynapticMap& map, Decode decode) {
+  // Counters instead of a division per weight: `within` steps through
+  // `inner`, `p` through `count`, `in_group` through `group_block`.
+  int64_t within = 0, p = 0, in_group = 0, group_base = map.offset;
   for (int64_t i = 0; i < n; ++i) {
     T raw;
     std::memcpy(&raw, data + i * sizeof(T), sizeof(T));
@@ -59,12 +62,20 @@ void WeightAnalyzer::Scan(const char* data, int64_t n,
     if (v == 0) {
       ++zeros_;
     } else {
-      int64_t p = map.offset + (i / map.inner) % map.count;
-      if (map.group_block > 0) p += (i / map.group_block) * map.count;
-      signs_[p] |= v > 0 ? 1 : 2;
+      signs_[group_base + p] |= v > 0 ? 1 : 2;
     }
     if (distinct_.size() <= kCodebookLimit) distinct_.insert(v == 0 ? 0 : v);
     if (exact_half_ && stored_bits_ > 16) exact_half_ = ExactInHalf(v);
+    if (++within == map.inner) {
+      within = 0;
+      if (++p == map.count) p = 0;
+    }
+    if (map.group_block > 0 && ++in_group == map.group_block) {
+      in_group = 0;
+      p = 0;
+      within = 0;
+      group_base += map.count;
+    }
   }
 }
 
