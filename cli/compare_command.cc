@@ -50,8 +50,7 @@ void ApplyAcMac(Pricing& p) {
   }
 }
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out,
-                 std::ostream& err) {
+absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (auto s = CheckReportFormat(args); !s.ok()) return s;
   const std::string convention = args.Get("convention").value_or("physical");
   if (auto c = OneOf("convention", convention, {"physical", "ac-mac"});
@@ -108,10 +107,9 @@ const CommandSpec& CompareSpec() {
 
 int RunCompare(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  return RunCommand(CompareSpec(), args, out, err,
-                    [&err](const ParsedArgs& a, std::ostream& o) {
-                      return Run(a, o, err);
-                    });
+  return RunCommand(
+      CompareSpec(), args, out, err,
+      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
 }
 
 }  // namespace neurowatt::cli

@@ -15,8 +15,7 @@ namespace {
 
 using absl::StrCat;
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out,
-                 std::ostream& err) {
+absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const auto output = args.Get("output");
   if (!output) {
     return absl::InvalidArgumentError(
@@ -37,9 +36,9 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out,
   v1::Architecture& arch = loaded->arch;
   if (!loaded->imported.empty()) {
     // The written file is concrete: say at which sizes.
-    arch.set_description(
-        StrCat(arch.description(), "; dimensions bound on import: ",
-               absl::StrJoin(loaded->imported, ", ", absl::PairFormatter("="))));
+    arch.set_description(StrCat(
+        arch.description(), "; dimensions bound on import: ",
+        absl::StrJoin(loaded->imported, ", ", absl::PairFormatter("="))));
   }
   // Only a graph that builds and counts is written.
   auto graph = Graph::Build(arch, loaded->build_dims);
@@ -91,10 +90,9 @@ const CommandSpec& ConvertSpec() {
 
 int RunConvert(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  return RunCommand(ConvertSpec(), args, out, err,
-                    [&err](const ParsedArgs& a, std::ostream& o) {
-                      return Run(a, o, err);
-                    });
+  return RunCommand(
+      ConvertSpec(), args, out, err,
+      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
 }
 
 }  // namespace neurowatt::cli

@@ -132,8 +132,8 @@ std::string RenderWeightTable(const NetworkCount& count) {
     const v1::WeightStats& s = *w.weight_stats;
     table.AddRow({w.name, Scaled(w.synapses), Percent(ZeroFraction(s)),
                   Scaled(w.nonzero_synapses()), Scaled(s.excitatory()),
-                  Scaled(s.inhibitory()), Scaled(s.mixed()),
-                  Scaled(s.silent()), StrCat(s.bits())});
+                  Scaled(s.inhibitory()), Scaled(s.mixed()), Scaled(s.silent()),
+                  StrCat(s.bits())});
     synapses += w.synapses;
     total.set_weights(total.weights() + s.weights());
     total.set_zeros(total.zeros() + s.zeros());
@@ -148,8 +148,7 @@ std::string RenderWeightTable(const NetworkCount& count) {
       "): absent synapses a spiking chip need not store or drive\n");
 }
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out,
-                 std::ostream& err) {
+absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const std::string format = args.Get("format").value_or("table");
   if (auto f = OneOf("format", format, {"table", "json", "csv"}); !f.ok()) {
     return f.status();
@@ -240,10 +239,9 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
 
 int RunCount(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
-  return RunCommand(CountSpec(), args, out, err,
-                    [&err](const ParsedArgs& a, std::ostream& o) {
-                      return Run(a, o, err);
-                    });
+  return RunCommand(
+      CountSpec(), args, out, err,
+      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
 }
 
 std::string RenderCountTable(const NetworkCount& count,
@@ -269,8 +267,9 @@ std::string RenderCountTable(const NetworkCount& count,
   }
   absl::StrAppend(&out, table.Render(), FoldingNotes(rows, layout_only));
   if (const std::string u = UncountedSummary(count); !u.empty()) {
-    absl::StrAppend(&out, "NOT COUNTED (unknown ops; their work is missing "
-                          "from every figure): ",
+    absl::StrAppend(&out,
+                    "NOT COUNTED (unknown ops; their work is missing "
+                    "from every figure): ",
                     u, "\n");
   }
 

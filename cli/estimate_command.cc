@@ -6,8 +6,7 @@
 namespace neurowatt::cli {
 namespace {
 
-absl::Status Run(const ParsedArgs& args, std::ostream& out,
-                 std::ostream& err) {
+absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (auto s = CheckReportFormat(args); !s.ok()) return s;
   auto priced = Price(args, err);
   if (!priced.ok()) return priced.status();
@@ -43,10 +42,9 @@ const CommandSpec& EstimateSpec() {
 
 int RunEstimate(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err) {
-  return RunCommand(EstimateSpec(), args, out, err,
-                    [&err](const ParsedArgs& a, std::ostream& o) {
-                      return Run(a, o, err);
-                    });
+  return RunCommand(
+      EstimateSpec(), args, out, err,
+      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
 }
 
 }  // namespace neurowatt::cli

@@ -23,7 +23,8 @@ std::string NamePattern(const std::string& name) {
     if (end == std::string::npos) end = name.size();
     std::string part = name.substr(start, end - start);
     size_t digits = part.size();
-    while (digits > 0 && std::isdigit(static_cast<unsigned char>(part[digits - 1]))) {
+    while (digits > 0 &&
+           std::isdigit(static_cast<unsigned char>(part[digits - 1]))) {
       --digits;
     }
     if (digits < part.size() && (digits == 0 || part[digits - 1] == '_')) {
@@ -87,8 +88,7 @@ std::string FoldingNotes(const std::vector<LayerRow>& rows,
                     "layer; --per-layer lists each)\n");
   }
   if (layout_only > 0) {
-    absl::StrAppend(&out, "(", layout_only,
-                    " layout or constant node",
+    absl::StrAppend(&out, "(", layout_only, " layout or constant node",
                     layout_only == 1 ? " (reshape, concat...) moves"
                                      : "s (reshape, concat...) move",
                     " no arithmetic and ", layout_only == 1 ? "is" : "are",

@@ -1,7 +1,5 @@
 #include "cli/pricing.h"
 
-#include "cli/uncounted.h"
-
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -10,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "cli/activity_file.h"
 #include "cli/count_command.h"
+#include "cli/uncounted.h"
 #include "estimators/break_even.h"
 #include "estimators/cost_report.h"
 #include "estimators/neuromorphic.h"

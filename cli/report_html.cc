@@ -384,11 +384,13 @@ std::string UncountedTable(const Pricing& p) {
   const std::string uncounted = UncountedSummary(p.model.count);
   std::string out =
       uncounted.empty()
-          ? std::string("<p>Every node of this model was counted: none is of "
-                        "an unknown op.</p>\n")
-          : StrCat("<p><strong>Not counted</strong> (ops neurowatt does not "
-                   "know; their work is missing from every figure): ",
-                   XmlEscape(uncounted), ".</p>\n");
+          ? std::string(
+                "<p>Every node of this model was counted: none is of "
+                "an unknown op.</p>\n")
+          : StrCat(
+                "<p><strong>Not counted</strong> (ops neurowatt does not "
+                "know; their work is missing from every figure): ",
+                XmlEscape(uncounted), ".</p>\n");
   for (const auto& h : p.report.hardware()) {
     if (!Spiking(h) || h.spiking().non_native_size() == 0) continue;
     std::map<std::string, std::pair<int, double>> kinds;

@@ -40,10 +40,9 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
     const double neurons =
         static_cast<double>(w.neuron_instances) / static_cast<double>(batch);
     p.start[i] = position;
-    p.size[i] =
-        std::max(neurons / chip.neurons_per_core,
-                 static_cast<double>(w.nonzero_synapses()) /
-                     chip.synapses_per_core);
+    p.size[i] = std::max(
+        neurons / chip.neurons_per_core,
+        static_cast<double>(w.nonzero_synapses()) / chip.synapses_per_core);
     position += p.size[i];
     order.push_back(i);
     if (chip.max_fan_in > 0 && w.synapses_per_neuron() > chip.max_fan_in) {

@@ -112,15 +112,14 @@ absl::StatusOr<Shape> BindShape(
         if (it == bindings.end()) {
           return InvalidArgumentError(StrCat(
               what, ": dimension ", i, " is the symbol '", d.symbol(),
-              "', which has no value (bind it with --dim ", d.symbol(),
-              "=N)"));
+              "', which has no value (bind it with --dim ", d.symbol(), "=N)"));
         }
         v = it->second;
         break;
       }
       default:
-        return InvalidArgumentError(StrCat(
-            what, ": dimension ", i, " has neither a size nor a symbol"));
+        return InvalidArgumentError(StrCat(what, ": dimension ", i,
+                                           " has neither a size nor a symbol"));
     }
     if (v <= 0 || v > kMaxDimension) {
       return InvalidArgumentError(StrCat(
@@ -343,9 +342,8 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     }
     const auto* declared = DeclaredShape(gn.node);
     absl::StatusOr<Shape> shape =
-        declared != nullptr
-            ? BindShape(*declared, "output", g.bindings_)
-            : InferOutputShape(gn.node, gn.input_shapes);
+        declared != nullptr ? BindShape(*declared, "output", g.bindings_)
+                            : InferOutputShape(gn.node, gn.input_shapes);
     if (shape.ok() && gn.node.op_case() == v1::Node::kConstant &&
         gn.node.inputs_size() > 0) {
       shape = InvalidArgumentError("a constant takes no inputs");

@@ -18,7 +18,8 @@ absl::StatusOr<MappedFile> MappedFile::Open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
-    std::string msg = absl::StrCat(path, ": cannot open (", std::strerror(err), ")");
+    std::string msg =
+        absl::StrCat(path, ": cannot open (", std::strerror(err), ")");
     return err == ENOENT ? absl::NotFoundError(msg)
                          : absl::InvalidArgumentError(msg);
   }
@@ -45,7 +46,8 @@ absl::StatusOr<MappedFile> MappedFile::Open(const std::string& path) {
 }
 
 MappedFile::MappedFile(MappedFile&& o) noexcept
-    : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+    : data_(std::exchange(o.data_, nullptr)),
+      size_(std::exchange(o.size_, 0)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
   if (this != &o) {

@@ -200,12 +200,12 @@ absl::StatusOr<std::unique_ptr<OnnxFile>> OnnxFile::Open(
       reinterpret_cast<const uint8_t*>(skeleton.data()),
       static_cast<int>(skeleton.size()));
   stream.SetRecursionLimit(64);
-  if (skeleton.size() > INT32_MAX ||
-      !f->model_.ParseFromCodedStream(&stream) ||
+  if (skeleton.size() > INT32_MAX || !f->model_.ParseFromCodedStream(&stream) ||
       !stream.ConsumedEntireMessage()) {
     return InvalidArgumentError(
-        StrCat(path, ": not an ONNX model (the protobuf does not parse as "
-                     "onnx.ModelProto)"));
+        StrCat(path,
+               ": not an ONNX model (the protobuf does not parse as "
+               "onnx.ModelProto)"));
   }
   if (!f->model_.has_graph() || f->model_.graph().node_size() == 0) {
     return InvalidArgumentError(
@@ -235,13 +235,12 @@ absl::Status OnnxFile::CheckExternalData() {
     if (it == external_.end()) {
       auto mapped = MappedFile::Open(dir_ + location);
       if (!mapped.ok()) {
-        return InvalidArgumentError(
-            StrCat(path_, ": initializer '", t.name(),
-                   "': external data file '", location, "' ",
-                   absl::IsNotFound(mapped.status())
-                       ? StrCat("not found in '", dir_.empty() ? "." : dir_,
-                                "'")
-                       : std::string(mapped.status().message())));
+        return InvalidArgumentError(StrCat(
+            path_, ": initializer '", t.name(), "': external data file '",
+            location, "' ",
+            absl::IsNotFound(mapped.status())
+                ? StrCat("not found in '", dir_.empty() ? "." : dir_, "'")
+                : std::string(mapped.status().message())));
       }
       it = external_.emplace(location, *std::move(mapped)).first;
     }

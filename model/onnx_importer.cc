@@ -5,9 +5,9 @@
 #include <cstring>
 #include <exception>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -102,11 +102,11 @@ std::string AttrString(const onnx::NodeProto& n, absl::string_view name,
 // Ops that move or select data without arithmetic.
 bool IsLayoutOp(const std::string& op) {
   static const auto* ops = new absl::flat_hash_set<std::string>{
-      "Reshape",   "Flatten",     "Squeeze",      "Unsqueeze",  "Concat",
-      "Split",     "Slice",       "Expand",       "Tile",       "Pad",
-      "Identity",  "Dropout",     "Cast",         "CastLike",   "Gather",
-      "GatherND",  "GatherElements", "DepthToSpace", "SpaceToDepth",
-      "Trilu",     "ScatterND",   "ScatterElements"};
+      "Reshape",   "Flatten",        "Squeeze",      "Unsqueeze",    "Concat",
+      "Split",     "Slice",          "Expand",       "Tile",         "Pad",
+      "Identity",  "Dropout",        "Cast",         "CastLike",     "Gather",
+      "GatherND",  "GatherElements", "DepthToSpace", "SpaceToDepth", "Trilu",
+      "ScatterND", "ScatterElements"};
   return ops->contains(op);
 }
 
@@ -207,7 +207,9 @@ int64_t Product(const std::vector<int64_t>& v, size_t from = 0) {
 class Importer {
  public:
   Importer(OnnxFile& file, bool read_weights)
-      : file_(file), graph_(file.model().graph()), read_weights_(read_weights) {}
+      : file_(file),
+        graph_(file.model().graph()),
+        read_weights_(read_weights) {}
 
   absl::StatusOr<OnnxImport> Run(const DimBindings& dims);
 
@@ -262,8 +264,8 @@ class Importer {
       const std::vector<std::pair<WeightRef, PresynapticMap>>& parts);
   absl::Status NodeError(const onnx::NodeProto& n,
                          absl::string_view msg) const {
-    return InvalidArgumentError(StrCat("node '", n.name(), "' (", n.op_type(),
-                                       "): ", msg));
+    return InvalidArgumentError(
+        StrCat("node '", n.name(), "' (", n.op_type(), "): ", msg));
   }
 
   OnnxFile& file_;
@@ -277,7 +279,7 @@ class Importer {
   absl::flat_hash_set<std::string> data_;
   absl::flat_hash_set<std::string> node_names_;
   absl::flat_hash_set<std::string> constants_;
-  std::map<int, std::string> embedding_of_;      // initializer -> node
+  std::map<int, std::string> embedding_of_;          // initializer -> node
   std::vector<std::pair<int, int>> linear_weights_;  // arch node, initializer
   v1::Architecture arch_;
 };
@@ -321,8 +323,8 @@ absl::Status Importer::BindInputs(const DimBindings& dims) {
                        : StrCat(" (it has: ", absl::StrJoin(have, ", "), ")")));
     }
     if (value <= 0 || value > kMaxDimension) {
-      return InvalidArgumentError(StrCat("--dim ", name, "=", value,
-                                         ": must be from 1 to 2^40"));
+      return InvalidArgumentError(
+          StrCat("--dim ", name, "=", value, ": must be from 1 to 2^40"));
     }
     bindings_[sym] = value;
   }
@@ -360,8 +362,8 @@ absl::Status Importer::InferShapes() {
   // Each pass of ONNX's inference can make more shape arithmetic evaluable,
   // which in turn makes more shapes concrete; exporters nest a few levels.
   constexpr int kMaxPasses = 8;
-  auto lookup = [this](const std::string& t)
-      -> std::optional<std::vector<int64_t>> {
+  auto lookup =
+      [this](const std::string& t) -> std::optional<std::vector<int64_t>> {
     auto it = info_.find(t);
     if (it == info_.end() || !it->second.has_shape) return std::nullopt;
     for (int64_t d : it->second.dims) {
@@ -441,10 +443,10 @@ absl::StatusOr<std::vector<int64_t>> Importer::ShapeOf(
   if (it == info_.end() || !it->second.has_shape ||
       std::any_of(it->second.dims.begin(), it->second.dims.end(),
                   [](int64_t d) { return d < 0; })) {
-    return InvalidArgumentError(StrCat(
-        "ONNX shape inference left the shape of tensor '", t,
-        "' unknown (a dimension computed at run time?); bind symbolic "
-        "dimensions with --dim"));
+    return InvalidArgumentError(
+        StrCat("ONNX shape inference left the shape of tensor '", t,
+               "' unknown (a dimension computed at run time?); bind symbolic "
+               "dimensions with --dim"));
   }
   for (int64_t d : it->second.dims) {
     if (d == 0) {
@@ -553,9 +555,9 @@ absl::StatusOr<std::string> Importer::InputFor(const std::string& t) {
   // A parameter reshaped or broadcast on its way (ViT's class token is
   // expanded to the batch): the parameter once, then the layout op, so that
   // params do not grow with the batch.
-  if (auto p = producer_.find(t);
-      p != producer_.end() && !initializer_.contains(t) &&
-      ReachesParameter(t)) {
+  if (auto p = producer_.find(t); p != producer_.end() &&
+                                  !initializer_.contains(t) &&
+                                  ReachesParameter(t)) {
     const onnx::NodeProto& n = graph_.node(p->second);
     auto source = InputFor(n.input(0));
     if (!source.ok()) return source.status();
@@ -600,12 +602,10 @@ v1::Node* Importer::NewNode(const onnx::NodeProto& n, const std::string& output,
   return node;
 }
 
-std::vector<int64_t> Importer::Pads(const onnx::NodeProto& n,
-                                    const std::vector<int64_t>& in,
-                                    const std::vector<int64_t>& kernel,
-                                    const std::vector<int64_t>& strides,
-                                    const std::vector<int64_t>& dilations)
-    const {
+std::vector<int64_t> Importer::Pads(
+    const onnx::NodeProto& n, const std::vector<int64_t>& in,
+    const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
+    const std::vector<int64_t>& dilations) const {
   const size_t dims = kernel.size();
   const std::string auto_pad = AttrString(n, "auto_pad", "NOTSET");
   if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") {
@@ -618,7 +618,8 @@ std::vector<int64_t> Importer::Pads(const onnx::NodeProto& n,
     const int64_t s = strides[i];
     const int64_t out = (in[i + 2] + s - 1) / s;
     const int64_t span = (kernel[i] - 1) * dilations[i] + 1;
-    const int64_t total = std::max<int64_t>(0, (out - 1) * s + span - in[i + 2]);
+    const int64_t total =
+        std::max<int64_t>(0, (out - 1) * s + span - in[i + 2]);
     const int64_t small = total / 2, large = total - small;
     pads[i] = auto_pad == "SAME_UPPER" ? small : large;
     pads[i + dims] = auto_pad == "SAME_UPPER" ? large : small;
@@ -741,8 +742,8 @@ absl::Status Importer::Gemm(const onnx::NodeProto& n) {
     bias = Weight(n.input(2));
     if (!c_shape.ok() || Product(*c_shape) != outputs) bias.reset();
   }
-  const std::string mm_out = has_c && !bias ? StrCat(n.output(0), "/AB")
-                                            : n.output(0);
+  const std::string mm_out =
+      has_c && !bias ? StrCat(n.output(0), "/AB") : n.output(0);
   v1::Node* node = NewNode(n, mm_out, has_c && !bias ? "/matmul" : "");
   node->add_inputs(a);
   if (w) {
@@ -794,8 +795,9 @@ absl::Status Importer::MatMul(const onnx::NodeProto& n) {
     l->set_out_features((*b_shape)[1]);
     linear_weights_.emplace_back(arch_.nodes_size() - 1, wb->index);
     const auto& dims = graph_.initializer(wb->index).dims();
-    PresynapticMap map = wb->transposed ? PresynapticMap{1, dims[1], 0, 0}
-                                        : PresynapticMap{dims[1], dims[0], 0, 0};
+    PresynapticMap map = wb->transposed
+                             ? PresynapticMap{1, dims[1], 0, 0}
+                             : PresynapticMap{dims[1], dims[0], 0, 0};
     return Analyze(node, (*b_shape)[0], {{*wb, map}});
   }
   if (wa && a_shape->size() == 2 && IsData(n.input(1))) {
@@ -1128,13 +1130,12 @@ absl::StatusOr<OnnxImport> Importer::Run(const DimBindings& dims) {
       opsets = StrCat(o.version());
     }
   }
-  arch_.set_description(
-      StrCat("ONNX model (opset ", opsets.empty() ? "?" : opsets,
-             model.producer_name().empty()
-                 ? std::string()
-                 : StrCat(", from ", model.producer_name(), " ",
-                          model.producer_version()),
-             ")"));
+  arch_.set_description(StrCat(
+      "ONNX model (opset ", opsets.empty() ? "?" : opsets,
+      model.producer_name().empty() ? std::string()
+                                    : StrCat(", from ", model.producer_name(),
+                                             " ", model.producer_version()),
+      ")"));
   for (const auto& in : graph_.input()) {
     if (initializer_.contains(in.name())) continue;
     auto shape = ShapeOf(in.name());

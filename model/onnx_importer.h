@@ -31,8 +31,8 @@ struct OnnxImport {
 // Imports `path`. `dims` binds symbolic input dimensions by name; "batch"
 // also binds the one symbol whose name contains "batch" (or is "N"), when no
 // symbol is called "batch". Unbound batch symbols are 1; any other unbound
-// symbol (a sequence length) is an error naming it. With `read_weights`, weighted
-// layers whose payloads the file holds get WeightStats. Errors
+// symbol (a sequence length) is an error naming it. With `read_weights`,
+// weighted layers whose payloads the file holds get WeightStats. Errors
 // (InvalidArgument, NotFound) start with `path`.
 absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                                       const DimBindings& dims,

@@ -232,11 +232,10 @@ class Folder {
         t.dims.clear();
         for (int64_t i = 0; i < rank; ++i) {
           const bool listed =
-              axes.empty() ? x.dims[i] == 1
-                           : std::any_of(axes.begin(), axes.end(),
-                                         [&](int64_t a) {
-                                           return Wrap(a, rank) == i;
-                                         });
+              axes.empty()
+                  ? x.dims[i] == 1
+                  : std::any_of(axes.begin(), axes.end(),
+                                [&](int64_t a) { return Wrap(a, rank) == i; });
           if (!listed) t.dims.push_back(x.dims[i]);
         }
       }
@@ -281,10 +280,10 @@ class Folder {
           in.size() > 4 && in[4] != nullptr ? in[4]->values.at(0) : 1;
       if (step != 1) return std::nullopt;
       const int64_t size = x.dims[0];
-      const int64_t b = std::clamp(Wrap(in[1]->values[0], size), int64_t{0},
-                                   size);
-      const int64_t e = std::clamp(Wrap(in[2]->values[0], size), int64_t{0},
-                                   size);
+      const int64_t b =
+          std::clamp(Wrap(in[1]->values[0], size), int64_t{0}, size);
+      const int64_t e =
+          std::clamp(Wrap(in[2]->values[0], size), int64_t{0}, size);
       IntTensor t;
       t.type = x.type;
       for (int64_t i = b; i < e; ++i) t.values.push_back(x.values[i]);

@@ -129,16 +129,18 @@ absl::StatusOr<int64_t> TransposedExtent(int64_t in, const Window& w,
   out += w.output_padding[i];
   out += CheckedCount(w.dilation[i]) * (w.kernel[i] - 1);
   out += 1;
-  if (!out.ok() || out.value() > kMaxDimension + w.pad_begin[i] + w.pad_end[i]) {
+  if (!out.ok() ||
+      out.value() > kMaxDimension + w.pad_begin[i] + w.pad_end[i]) {
     return InvalidArgumentError(
         "transposed convolution output exceeds the largest accepted "
         "dimension (2^40)");
   }
   const int64_t extent = out.value() - w.pad_begin[i] - w.pad_end[i];
   if (extent <= 0) {
-    return InvalidArgumentError(StrCat("padding removes all of spatial "
-                                       "dimension ",
-                                       i, " (", out.value(), " elements)"));
+    return InvalidArgumentError(
+        StrCat("padding removes all of spatial "
+               "dimension ",
+               i, " (", out.value(), " elements)"));
   }
   return extent;
 }
@@ -224,9 +226,9 @@ absl::StatusOr<Shape> RecurrentShape(const v1::Recurrent& op,
   }
   const Shape& x = in[0];
   if (x.size() != 3 || x[2] != op.input_size()) {
-    return InvalidArgumentError(
-        StrCat("expects [", op.sequence_first() ? "timesteps, N" : "N, timesteps",
-               ", ", op.input_size(), "], got ", ShapeToString(x)));
+    return InvalidArgumentError(StrCat(
+        "expects [", op.sequence_first() ? "timesteps, N" : "N, timesteps",
+        ", ", op.input_size(), "], got ", ShapeToString(x)));
   }
   const int64_t batch = op.sequence_first() ? x[1] : x[0];
   const int64_t steps = op.sequence_first() ? x[0] : x[1];
@@ -312,10 +314,10 @@ absl::StatusOr<Shape> NormShape(const v1::Norm& op,
       size_t i = x.size();
       while (i > 0 && suffix < op.features()) suffix *= x[--i];
       if (x.empty() || suffix != op.features()) {
-        return InvalidArgumentError(StrCat(
-            "features is ", op.features(),
-            " but no trailing dimensions of the input ", ShapeToString(x),
-            " hold that many elements"));
+        return InvalidArgumentError(
+            StrCat("features is ", op.features(),
+                   " but no trailing dimensions of the input ",
+                   ShapeToString(x), " hold that many elements"));
       }
       break;
     }
@@ -469,8 +471,8 @@ absl::StatusOr<EinsumTerms> ParseEinsum(absl::string_view equation,
                                         const std::vector<Shape>& inputs) {
   const size_t arrow = equation.find("->");
   if (arrow == absl::string_view::npos) {
-    return InvalidArgumentError(StrCat("einsum '", equation,
-                                       "' needs an explicit output (->)"));
+    return InvalidArgumentError(
+        StrCat("einsum '", equation, "' needs an explicit output (->)"));
   }
   std::vector<std::string> terms;
   std::string current;
@@ -485,21 +487,21 @@ absl::StatusOr<EinsumTerms> ParseEinsum(absl::string_view equation,
   terms.push_back(current);
   if (terms.size() != inputs.size() || terms.empty() || terms.size() > 2) {
     return InvalidArgumentError(
-        StrCat("einsum '", equation, "' has ", terms.size(),
-               " term(s) for ", inputs.size(), " input(s) (1 or 2 supported)"));
+        StrCat("einsum '", equation, "' has ", terms.size(), " term(s) for ",
+               inputs.size(), " input(s) (1 or 2 supported)"));
   }
   EinsumTerms out;
   for (size_t t = 0; t < terms.size(); ++t) {
     if (terms[t].size() != inputs[t].size()) {
-      return InvalidArgumentError(StrCat(
-          "einsum term '", terms[t], "' does not match input ", t, " ",
-          ShapeToString(inputs[t]), " (ellipses are not supported)"));
+      return InvalidArgumentError(
+          StrCat("einsum term '", terms[t], "' does not match input ", t, " ",
+                 ShapeToString(inputs[t]), " (ellipses are not supported)"));
     }
     for (size_t i = 0; i < terms[t].size(); ++i) {
       const char letter = terms[t][i];
       if (!std::isalpha(static_cast<unsigned char>(letter))) {
-        return InvalidArgumentError(StrCat("einsum '", equation,
-                                           "': '", std::string(1, letter),
+        return InvalidArgumentError(StrCat("einsum '", equation, "': '",
+                                           std::string(1, letter),
                                            "' is not a letter"));
       }
       auto [it, inserted] = out.sizes.emplace(letter, inputs[t][i]);
@@ -507,9 +509,9 @@ absl::StatusOr<EinsumTerms> ParseEinsum(absl::string_view equation,
         if (it->second == 1) {
           it->second = inputs[t][i];
         } else if (inputs[t][i] != 1) {
-          return InvalidArgumentError(StrCat(
-              "einsum '", equation, "': '", std::string(1, letter),
-              "' is both ", it->second, " and ", inputs[t][i]));
+          return InvalidArgumentError(
+              StrCat("einsum '", equation, "': '", std::string(1, letter),
+                     "' is both ", it->second, " and ", inputs[t][i]));
         }
       }
     }

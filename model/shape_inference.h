@@ -6,9 +6,8 @@
 #include <map>
 #include <vector>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "model/graph.h"
 #include "neurowatt/v1/architecture.pb.h"
 

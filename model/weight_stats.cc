@@ -37,7 +37,7 @@ bool ExactInHalf(double x) {
   if (f == 0.0f) return true;
   int exp;
   const float m = std::frexp(std::fabs(f), &exp);  // f = m 2^exp, m in [.5,1)
-  if (exp > 16) return false;                       // above fp16's 65504
+  if (exp > 16) return false;                      // above fp16's 65504
   // fp16 holds 11 significant bits down to 2^-14, then fixed steps of 2^-24.
   const int lowest_bit = std::max(exp - 11, -24);
   const double scaled = std::ldexp(static_cast<double>(m), exp - lowest_bit);
@@ -123,14 +123,16 @@ absl::Status WeightAnalyzer::Add(absl::string_view bytes, int32_t onnx_type,
   const char* d = bytes.data();
   switch (onnx_type) {
     case kFloat:
-      Scan<float>(d, elements, map, [](float v) { return static_cast<double>(v); });
+      Scan<float>(d, elements, map,
+                  [](float v) { return static_cast<double>(v); });
       break;
     case kDouble:
       Scan<double>(d, elements, map, [](double v) { return v; });
       break;
     case kFloat16:
-      Scan<uint16_t>(d, elements, map,
-                     [](uint16_t v) { return static_cast<double>(HalfToFloat(v)); });
+      Scan<uint16_t>(d, elements, map, [](uint16_t v) {
+        return static_cast<double>(HalfToFloat(v));
+      });
       break;
     case kBfloat16:
       Scan<uint16_t>(d, elements, map, [](uint16_t v) {
@@ -138,10 +140,12 @@ absl::Status WeightAnalyzer::Add(absl::string_view bytes, int32_t onnx_type,
       });
       break;
     case kInt8:
-      Scan<int8_t>(d, elements, map, [](int8_t v) { return static_cast<double>(v); });
+      Scan<int8_t>(d, elements, map,
+                   [](int8_t v) { return static_cast<double>(v); });
       break;
     default:
-      Scan<uint8_t>(d, elements, map, [](uint8_t v) { return static_cast<double>(v); });
+      Scan<uint8_t>(d, elements, map,
+                    [](uint8_t v) { return static_cast<double>(v); });
       break;
   }
   return absl::OkStatus();

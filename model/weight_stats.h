@@ -5,9 +5,9 @@
 #define NEUROWATT_MODEL_WEIGHT_STATS_H_
 
 #include <cstdint>
-#include "absl/container/flat_hash_set.h"
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "neurowatt/v1/architecture.pb.h"
@@ -38,8 +38,8 @@ class WeightAnalyzer {
   // (FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT8 or UINT8). InvalidArgument when
   // the type is not one of those, the size is not `elements` values, or the
   // map points outside [0, presynaptic).
-  absl::Status Add(absl::string_view bytes, int32_t onnx_type,
-                   int64_t elements, const PresynapticMap& map);
+  absl::Status Add(absl::string_view bytes, int32_t onnx_type, int64_t elements,
+                   const PresynapticMap& map);
 
   v1::WeightStats Finish() const;
 
@@ -51,7 +51,7 @@ class WeightAnalyzer {
   std::vector<uint8_t> signs_;  // per presynaptic neuron: 1 pos, 2 neg
   int64_t weights_ = 0, zeros_ = 0;
   absl::flat_hash_set<double> distinct_;  // up to 257 values, then abandoned
-  bool exact_half_ = true;     // every value exact in fp16 or bf16
+  bool exact_half_ = true;                // every value exact in fp16 or bf16
   int stored_bits_ = 0;
 };
 

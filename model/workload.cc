@@ -140,9 +140,8 @@ absl::Status CountConv(const GraphNode& gn, Counts& c) {
   for (int64_t k : w->kernel) per_neuron *= k;
   const int64_t out_elems = Elements(gn.output_shape);
   // A transposed convolution applies each weight once per input position.
-  const int64_t positions =
-      op.transposed() ? Elements(in) / op.in_channels()
-                      : out_elems / op.out_channels();
+  const int64_t positions = op.transposed() ? Elements(in) / op.in_channels()
+                                            : out_elems / op.out_channels();
   c.neurons = op.out_channels();
   c.synapses = per_neuron * op.out_channels();
   c.instances = out_elems;
@@ -342,8 +341,8 @@ absl::Status CountEinsum(const GraphNode& gn, Counts& c) {
   if (gn.input_shapes.size() == 2) {
     c.macs = all;  // one product per point of the joint index space
   } else {
-    c.adds = all.ok() ? CheckedCount(all.value() - Elements(gn.output_shape))
-                      : all;
+    c.adds =
+        all.ok() ? CheckedCount(all.value() - Elements(gn.output_shape)) : all;
   }
   return absl::OkStatus();
 }

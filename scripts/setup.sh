@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages neurowatt needs (only those missing, so a
 # second run is fast), then configures and builds into build/. Chromium is
-# there for the test that renders an HTML report in a real browser.
+# there for the test that renders an HTML report in a real browser;
+# python3-protobuf for the test that runs examples/write_architecture.py
+# with the Python module the build generates from proto/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
   cmake g++ make
   libprotobuf-dev protobuf-compiler
+  python3-protobuf
+  libonnx-dev
   libabsl-dev
   libboost-graph-dev
   nlohmann-json3-dev

@@ -557,8 +557,7 @@ TEST(CliTest, ConvertRoundTripKeepsEveryCount) {
 
 TEST(CliTest, ConvertNeedsAKnownExtensionAndWritesNothingOnError) {
   const std::string out = ::testing::TempDir() + "nw_convert_bad.json";
-  Result r = RunNeurowatt(
-      {"convert", OnnxFixture("resnet18.onnx"), "-o", out});
+  Result r = RunNeurowatt({"convert", OnnxFixture("resnet18.onnx"), "-o", out});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Contains(r.err, "extension")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -584,8 +583,8 @@ TEST(CliTest, CountWeightsReportsZerosAndSigns) {
   EXPECT_EQ(first["excitatory"], 2);
   EXPECT_EQ(first["inhibitory"], 1);
   EXPECT_EQ(first["silent"], 1);
-  Result table =
-      RunNeurowatt({"count", OnnxFixture("tiny_mlp_weights.onnx"), "--weights"});
+  Result table = RunNeurowatt(
+      {"count", OnnxFixture("tiny_mlp_weights.onnx"), "--weights"});
   ASSERT_EQ(table.code, 0) << table.err;
   EXPECT_TRUE(Contains(table.out, "5 of 18 weights are zero (27.8%)"))
       << table.out;
@@ -596,8 +595,9 @@ TEST(CliTest, CountWeightsReportsZerosAndSigns) {
 }
 
 TEST(CliTest, OnnxWorksWithEveryPricingCommand) {
-  Result e = RunNeurowatt({"estimate", OnnxFixture("resnet18.onnx"), "--hw",
-                           "horowitz-45nm", "--batch", "2", "--format", "json"});
+  Result e =
+      RunNeurowatt({"estimate", OnnxFixture("resnet18.onnx"), "--hw",
+                    "horowitz-45nm", "--batch", "2", "--format", "json"});
   ASSERT_EQ(e.code, 0) << e.err;
   Result c = RunNeurowatt({"compare", OnnxFixture("tiny_mlp_weights.onnx"),
                            "--hw", "loihi", "--hw", "horowitz-45nm",
@@ -620,7 +620,12 @@ TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
              name: "unknown"
              input {
                name: "x"
-               type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } }
+               type {
+                 tensor_type {
+                   elem_type: 1
+                   shape { dim { dim_value: 4 } }
+                 }
+               }
              }
              node { op_type: "Relu" name: "r" input: "x" output: "h" }
              node { op_type: "Sin" name: "s" input: "h" output: "y" }
@@ -639,6 +644,33 @@ TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
   EXPECT_TRUE(Contains(r.out, "NOT COUNTED")) << r.out;
   Result j = RunNeurowatt({"count", path, "--format", "json"});
   EXPECT_EQ(nlohmann::json::parse(j.out)["uncounted"]["Sin"], 1);
+}
+
+TEST(CliTest, PythonExampleWritesAnArchitecture) {
+  // Debian's interpreter, where python3-protobuf installs.
+  if (std::system("/usr/bin/python3 -c 'import google.protobuf' "
+                  ">/dev/null 2>&1") != 0) {
+    if (std::getenv("CI") != nullptr) {
+      FAIL() << "python3-protobuf is missing (scripts/setup.sh installs it)";
+    }
+    GTEST_SKIP() << "python3-protobuf is not installed";
+  }
+  const std::string dir = ::testing::TempDir();
+  for (const char* name : {"nw_py_mlp.pb", "nw_py_mlp.textproto"}) {
+    const std::string out = dir + name;
+    const std::string cmd = "PYTHONPATH=" + Quote(NEUROWATT_PYTHON_DIR) +
+                            " /usr/bin/python3 " +
+                            Quote(std::string(NEUROWATT_SOURCE) +
+                                  "/examples/write_architecture.py") +
+                            " " + Quote(out) + " >/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    // 784-256-10: 784 x 256 + 256 x 10 synapses, 266 biases; batch 4.
+    const nlohmann::json t = CountTotals({out, "--dim", "batch=4"});
+    EXPECT_EQ(t["synapses"], 784 * 256 + 256 * 10);
+    EXPECT_EQ(t["params"], 784 * 256 + 256 * 10 + 266);
+    EXPECT_EQ(t["macs"], 4 * (784 * 256 + 256 * 10));
+    std::remove(out.c_str());
+  }
 }
 
 }  // namespace

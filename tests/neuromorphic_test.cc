@@ -297,7 +297,8 @@ TEST(NeuromorphicTest, ZeroWeightsAreAbsentSynapses) {
     if (read->count.layers[i].name == "/2/Gemm") second = i;
   }
   ASSERT_GT(second, 0u);
-  ExpectRel(b.layers[first].synaptic_ops, a.layers[first].synaptic_ops * 8 / 12);
+  ExpectRel(b.layers[first].synaptic_ops,
+            a.layers[first].synaptic_ops * 8 / 12);
   ExpectRel(b.layers[second].synaptic_ops,
             a.layers[second].synaptic_ops * 5 / 6);
   EXPECT_GT(a.layers[first].synaptic_ops, 0);

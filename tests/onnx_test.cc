@@ -207,7 +207,8 @@ TEST(OnnxFixtureTest, StrippedFilesHaveNoWeightStats) {
   for (const auto& w : c.layers) EXPECT_FALSE(w.weight_stats) << w.name;
 }
 
-// --- Small graphs built here --------------------------------------------------
+// --- Small graphs built here
+// --------------------------------------------------
 
 // Builds an ONNX model in memory and writes it to a file of its own.
 class Model {
@@ -484,7 +485,7 @@ TEST(OnnxOpsTest, ExternalDataIsReadBesideTheModel) {
       .write(reinterpret_cast<const char*>(values), sizeof(values));
   const NetworkCount c = CountOnnx(path, {}, /*weights=*/true);
   const v1::WeightStats& s = *c.layers.at(0).weight_stats;
-  EXPECT_EQ(s.zeros(), 2);      // W = [[0, -1], [0, 2]]
+  EXPECT_EQ(s.zeros(), 2);       // W = [[0, -1], [0, 2]]
   EXPECT_EQ(s.inhibitory(), 1);  // input 0 drives only -1
   EXPECT_EQ(s.excitatory(), 1);  // input 1 drives only 2
   std::remove((dir + bin).c_str());
@@ -519,8 +520,7 @@ TEST(OnnxOpsTest, BadFilesAreClearErrors) {
                     std::istreambuf_iterator<char>());
   auto cut = LoadAndCount(write("nw_cut.onnx", bytes.substr(0, 4000)), {});
   ASSERT_FALSE(cut.ok());
-  EXPECT_NE(cut.status().message().find("not an ONNX model"),
-            std::string::npos)
+  EXPECT_NE(cut.status().message().find("not an ONNX model"), std::string::npos)
       << cut.status();
 }
 
