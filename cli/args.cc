@@ -186,6 +186,16 @@ int RunCommand(
   return ExitCodeFor(status);
 }
 
+int RunCommand(const CommandSpec& spec, const std::vector<std::string>& args,
+               std::ostream& out, std::ostream& err,
+               const std::function<absl::Status(
+                   const ParsedArgs&, std::ostream&, std::ostream&)>& run) {
+  return RunCommand(spec, args, out, err,
+                    [&run, &err](const ParsedArgs& a, std::ostream& o) {
+                      return run(a, o, err);
+                    });
+}
+
 absl::StatusOr<std::string> OneOf(const std::string& flag,
                                   const std::string& value,
                                   const std::vector<std::string>& allowed) {

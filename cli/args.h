@@ -74,6 +74,12 @@ int RunCommand(
     std::ostream& out, std::ostream& err,
     const std::function<absl::Status(const ParsedArgs&, std::ostream&)>& run);
 
+// The same for commands that also warn on `err` (run's third argument).
+int RunCommand(const CommandSpec& spec, const std::vector<std::string>& args,
+               std::ostream& out, std::ostream& err,
+               const std::function<absl::Status(
+                   const ParsedArgs&, std::ostream&, std::ostream&)>& run);
+
 // `message` on one line: line breaks and other control characters that a
 // user's names may carry are escaped, so that every error is one line.
 std::string OneLine(absl::string_view message);

@@ -107,9 +107,7 @@ const CommandSpec& CompareSpec() {
 
 int RunCompare(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  return RunCommand(
-      CompareSpec(), args, out, err,
-      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
+  return RunCommand(CompareSpec(), args, out, err, Run);
 }
 
 }  // namespace neurowatt::cli

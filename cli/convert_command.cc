@@ -90,9 +90,7 @@ const CommandSpec& ConvertSpec() {
 
 int RunConvert(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  return RunCommand(
-      ConvertSpec(), args, out, err,
-      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
+  return RunCommand(ConvertSpec(), args, out, err, Run);
 }
 
 }  // namespace neurowatt::cli

@@ -239,9 +239,7 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
 
 int RunCount(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
-  return RunCommand(
-      CountSpec(), args, out, err,
-      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
+  return RunCommand(CountSpec(), args, out, err, Run);
 }
 
 std::string RenderCountTable(const NetworkCount& count,

@@ -42,9 +42,7 @@ const CommandSpec& EstimateSpec() {
 
 int RunEstimate(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err) {
-  return RunCommand(
-      EstimateSpec(), args, out, err,
-      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
+  return RunCommand(EstimateSpec(), args, out, err, Run);
 }
 
 }  // namespace neurowatt::cli

@@ -145,9 +145,7 @@ const CommandSpec& ReportSpec() {
 
 int RunReport(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
-  return RunCommand(
-      ReportSpec(), args, out, err,
-      [&err](const ParsedArgs& a, std::ostream& o) { return Run(a, o, err); });
+  return RunCommand(ReportSpec(), args, out, err, Run);
 }
 
 }  // namespace neurowatt::cli

@@ -110,6 +110,14 @@ bool IsLayoutOp(const std::string& op) {
   return ops->contains(op);
 }
 
+template <typename Kind>
+std::optional<Kind> Find(const absl::flat_hash_map<std::string, Kind>& kinds,
+                         const std::string& op) {
+  auto it = kinds.find(op);
+  if (it == kinds.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<v1::Activation::Kind> ActivationKind(const std::string& op) {
   static const auto* kinds =
       new absl::flat_hash_map<std::string, v1::Activation::Kind>{
@@ -141,9 +149,7 @@ std::optional<v1::Activation::Kind> ActivationKind(const std::string& op) {
           {"Sign", v1::Activation::ROUND},
           {"Not", v1::Activation::ROUND},
       };
-  auto it = kinds->find(op);
-  if (it == kinds->end()) return std::nullopt;
-  return it->second;
+  return Find(*kinds, op);
 }
 
 std::optional<v1::Elementwise::Kind> ElementwiseKind(const std::string& op) {
@@ -169,9 +175,7 @@ std::optional<v1::Elementwise::Kind> ElementwiseKind(const std::string& op) {
           {"Xor", v1::Elementwise::COMPARE},
           {"Where", v1::Elementwise::WHERE},
       };
-  auto it = kinds->find(op);
-  if (it == kinds->end()) return std::nullopt;
-  return it->second;
+  return Find(*kinds, op);
 }
 
 std::optional<v1::Reduce::Kind> ReduceKind(const std::string& op) {
@@ -186,9 +190,7 @@ std::optional<v1::Reduce::Kind> ReduceKind(const std::string& op) {
           {"ReduceL2", v1::Reduce::SUM_SQUARE},
           {"ReduceL1", v1::Reduce::SUM},
       };
-  auto it = kinds->find(op);
-  if (it == kinds->end()) return std::nullopt;
-  return it->second;
+  return Find(*kinds, op);
 }
 
 // ONNX's messages span lines; errors here are one line.
