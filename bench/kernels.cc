@@ -164,8 +164,12 @@ void BM_Sgemv(State& state, int threads) {
 // Loops compiled for each instruction set and chosen when the program
 // starts, so that the measured bandwidth is the machine's, not the
 // baseline x86-64 code's.
+#if defined(__clang__)  // clang never inlines multiversioned functions
+#define NW_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
 #define NW_CLONES \
   __attribute__((target_clones("avx512f", "avx2", "default"), noinline))
+#endif
 
 NW_CLONES void Triad(double* a, const double* b, const double* c, int64_t n) {
   for (int64_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];

@@ -105,8 +105,13 @@ absl::StatusOr<v1::SpikeActivity> FromCsv(const std::string& path,
 absl::StatusOr<v1::SpikeActivity> ReadActivityFile(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return text.status();
-  if (absl::EndsWith(path, ".json")) return FromJson(path, *text);
-  if (absl::EndsWith(path, ".csv")) return FromCsv(path, *text);
+  return ParseActivity(*text, path);
+}
+
+absl::StatusOr<v1::SpikeActivity> ParseActivity(const std::string& text,
+                                                const std::string& path) {
+  if (absl::EndsWith(path, ".json")) return FromJson(path, text);
+  if (absl::EndsWith(path, ".csv")) return FromCsv(path, text);
   return InvalidArgumentError(
       StrCat(path, ": activity files are .json or .csv"));
 }

@@ -19,6 +19,11 @@ namespace neurowatt::cli {
 // (InvalidArgument, NotFound) name the file and, for CSV, the line.
 absl::StatusOr<v1::SpikeActivity> ReadActivityFile(const std::string& path);
 
+// The same for `text` already read from `path` (whose extension picks the
+// format).
+absl::StatusOr<v1::SpikeActivity> ParseActivity(const std::string& text,
+                                                const std::string& path);
+
 }  // namespace neurowatt::cli
 
 #endif  // NEUROWATT_CLI_ACTIVITY_FILE_H_

@@ -54,7 +54,7 @@ int CountCpus(const std::string& list) {
     int a = 0, b = 0;
     if (!absl::SimpleAtoi(r[0], &a)) continue;
     b = a;
-    if (r.size() == 2) absl::SimpleAtoi(r[1], &b);
+    if (r.size() == 2 && !absl::SimpleAtoi(r[1], &b)) b = a;
     n += b - a + 1;
   }
   return std::max(1, n);
@@ -85,7 +85,9 @@ struct Rapl {
       return;
     }
     path = dir + "/energy_uj";
-    absl::SimpleAtod(ReadSmall(dir + "/max_energy_range_uj"), &max_uj);
+    if (!absl::SimpleAtod(ReadSmall(dir + "/max_energy_range_uj"), &max_uj)) {
+      max_uj = 0;  // unknown: wrap-around is not corrected
+    }
     note = "package energy from " + path;
   }
   std::optional<double> Joules() const {
@@ -115,7 +117,7 @@ MachineInfo ThisMachine(int threads, const Rapl& rapl) {
       m.cpu_model = value();
     } else if (m.clock_hz == 0 && absl::StartsWith(line, "cpu MHz")) {
       double mhz = 0;
-      absl::SimpleAtod(value(), &mhz);
+      if (!absl::SimpleAtod(value(), &mhz)) mhz = 0;
       m.clock_hz = mhz * 1e6;
     } else if (flags.empty() && absl::StartsWith(line, "flags")) {
       for (absl::string_view f : absl::StrSplit(value(), ' ')) {
@@ -145,7 +147,7 @@ MachineInfo ThisMachine(int threads, const Rapl& rapl) {
     if (type.empty()) continue;
     if (type == "Instruction") continue;
     CacheInfo c;
-    absl::SimpleAtoi(ReadSmall(dir + "level"), &c.level);
+    if (!absl::SimpleAtoi(ReadSmall(dir + "level"), &c.level)) continue;
     c.bytes = ParseSize(ReadSmall(dir + "size"));
     const int sharing = CountCpus(ReadSmall(dir + "shared_cpu_list"));
     c.instances = (threads + sharing - 1) / sharing;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/logging.h"
 #include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
 #include "cli/convert_command.h"
@@ -63,6 +64,10 @@ std::string TopHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Parse failures reach the user as one line naming the file; protobuf's
+  // own log lines ("[libprotobuf ERROR ...] invalid UTF-8") would only
+  // repeat them in its words.
+  google::protobuf::SetLogHandler(nullptr);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << TopHelp();

@@ -117,27 +117,33 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
   for (size_t a = 0; a < s.axes.size(); ++a) {
     const std::string& k = s.axes[a].key;
     const std::string& v = vals[a];
+    // ParseVary has checked every number; a failure here is a bug.
+    bool parsed = true;
     if (k == "batch") {
-      absl::SimpleAtoi(v, &batch);
+      parsed = absl::SimpleAtoi(v, &batch);
     } else if (k == "precision") {
       precision = v;
     } else if (k == "spike_rate") {
       double r = 0;
-      absl::SimpleAtod(v, &r);
+      parsed = absl::SimpleAtod(v, &r);
       spikes.set_spike_rate(r);
     } else if (k == "input_rate") {
       double r = 0;
-      absl::SimpleAtod(v, &r);
+      parsed = absl::SimpleAtod(v, &r);
       spikes.set_input_spike_rate(r);
     } else if (k == "timesteps") {
       int64_t t = 0;
-      absl::SimpleAtoi(v, &t);
+      parsed = absl::SimpleAtoi(v, &t);
       spikes.set_timesteps(t);
     } else if (k == "coding") {
       spikes.set_coding(v == "ttfs" ? v1::SpikeActivity::TTFS
                                     : v1::SpikeActivity::RATE);
     } else {
       preset_keys.push_back(StrCat(k, "=", v));
+    }
+    if (!parsed && bad.ok()) {
+      bad = absl::InternalError(StrCat("--vary ", k, ": '", v,
+                                       "' is not a number"));
     }
   }
   if (!preset_keys.empty()) {
@@ -158,6 +164,7 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
     }
     return rows;
   };
+  if (!bad.ok()) return fail(bad);
   v1::ElementType type = v1::ELEMENT_TYPE_UNSPECIFIED;
   if (!precision.empty()) {
     auto t = ParsePrecision(precision);

@@ -389,8 +389,8 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
   for (const KernelRun& r : runs) {
     if (!r.energy_j || r.seconds <= 0) continue;
     const auto [fam, arg] = KernelName(r.name);
-    double ws = 0;
-    absl::SimpleAtod(arg, &ws);
+    double ws = 0;  // working set; 0 (cache-resident) when unnamed
+    if (!absl::SimpleAtod(arg, &ws)) ws = 0;
     const double bytes = Counter(r, "bytes") * r.seconds;
     const bool in_dram = fam.rfind("stream", 0) == 0 ? ws >= 2 * llc : false;
     a.push_back({Counter(r, "flops") * r.seconds, in_dram ? 0 : bytes,

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hw/catalogue.h"
@@ -265,6 +266,9 @@ const std::vector<v1::HardwareProfile>& CatalogueProfiles() {
 absl::StatusOr<v1::HardwareProfile> ParseProfileText(absl::string_view text,
                                                      absl::string_view source) {
   v1::HardwareProfile p;
+  if (absl::StripAsciiWhitespace(text).empty()) {
+    return InvalidArgumentError(StrCat(source, ": the file is empty"));
+  }
   if (auto s = ParseTextMessage(text, source, &p); !s.ok()) return s;
   if (auto s = ValidateProfile(p); !s.ok()) {
     return InvalidArgumentError(StrCat(source, ": ", s.message()));

@@ -4,8 +4,9 @@
 #include <boost/graph/topological_sort.hpp>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -229,7 +230,8 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
   if (!bindings.ok()) return bindings.status();
   g.bindings_ = *bindings;
 
-  std::unordered_map<std::string, TensorSource> tensors;
+  absl::flat_hash_map<std::string, TensorSource> tensors;
+  tensors.reserve(arch.inputs_size() + arch.nodes_size());
   if (!v1::ElementType_IsValid(arch.default_dtype())) {
     return InvalidArgumentError(
         StrCat("default_dtype ", arch.default_dtype(), " is not valid"));
@@ -254,11 +256,16 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     }
   }
 
-  std::set<std::string> node_names;
+  absl::flat_hash_set<std::string> node_names;
+  node_names.reserve(arch.nodes_size());
+  // Every vertex at once: growing the vertex vector would briefly hold two
+  // copies of every node of a large graph.
+  g.graph_ = std::make_unique<BoostGraph>(arch.nodes_size());
+  BoostGraph& bg = *g.graph_;
+  Vertex v = 0;
   for (const auto& n : arch.nodes()) {
     if (n.name().empty()) {
-      return InvalidArgumentError(
-          StrCat("node #", g.num_nodes(), " has no name"));
+      return InvalidArgumentError(StrCat("node #", v, " has no name"));
     }
     if (!node_names.insert(n.name()).second) {
       return InvalidArgumentError(
@@ -274,25 +281,25 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
       return InvalidArgumentError(
           StrCat("node '", n.name(), "': ", s.message()));
     }
-    GraphNode gn;
+    GraphNode& gn = bg[v];
     gn.node = n;
     gn.dtype = Resolve(n.dtype(), arch.default_dtype());
-    const Vertex v = boost::add_vertex(std::move(gn), g.graph_);
     auto [it, inserted] =
-        tensors.emplace(n.outputs(0), TensorSource{v, {}, g.graph_[v].dtype});
+        tensors.emplace(n.outputs(0), TensorSource{v, {}, bg[v].dtype});
     if (!inserted) {
       return InvalidArgumentError(
           StrCat("node '", n.name(), "': output tensor '", n.outputs(0),
                  "' is already ",
                  it->second.producer
                      ? StrCat("produced by node '",
-                              g.graph_[*it->second.producer].node.name(), "'")
+                              bg[*it->second.producer].node.name(), "'")
                      : std::string("a graph input")));
     }
+    ++v;
   }
 
   for (Vertex v = 0; v < g.num_nodes(); ++v) {
-    const v1::Node& n = g.graph_[v].node;
+    const v1::Node& n = bg[v].node;
     for (const std::string& t : n.inputs()) {
       auto it = tensors.find(t);
       if (it == tensors.end()) {
@@ -301,25 +308,25 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
                    "' is produced by no node and is not a graph input"));
       }
       if (it->second.producer) {
-        boost::add_edge(*it->second.producer, v, GraphEdge{t}, g.graph_);
+        boost::add_edge(*it->second.producer, v, GraphEdge{t}, bg);
       }
     }
   }
 
   std::optional<std::pair<Vertex, Vertex>> back_edge;
-  boost::depth_first_search(g.graph_, boost::visitor(CycleFinder(&back_edge)));
+  boost::depth_first_search(bg, boost::visitor(CycleFinder(&back_edge)));
   if (back_edge) {
     return InvalidArgumentError(
-        StrCat("node '", g.graph_[back_edge->second].node.name(),
+        StrCat("node '", bg[back_edge->second].node.name(),
                "': is part of a cycle (through node '",
-               g.graph_[back_edge->first].node.name(),
+               bg[back_edge->first].node.name(),
                "'); recurrence belongs inside a recurrent node"));
   }
   // Reports read best in the order the author wrote, so keep declaration
   // order whenever it is already topological (every edge points forward).
   bool declared_order_ok = true;
-  for (auto [e, end] = boost::edges(g.graph_); e != end; ++e) {
-    if (boost::source(*e, g.graph_) >= boost::target(*e, g.graph_)) {
+  for (auto [e, end] = boost::edges(bg); e != end; ++e) {
+    if (boost::source(*e, bg) >= boost::target(*e, bg)) {
       declared_order_ok = false;
       break;
     }
@@ -329,12 +336,12 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
   } else {
     // Emits vertices in reverse order; cannot throw not_a_dag because the
     // search above found no back edge.
-    boost::topological_sort(g.graph_, std::back_inserter(g.order_));
+    boost::topological_sort(bg, std::back_inserter(g.order_));
     std::reverse(g.order_.begin(), g.order_.end());
   }
 
   for (Vertex v : g.order_) {
-    GraphNode& gn = g.graph_[v];
+    GraphNode& gn = bg[v];
     for (const std::string& t : gn.node.inputs()) {
       const TensorSource& src = tensors.at(t);
       gn.input_shapes.push_back(src.shape);

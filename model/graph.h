@@ -9,6 +9,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,9 +58,9 @@ class Graph {
                                      const DimBindings& dims = {});
 
   const std::string& name() const { return name_; }
-  const BoostGraph& boost_graph() const { return graph_; }
-  const GraphNode& node(Vertex v) const { return graph_[v]; }
-  size_t num_nodes() const { return boost::num_vertices(graph_); }
+  const BoostGraph& boost_graph() const { return *graph_; }
+  const GraphNode& node(Vertex v) const { return (*graph_)[v]; }
+  size_t num_nodes() const { return boost::num_vertices(*graph_); }
 
   // Producers before consumers: declaration order when that is already
   // topological, otherwise a topological sort.
@@ -70,7 +71,9 @@ class Graph {
 
  private:
   std::string name_;
-  BoostGraph graph_;
+  // Held by pointer: Boost's adjacency_list copies where it could move, and a
+  // graph of a million nodes must not exist twice.
+  std::unique_ptr<BoostGraph> graph_;
   std::vector<Vertex> order_;
   DimBindings bindings_;
 };

@@ -181,15 +181,30 @@ absl::StatusOr<std::unique_ptr<OnnxFile>> OnnxFile::Open(
     f->dir_ = path.substr(0, slash + 1);
   }
   f->file_ = *std::move(mapped);
-  const absl::string_view data = f->file_.bytes();
+  if (auto s = f->Parse(); !s.ok()) return s;
+  return f;
+}
+
+absl::StatusOr<std::unique_ptr<OnnxFile>> OnnxFile::FromBytes(
+    std::string bytes, const std::string& name) {
+  std::unique_ptr<OnnxFile> f(new OnnxFile());
+  f->path_ = name;
+  f->owned_ = std::move(bytes);
+  if (auto s = f->Parse(); !s.ok()) return s;
+  return f;
+}
+
+absl::Status OnnxFile::Parse() {
+  const std::string& path = path_;
+  const absl::string_view data = bytes();
   if (data.empty()) {
     return InvalidArgumentError(StrCat(path, ": the file is empty"));
   }
   std::string skeleton;
-  auto on_tensor = [&f](const std::vector<std::pair<size_t, size_t>>& spans) {
+  auto on_tensor = [this](const std::vector<std::pair<size_t, size_t>>& spans) {
     Span s;
     if (spans.size() == 1) s = {spans[0].first, spans[0].second, true};
-    f->spans_.push_back(s);
+    spans_.push_back(s);
   };
   if (auto s = Skeleton(data, 0, data.size(), 0, skeleton, on_tensor, nullptr);
       !s.ok()) {
@@ -200,23 +215,22 @@ absl::StatusOr<std::unique_ptr<OnnxFile>> OnnxFile::Open(
       reinterpret_cast<const uint8_t*>(skeleton.data()),
       static_cast<int>(skeleton.size()));
   stream.SetRecursionLimit(64);
-  if (skeleton.size() > INT32_MAX || !f->model_.ParseFromCodedStream(&stream) ||
+  if (skeleton.size() > INT32_MAX || !model_.ParseFromCodedStream(&stream) ||
       !stream.ConsumedEntireMessage()) {
     return InvalidArgumentError(
         StrCat(path,
                ": not an ONNX model (the protobuf does not parse as "
                "onnx.ModelProto)"));
   }
-  if (!f->model_.has_graph() || f->model_.graph().node_size() == 0) {
+  if (!model_.has_graph() || model_.graph().node_size() == 0) {
     return InvalidArgumentError(
         StrCat(path, ": not an ONNX model (it has no graph nodes)"));
   }
-  if (static_cast<int>(f->spans_.size()) !=
-      f->model_.graph().initializer_size()) {
+  if (static_cast<int>(spans_.size()) !=
+      model_.graph().initializer_size()) {
     return absl::InternalError(StrCat(path, ": initializer bookkeeping"));
   }
-  if (auto s = f->CheckExternalData(); !s.ok()) return s;
-  return f;
+  return CheckExternalData();
 }
 
 absl::Status OnnxFile::CheckExternalData() {
@@ -275,7 +289,7 @@ absl::StatusOr<std::optional<absl::string_view>> OnnxFile::Payload(int index) {
         external_.at(ExternalValue(t, "location")).bytes();
     return file.substr(s.offset, s.length);
   }
-  if (s.present) return file_.bytes().substr(s.offset, s.length);
+  if (s.present) return bytes().substr(s.offset, s.length);
   if (!t.raw_data().empty()) return absl::string_view(t.raw_data());
   if (t.float_data_size() > 0) {
     return absl::string_view(

@@ -33,6 +33,11 @@ class OnnxFile {
   static absl::StatusOr<std::unique_ptr<OnnxFile>> Open(
       const std::string& path);
 
+  // The same for a model already in memory, named `name` in errors.
+  // External data is looked up relative to the working directory.
+  static absl::StatusOr<std::unique_ptr<OnnxFile>> FromBytes(
+      std::string bytes, const std::string& name);
+
   const std::string& path() const { return path_; }
   onnx::ModelProto& model() { return model_; }
   const onnx::ModelProto& model() const { return model_; }
@@ -49,11 +54,16 @@ class OnnxFile {
   };
 
   OnnxFile() = default;
+  absl::Status Parse();
   absl::Status CheckExternalData();
+  absl::string_view bytes() const {
+    return owned_.empty() ? file_.bytes() : absl::string_view(owned_);
+  }
 
   std::string path_;
   std::string dir_;  // for external data; ends with '/' or is empty
   MappedFile file_;
+  std::string owned_;  // FromBytes
   onnx::ModelProto model_;
   std::vector<Span> spans_;  // one per initializer, in order
   std::map<std::string, MappedFile> external_;

@@ -300,7 +300,15 @@ absl::Status Importer::BindInputs(const DimBindings& dims) {
     const auto& shape = in.type().tensor_type().shape();
     for (int i = 0; i < shape.dim_size(); ++i) {
       const auto& d = shape.dim(i);
-      if (d.has_dim_value()) continue;
+      if (d.has_dim_value()) {
+        const int64_t v = d.dim_value();
+        if (v <= 0 || v > kMaxDimension) {
+          return InvalidArgumentError(StrCat(
+              "input '", in.name(), "': dimension ", i, " is ", v,
+              v <= 0 ? ", not positive" : ", beyond the largest accepted (2^40)"));
+        }
+        continue;
+      }
       symbols.insert(d.has_dim_param() && !d.dim_param().empty()
                          ? d.dim_param()
                          : StrCat(in.name(), ":", i));
@@ -441,6 +449,12 @@ void Importer::MarkData() {
 
 absl::StatusOr<std::vector<int64_t>> Importer::ShapeOf(
     const std::string& t) const {
+  if (!producer_.contains(t) && !initializer_.contains(t) &&
+      !data_.contains(t)) {
+    return InvalidArgumentError(StrCat("tensor '", t,
+                                       "' is produced by no node and is not "
+                                       "an input or an initializer"));
+  }
   auto it = info_.find(t);
   if (it == info_.end() || !it->second.has_shape ||
       std::any_of(it->second.dims.begin(), it->second.dims.end(),
@@ -1193,10 +1207,11 @@ absl::StatusOr<OnnxImport> Importer::Run(const DimBindings& dims) {
 
 }  // namespace
 
-absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
-                                      const DimBindings& dims,
-                                      bool read_weights) {
-  auto file = OnnxFile::Open(path);
+namespace {
+
+absl::StatusOr<OnnxImport> Import(
+    absl::StatusOr<std::unique_ptr<OnnxFile>> file, const std::string& path,
+    const DimBindings& dims, bool read_weights) {
   if (!file.ok()) return file.status();
   Importer importer(**file, read_weights);
   auto result = importer.Run(dims);
@@ -1205,6 +1220,22 @@ absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                         StrCat(path, ": ", result.status().message()));
   }
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
+                                      const DimBindings& dims,
+                                      bool read_weights) {
+  return Import(OnnxFile::Open(path), path, dims, read_weights);
+}
+
+absl::StatusOr<OnnxImport> ImportOnnxBytes(std::string bytes,
+                                           const std::string& name,
+                                           const DimBindings& dims,
+                                           bool read_weights) {
+  return Import(OnnxFile::FromBytes(std::move(bytes), name), name, dims,
+                read_weights);
 }
 
 }  // namespace neurowatt

@@ -38,6 +38,12 @@ absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                                       const DimBindings& dims,
                                       bool read_weights);
 
+// The same for a model in memory (the fuzzer's entry point).
+absl::StatusOr<OnnxImport> ImportOnnxBytes(std::string bytes,
+                                           const std::string& name,
+                                           const DimBindings& dims,
+                                           bool read_weights);
+
 }  // namespace neurowatt
 
 #endif  // NEUROWATT_MODEL_ONNX_IMPORTER_H_

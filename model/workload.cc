@@ -1,8 +1,8 @@
 #include "model/workload.h"
 
-#include <unordered_map>
-#include <unordered_set>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "model/checked.h"
@@ -95,7 +95,7 @@ int64_t Elements(const Shape& s) {
 
 absl::Status CountLinear(
     const GraphNode& gn,
-    const std::unordered_map<std::string, const GraphNode*>& by_name,
+    const absl::flat_hash_map<std::string, const GraphNode*>& by_name,
     Counts& c) {
   const v1::Linear& op = gn.node.linear();
   const int64_t out_elems = Elements(gn.output_shape);
@@ -512,7 +512,8 @@ double Workload::synapses_per_neuron() const {
 }
 
 absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
-  std::unordered_map<std::string, const GraphNode*> by_name;
+  absl::flat_hash_map<std::string, const GraphNode*> by_name;
+  by_name.reserve(graph.num_nodes());
   for (Vertex v : graph.topological_order()) {
     by_name[graph.node(v).node.name()] = &graph.node(v);
   }
@@ -520,8 +521,9 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
   out.model = graph.name();
   out.layers.reserve(graph.num_nodes());
   Counts total;
-  std::unordered_map<std::string, int> producer;  // tensor -> layer index
-  std::unordered_set<std::string> network_inputs;
+  absl::flat_hash_map<std::string, int> producer;  // tensor -> layer index
+  producer.reserve(graph.num_nodes());
+  absl::flat_hash_set<std::string> network_inputs;
   for (Vertex v : graph.topological_order()) {
     const GraphNode& gn = graph.node(v);
     Counts c;

@@ -11,50 +11,13 @@
 
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/cli_util.h"
 #include "neurowatt/v1/cost_report.pb.h"
 #include "nlohmann/json.hpp"
 #include "onnx/onnx_pb.h"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-Result RunNeurowatt(const std::vector<std::string>& args) {
-  // ctest runs tests in parallel processes: each run gets its own files.
-  std::string dir = ::testing::TempDir() + "/cli.XXXXXX";
-  if (::mkdtemp(dir.data()) == nullptr) return {};
-  const std::string out = dir + "/out", err = dir + "/err";
-  std::string cmd = Quote(NEUROWATT_BIN);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  std::filesystem::remove_all(dir);
-  return r;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 TEST(CliTest, CountJsonReproducesTheSeedGpt3Figures) {
   Result r = RunNeurowatt({"count", "preset:gpt3-175b", "--format", "json"});
