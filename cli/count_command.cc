@@ -126,7 +126,6 @@ std::string RenderWeightTable(const NetworkCount& count) {
                "mixed", "silent", "bits"},
               {false, true, true, true, true, true, true, true, true});
   v1::WeightStats total;
-  int64_t synapses = 0;
   for (const Workload& w : count.layers) {
     if (!w.weight_stats) continue;
     const v1::WeightStats& s = *w.weight_stats;
@@ -134,7 +133,6 @@ std::string RenderWeightTable(const NetworkCount& count) {
                   Scaled(w.nonzero_synapses()), Scaled(s.excitatory()),
                   Scaled(s.inhibitory()), Scaled(s.mixed()), Scaled(s.silent()),
                   StrCat(s.bits())});
-    synapses += w.synapses;
     total.set_weights(total.weights() + s.weights());
     total.set_zeros(total.zeros() + s.zeros());
   }

@@ -48,7 +48,11 @@ seed() {
   local name=$1 dir=$build/fuzz-corpus/$1
   mkdir -p "$dir"
   case $name in
-    architecture) cp tests/data/*.textproto examples/*.textproto "$dir"/ ;;
+    architecture)
+      cp tests/data/*.textproto "$dir"/
+      local ex
+      for ex in examples/*.textproto; do cp "$ex" "$dir/example-${ex##*/}"; done
+      ;;
     onnx) cp tests/data/onnx/*.onnx "$dir"/ ;;
     profile) cp hw/profiles/*.textproto "$dir"/ ;;
     activity)
