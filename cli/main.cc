@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/stubs/logging.h"
 #include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
 #include "cli/convert_command.h"
@@ -15,6 +14,7 @@
 #include "cli/profiles_command.h"
 #include "cli/report_command.h"
 #include "cli/sweep_command.h"
+#include "google/protobuf/stubs/logging.h"
 #include "model/presets.h"
 
 namespace {

@@ -142,8 +142,8 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
       preset_keys.push_back(StrCat(k, "=", v));
     }
     if (!parsed && bad.ok()) {
-      bad = absl::InternalError(StrCat("--vary ", k, ": '", v,
-                                       "' is not a number"));
+      bad = absl::InternalError(
+          StrCat("--vary ", k, ": '", v, "' is not a number"));
     }
   }
   if (!preset_keys.empty()) {

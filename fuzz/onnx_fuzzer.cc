@@ -10,8 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto imported = neurowatt::ImportOnnxBytes(
-      std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx",
-      {}, /*read_weights=*/true);
+      std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx", {},
+      /*read_weights=*/true);
   if (!imported.ok()) return 0;
   auto graph = neurowatt::Graph::Build(imported->arch);
   if (graph.ok()) (void)neurowatt::CountNetwork(*graph);

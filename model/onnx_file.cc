@@ -226,8 +226,7 @@ absl::Status OnnxFile::Parse() {
     return InvalidArgumentError(
         StrCat(path, ": not an ONNX model (it has no graph nodes)"));
   }
-  if (static_cast<int>(spans_.size()) !=
-      model_.graph().initializer_size()) {
+  if (static_cast<int>(spans_.size()) != model_.graph().initializer_size()) {
     return absl::InternalError(StrCat(path, ": initializer bookkeeping"));
   }
   return CheckExternalData();

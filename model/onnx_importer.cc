@@ -200,6 +200,18 @@ std::string OneLineOf(absl::string_view text) {
   return out;
 }
 
+// Attribute values that become dimensions: from `min` to 2^40.
+absl::Status InRange(const std::vector<int64_t>& values, int64_t min,
+                     absl::string_view name) {
+  for (int64_t v : values) {
+    if (v < min || v > kMaxDimension) {
+      return InvalidArgumentError(
+          StrCat(name, " value ", v, " is out of range (", min, " to 2^40)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 int64_t Product(const std::vector<int64_t>& v, size_t from = 0) {
   int64_t p = 1;
   for (size_t i = from; i < v.size(); ++i) p *= v[i];
@@ -254,11 +266,10 @@ class Importer {
   v1::Node* NewNode(const onnx::NodeProto& n, const std::string& output,
                     absl::string_view suffix = "");
   // Pads for an ONNX window op, resolving auto_pad.
-  std::vector<int64_t> Pads(const onnx::NodeProto& n,
-                            const std::vector<int64_t>& in,
-                            const std::vector<int64_t>& kernel,
-                            const std::vector<int64_t>& strides,
-                            const std::vector<int64_t>& dilations) const;
+  absl::StatusOr<std::vector<int64_t>> Pads(
+      const onnx::NodeProto& n, const std::vector<int64_t>& in,
+      const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
+      const std::vector<int64_t>& dilations) const;
   // Weight statistics over `parts` (tensor name, layout), when every payload
   // is present.
   absl::Status Analyze(
@@ -303,9 +314,10 @@ absl::Status Importer::BindInputs(const DimBindings& dims) {
       if (d.has_dim_value()) {
         const int64_t v = d.dim_value();
         if (v <= 0 || v > kMaxDimension) {
-          return InvalidArgumentError(StrCat(
-              "input '", in.name(), "': dimension ", i, " is ", v,
-              v <= 0 ? ", not positive" : ", beyond the largest accepted (2^40)"));
+          return InvalidArgumentError(
+              StrCat("input '", in.name(), "': dimension ", i, " is ", v,
+                     v <= 0 ? ", not positive"
+                            : ", beyond the largest accepted (2^40)"));
         }
         continue;
       }
@@ -469,6 +481,15 @@ absl::StatusOr<std::vector<int64_t>> Importer::ShapeOf(
       return InvalidArgumentError(
           StrCat("tensor '", t, "' has an empty dimension"));
     }
+    if (d > kMaxDimension) {
+      return InvalidArgumentError(StrCat("tensor '", t, "': dimension ", d,
+                                         " is beyond the largest accepted "
+                                         "(2^40)"));
+    }
+  }
+  if (auto n = NumElements(it->second.dims); !n.ok()) {
+    return InvalidArgumentError(
+        StrCat("tensor '", t, "': ", n.status().message()));
   }
   return it->second.dims;
 }
@@ -618,7 +639,7 @@ v1::Node* Importer::NewNode(const onnx::NodeProto& n, const std::string& output,
   return node;
 }
 
-std::vector<int64_t> Importer::Pads(
+absl::StatusOr<std::vector<int64_t>> Importer::Pads(
     const onnx::NodeProto& n, const std::vector<int64_t>& in,
     const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
     const std::vector<int64_t>& dilations) const {
@@ -627,15 +648,21 @@ std::vector<int64_t> Importer::Pads(
   if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") {
     std::vector<int64_t> pads = AttrInts(n, "pads");
     if (pads.size() != 2 * dims) pads.assign(2 * dims, 0);
+    if (auto s = InRange(pads, 0, "pads"); !s.ok()) return s;
     return pads;
   }
   std::vector<int64_t> pads(2 * dims, 0);
   for (size_t i = 0; i < dims; ++i) {
-    const int64_t s = strides[i];
-    const int64_t out = (in[i + 2] + s - 1) / s;
-    const int64_t span = (kernel[i] - 1) * dilations[i] + 1;
-    const int64_t total =
-        std::max<int64_t>(0, (out - 1) * s + span - in[i + 2]);
+    // Each term is at most 2^40 (checked), their products at most 2^80.
+    const __int128 s = strides[i];
+    const __int128 out = (in[i + 2] + s - 1) / s;
+    const __int128 span = __int128{kernel[i] - 1} * dilations[i] + 1;
+    const __int128 wide =
+        std::max<__int128>(0, (out - 1) * s + span - in[i + 2]);
+    if (wide > kMaxDimension) {
+      return NodeError(n, "the window spans more than 2^40 elements");
+    }
+    const int64_t total = static_cast<int64_t>(wide);
     const int64_t small = total / 2, large = total - small;
     pads[i] = auto_pad == "SAME_UPPER" ? small : large;
     pads[i + dims] = auto_pad == "SAME_UPPER" ? large : small;
@@ -683,6 +710,14 @@ absl::Status Importer::Conv(const onnx::NodeProto& n, bool transposed) {
   std::vector<int64_t> dilations = AttrInts(n, "dilations");
   if (strides.size() != dims) strides.assign(dims, 1);
   if (dilations.size() != dims) dilations.assign(dims, 1);
+  for (auto s :
+       {InRange(strides, 1, "strides"), InRange(dilations, 1, "dilations"),
+        InRange({groups}, 1, "group")}) {
+    if (!s.ok()) return NodeError(n, s.message());
+  }
+  if (transposed && ws[1] * static_cast<__int128>(groups) > kMaxDimension) {
+    return NodeError(n, "output channels exceed 2^40");
+  }
   v1::Node* node = NewNode(n, n.output(0));
   node->add_inputs(n.input(0));
   auto* c = node->mutable_conv();
@@ -698,7 +733,9 @@ absl::Status Importer::Conv(const onnx::NodeProto& n, bool transposed) {
   }
   std::vector<int64_t> pads;
   if (!transposed) {
-    pads = Pads(n, *x, kernel, strides, dilations);
+    auto p = Pads(n, *x, kernel, strides, dilations);
+    if (!p.ok()) return p.status();
+    pads = *p;
   } else {
     // auto_pad and output_shape leave the split to the runtime; the total
     // follows from the inferred output, and the counts do not depend on the
@@ -707,15 +744,22 @@ absl::Status Importer::Conv(const onnx::NodeProto& n, bool transposed) {
     if (!out.ok()) return out.status();
     std::vector<int64_t> output_padding = AttrInts(n, "output_padding");
     if (output_padding.size() != dims) output_padding.assign(dims, 0);
+    if (auto s = InRange(output_padding, 0, "output_padding"); !s.ok()) {
+      return NodeError(n, s.message());
+    }
     pads = AttrInts(n, "pads");
     if (pads.size() != 2 * dims || Attr(n, "output_shape") != nullptr ||
         AttrString(n, "auto_pad", "NOTSET") != "NOTSET") {
       pads.assign(2 * dims, 0);
       for (size_t i = 0; i < dims; ++i) {
-        const int64_t full = strides[i] * ((*x)[i + 2] - 1) +
-                             output_padding[i] +
-                             (kernel[i] - 1) * dilations[i] + 1;
-        const int64_t total = full - (*out)[i + 2];
+        const __int128 full = __int128{strides[i]} * ((*x)[i + 2] - 1) +
+                              output_padding[i] +
+                              __int128{kernel[i] - 1} * dilations[i] + 1;
+        const __int128 wide = full - (*out)[i + 2];
+        if (wide < 0 || wide > kMaxDimension) {
+          return NodeError(n, "its padding does not match its output");
+        }
+        const int64_t total = static_cast<int64_t>(wide);
         pads[i] = total / 2;
         pads[i + dims] = total - total / 2;
       }
@@ -865,8 +909,11 @@ absl::Status Importer::Recurrent(const onnx::NodeProto& n,
   const int64_t hidden = AttrInt(n, "hidden_size", 0);
   const std::string direction = AttrString(n, "direction", "forward");
   const int64_t dirs = direction == "bidirectional" ? 2 : 1;
-  if (wd.size() != 3 || hidden <= 0) {
-    return NodeError(n, "W is not [directions, gates x hidden, input]");
+  const auto& rd = graph_.initializer(r->index).dims();
+  if (wd.size() != 3 || rd.size() != 3 || hidden <= 0 || rd[2] != hidden) {
+    return NodeError(n,
+                     "W and R are not [directions, gates x hidden, input] "
+                     "and [directions, gates x hidden, hidden_size]");
   }
   const int64_t gates = cell == v1::Recurrent::LSTM  ? 4
                         : cell == v1::Recurrent::GRU ? 3
@@ -916,6 +963,11 @@ absl::Status Importer::Pool(const onnx::NodeProto& n) {
   if (strides.size() != dims) strides.assign(dims, 1);
   std::vector<int64_t> dilations = AttrInts(n, "dilations");
   if (dilations.size() != dims) dilations.assign(dims, 1);
+  for (auto s :
+       {InRange(kernel, 1, "kernel_shape"), InRange(strides, 1, "strides"),
+        InRange(dilations, 1, "dilations")}) {
+    if (!s.ok()) return NodeError(n, s.message());
+  }
   for (int64_t d : dilations) {
     if (d != 1) {
       arch_.mutable_nodes()->RemoveLast();
@@ -926,7 +978,9 @@ absl::Status Importer::Pool(const onnx::NodeProto& n) {
     p->add_kernel(kernel[i]);
     p->add_stride(strides[i]);
   }
-  for (int64_t v : Pads(n, *x, kernel, strides, dilations)) p->add_padding(v);
+  auto pads = Pads(n, *x, kernel, strides, dilations);
+  if (!pads.ok()) return pads.status();
+  for (int64_t v : *pads) p->add_padding(v);
   p->set_ceil_mode(AttrInt(n, "ceil_mode", 0) != 0);
   return absl::OkStatus();
 }
@@ -1133,7 +1187,21 @@ absl::Status Importer::CheckShapes(const Graph& g) const {
 
 absl::StatusOr<OnnxImport> Importer::Run(const DimBindings& dims) {
   for (int i = 0; i < graph_.initializer_size(); ++i) {
-    initializer_[graph_.initializer(i).name()] = i;
+    const onnx::TensorProto& t = graph_.initializer(i);
+    initializer_[t.name()] = i;
+    // Every later product of these dimensions then fits in 64 bits.
+    for (int64_t d : t.dims()) {
+      if (d < 0 || d > kMaxDimension) {
+        return InvalidArgumentError(StrCat("initializer '", t.name(),
+                                           "': dimension ", d,
+                                           " is out of range (0 to 2^40)"));
+      }
+    }
+    if (auto n = NumElements(Shape(t.dims().begin(), t.dims().end()));
+        !n.ok()) {
+      return InvalidArgumentError(
+          StrCat("initializer '", t.name(), "': ", n.status().message()));
+    }
   }
   if (auto s = BindInputs(dims); !s.ok()) return s;
   if (auto s = InferShapes(); !s.ok()) return s;

@@ -117,14 +117,15 @@ std::optional<IntTensor> Binary(const std::string& op, const IntTensor& a,
     const int64_t x = a.values[index(a.dims, k)];
     const int64_t y = b.values[index(b.dims, k)];
     int64_t v;
+    bool overflow = false;  // a wrapped shape would be a wrong shape
     if (op == "Add") {
-      v = x + y;
+      overflow = __builtin_add_overflow(x, y, &v);
     } else if (op == "Sub") {
-      v = x - y;
+      overflow = __builtin_sub_overflow(x, y, &v);
     } else if (op == "Mul") {
-      v = x * y;
+      overflow = __builtin_mul_overflow(x, y, &v);
     } else if (op == "Div" || op == "Mod") {
-      if (y == 0) return std::nullopt;
+      if (y == 0 || (x == INT64_MIN && y == -1)) return std::nullopt;
       v = op == "Div" ? x / y : x % y;
     } else if (op == "Max") {
       v = std::max(x, y);
@@ -136,6 +137,7 @@ std::optional<IntTensor> Binary(const std::string& op, const IntTensor& a,
     } else {
       return std::nullopt;
     }
+    if (overflow) return std::nullopt;
     out.values.push_back(v);
   }
   return out;
@@ -325,9 +327,10 @@ class Folder {
       if (delta == 0) return std::nullopt;
       IntTensor t;
       t.type = x.type;
-      for (int64_t v = start; delta > 0 ? v < limit : v > limit; v += delta) {
+      for (int64_t v = start; delta > 0 ? v < limit : v > limit;) {
         t.values.push_back(v);
-        if (static_cast<int64_t>(t.values.size()) > kMaxFoldedElements) {
+        if (static_cast<int64_t>(t.values.size()) > kMaxFoldedElements ||
+            __builtin_add_overflow(v, delta, &v)) {
           return std::nullopt;
         }
       }

@@ -103,7 +103,8 @@ absl::Status WeightAnalyzer::Add(absl::string_view bytes, int32_t onnx_type,
                        " cannot be read (float, double, float16, bfloat16, "
                        "int8 and uint8 can)"));
   }
-  if (elements < 0 || bytes.size() != static_cast<size_t>(elements) * width) {
+  if (elements < 0 || static_cast<uint64_t>(elements) > bytes.size() / width ||
+      bytes.size() != static_cast<size_t>(elements) * width) {
     return absl::InvalidArgumentError(
         absl::StrCat("the tensor holds ", bytes.size(), " bytes, its shape ",
                      "needs ", elements, " x ", width));

@@ -1,6 +1,5 @@
 #include "model/workload.h"
 
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"

@@ -14,22 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(clang libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-      grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  sudo=()
-  if [[ "$(id -u)" -ne 0 ]]; then sudo=(sudo); fi
-  echo "sanitize: installing ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+./scripts/install_packages.sh clang libclang-rt-14-dev
 
 build=build-sanitize
 fuzzers=(architecture onnx profile activity)

@@ -115,8 +115,8 @@ TEST(BadInputTest, AMillionNodeGraphFinishesInBoundedMemory) {
   // hundred bytes each), far below what would signal a leak or a copy per
   // node pair. The note in the issue records the measured figure.
   const int64_t peak = int64_t{usage.ru_maxrss} * 1024;
-  EXPECT_LT(peak, int64_t{3} << 30) << "peak " << peak << " for a "
-                                    << file_bytes << "-byte file";
+  EXPECT_LT(peak, int64_t{3} << 30)
+      << "peak " << peak << " for a " << file_bytes << "-byte file";
   std::remove(path.c_str());
 }
 
@@ -155,9 +155,11 @@ TEST(BadInputTest, KilledWritesLeaveThePreviousFileIntact) {
   };
   const std::string onnx = kData + "/onnx/gpt2_block.onnx";
   const std::vector<Job> jobs = {
-      {{"convert", onnx, "--dim", "seq=8", "-o"}, dir + "nw_kill.pb",
+      {{"convert", onnx, "--dim", "seq=8", "-o"},
+       dir + "nw_kill.pb",
        {0, 5, 10, 20, 40}},
-      {{"report", "preset:gpt2-small", "-o"}, dir + "nw_kill.html",
+      {{"report", "preset:gpt2-small", "-o"},
+       dir + "nw_kill.html",
        {0, 3, 8, 15, 30}},
       {{"sweep", "preset:mlp:sizes=784-512-10", "--hw", "horowitz-45nm",
         "--vary", "batch=1:4096:600000", "--threads", "1", "-o"},
@@ -178,8 +180,7 @@ TEST(BadInputTest, KilledWritesLeaveThePreviousFileIntact) {
         job.args[0] == "calibrate" ? std::string() : Slurp(job.out);
     int killed = 0;  // runs the signal interrupted
     for (int ms : job.delays_ms) {
-      SCOPED_TRACE(job.args[0] + " killed after " + std::to_string(ms) +
-                   " ms");
+      SCOPED_TRACE(job.args[0] + " killed after " + std::to_string(ms) + " ms");
       {
         std::ofstream f(job.out, std::ios::binary);
         f << previous;

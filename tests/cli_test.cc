@@ -11,13 +11,12 @@
 
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "tests/cli_util.h"
 #include "neurowatt/v1/cost_report.pb.h"
 #include "nlohmann/json.hpp"
 #include "onnx/onnx_pb.h"
+#include "tests/cli_util.h"
 
 namespace {
-
 
 TEST(CliTest, CountJsonReproducesTheSeedGpt3Figures) {
   Result r = RunNeurowatt({"count", "preset:gpt3-175b", "--format", "json"});
