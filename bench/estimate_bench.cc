@@ -25,12 +25,6 @@ void BM_EstimateVonNeumannGpt3Full(benchmark::State& state) {
 }
 BENCHMARK(BM_EstimateVonNeumannGpt3Full)->Unit(benchmark::kMicrosecond);
 
-}  // namespace
-}  // namespace neurowatt
-
-namespace neurowatt {
-namespace {
-
 // A spiking estimate and a break-even solve (two estimates) on an MLP that
 // fits one Loihi chip.
 void BM_NeuromorphicAndBreakEven(benchmark::State& state) {

@@ -1,7 +1,7 @@
 #include "cli/count_command.h"
 
-#include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "absl/status/status.h"
@@ -26,6 +26,19 @@ double ZeroFraction(const v1::WeightStats& s) {
   return s.weights() == 0 ? 0.0
                           : static_cast<double>(s.zeros()) /
                                 static_cast<double>(s.weights());
+}
+
+// Weights examined and zeros over the layers whose weights were read, or
+// nullopt when none were.
+std::optional<v1::WeightStats> StoredWeights(const NetworkCount& count) {
+  std::optional<v1::WeightStats> total;
+  for (const Workload& w : count.layers) {
+    if (!w.weight_stats) continue;
+    if (!total) total.emplace();
+    total->set_weights(total->weights() + w.weight_stats->weights());
+    total->set_zeros(total->zeros() + w.weight_stats->zeros());
+  }
+  return total;
 }
 
 nlohmann::ordered_json WorkloadJson(const Workload& w) {
@@ -125,7 +138,6 @@ std::string RenderWeightTable(const NetworkCount& count) {
   Table table({"layer", "synapses", "zero", "non-zero", "excit.", "inhib.",
                "mixed", "silent", "bits"},
               {false, true, true, true, true, true, true, true, true});
-  v1::WeightStats total;
   for (const Workload& w : count.layers) {
     if (!w.weight_stats) continue;
     const v1::WeightStats& s = *w.weight_stats;
@@ -133,9 +145,9 @@ std::string RenderWeightTable(const NetworkCount& count) {
                   Scaled(w.nonzero_synapses()), Scaled(s.excitatory()),
                   Scaled(s.inhibitory()), Scaled(s.mixed()), Scaled(s.silent()),
                   StrCat(s.bits())});
-    total.set_weights(total.weights() + s.weights());
-    total.set_zeros(total.zeros() + s.zeros());
   }
+  const v1::WeightStats total =
+      StoredWeights(count).value_or(v1::WeightStats());
   return StrCat(
       "\nstored weights (presynaptic neurons by the signs of their outgoing "
       "weights:\n  excitatory all > 0, inhibitory all < 0, mixed both, silent "
@@ -158,10 +170,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
                             v1::ELEMENT_TYPE_UNSPECIFIED, weights);
   if (!model.ok()) return model.status();
   const NetworkCount& count = model->count;
-  if (weights && std::none_of(count.layers.begin(), count.layers.end(),
-                              [](const Workload& w) {
-                                return w.weight_stats.has_value();
-                              })) {
+  if (weights && !StoredWeights(count)) {
     return absl::InvalidArgumentError(
         StrCat(args.positional[0],
                ": --weights needs stored weights, and this model holds none "
@@ -319,15 +328,8 @@ nlohmann::ordered_json CountToJson(const NetworkCount& count,
   j["layers"] = nlohmann::ordered_json::array();
   for (const Workload& w : count.layers) j["layers"].push_back(WorkloadJson(w));
   nlohmann::ordered_json totals = WorkloadJson(count.total);
-  int64_t zeros = 0;
-  bool weights_read = false;
-  for (const Workload& w : count.layers) {
-    if (!w.weight_stats) continue;
-    weights_read = true;
-    zeros += w.weight_stats->zeros();
-  }
-  if (weights_read) {
-    totals["nonzero_synapses"] = count.total.synapses - zeros;
+  if (const auto stored = StoredWeights(count)) {
+    totals["nonzero_synapses"] = count.total.synapses - stored->zeros();
   }
   totals.erase("name");
   totals.erase("kind");

@@ -203,9 +203,10 @@ absl::StatusOr<Pricing> Price(const ParsedArgs& args, std::ostream& err,
   auto spikes = ParseSpikeFlags(args, spiking);
   if (!spikes.ok()) return spikes.status();
   // Stored weights, where an ONNX file holds them, tell which synapses are
-  // absent (zero): a spiking chip neither stores nor drives those.
+  // absent (zero): a spiking chip neither stores nor drives those. Only
+  // spiking profiles use that, so only they pay for reading the weights.
   auto model = LoadAndCount(args.positional[0], *dims, precision,
-                            /*read_weights=*/true);
+                            /*read_weights=*/spiking);
   if (!model.ok()) {
     if (args.Has("batch") &&
         absl::StrContains(model.status().message(), "named 'batch'")) {

@@ -65,6 +65,7 @@ struct Sweep {
   v1::SpikeActivity base_spikes;
   int64_t base_batch = 1;
   bool bind_batch = false;  // --batch, --dim batch or --vary batch given
+  bool spiking = false;     // a neuromorphic profile is priced
   std::string base_precision;
   bool jsonl = false;
   int64_t configs = 1;
@@ -178,7 +179,8 @@ std::vector<Row> Evaluate(const Sweep& s, const std::vector<std::string>& vals,
     // Only bind batch when asked to: a model with fixed input sizes has
     // no batch dimension, and prices as it is.
     if (s.bind_batch) dims["batch"] = batch;
-    auto loaded = LoadAndCount(spec, dims, type, /*read_weights=*/true);
+    // Only spiking profiles use what the weights say (absent synapses).
+    auto loaded = LoadAndCount(spec, dims, type, /*read_weights=*/s.spiking);
     if (!loaded.ok()) return fail(loaded.status());
     model = std::make_shared<const CountedModel>(*std::move(loaded));
     cache.Add(key, model);
@@ -458,10 +460,10 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out) {
     return std::any_of(s.axes.begin(), s.axes.end(),
                        [&](const VaryAxis& a) { return a.key == key; });
   };
-  const bool spiking =
+  s.spiking =
       std::any_of(s.profiles.begin(), s.profiles.end(),
                   [](const PricedProfile& p) { return p.neuromorphic; });
-  if (spiking && !args.Has("activity") &&
+  if (s.spiking && !args.Has("activity") &&
       ((!args.Has("spike-rate") && !varied("spike_rate")) ||
        (!args.Has("timesteps") && !varied("timesteps")))) {
     return InvalidArgumentError(

@@ -195,10 +195,9 @@ absl::StatusOr<std::unique_ptr<OnnxFile>> OnnxFile::FromBytes(
 }
 
 absl::Status OnnxFile::Parse() {
-  const std::string& path = path_;
   const absl::string_view data = bytes();
   if (data.empty()) {
-    return InvalidArgumentError(StrCat(path, ": the file is empty"));
+    return InvalidArgumentError(StrCat(path_, ": the file is empty"));
   }
   std::string skeleton;
   auto on_tensor = [this](const std::vector<std::pair<size_t, size_t>>& spans) {
@@ -209,7 +208,7 @@ absl::Status OnnxFile::Parse() {
   if (auto s = Skeleton(data, 0, data.size(), 0, skeleton, on_tensor, nullptr);
       !s.ok()) {
     return InvalidArgumentError(
-        StrCat(path, ": not an ONNX model: ", s.message()));
+        StrCat(path_, ": not an ONNX model: ", s.message()));
   }
   google::protobuf::io::CodedInputStream stream(
       reinterpret_cast<const uint8_t*>(skeleton.data()),
@@ -218,16 +217,16 @@ absl::Status OnnxFile::Parse() {
   if (skeleton.size() > INT32_MAX || !model_.ParseFromCodedStream(&stream) ||
       !stream.ConsumedEntireMessage()) {
     return InvalidArgumentError(
-        StrCat(path,
+        StrCat(path_,
                ": not an ONNX model (the protobuf does not parse as "
                "onnx.ModelProto)"));
   }
   if (!model_.has_graph() || model_.graph().node_size() == 0) {
     return InvalidArgumentError(
-        StrCat(path, ": not an ONNX model (it has no graph nodes)"));
+        StrCat(path_, ": not an ONNX model (it has no graph nodes)"));
   }
   if (static_cast<int>(spans_.size()) != model_.graph().initializer_size()) {
-    return absl::InternalError(StrCat(path, ": initializer bookkeeping"));
+    return absl::InternalError(StrCat(path_, ": initializer bookkeeping"));
   }
   return CheckExternalData();
 }

@@ -243,6 +243,8 @@ class Importer {
   absl::Status Pool(const onnx::NodeProto& n);
   absl::Status Reduce(const onnx::NodeProto& n, v1::Reduce::Kind kind);
   absl::Status Elementwise(const onnx::NodeProto& n, v1::Elementwise::Kind k);
+  absl::Status Transpose(const onnx::NodeProto& n, const std::string& input,
+                         const std::string& output);
   absl::Status Layout(const onnx::NodeProto& n, const std::string& output,
                       std::vector<std::string> inputs,
                       const std::string& op_type);
@@ -599,17 +601,9 @@ absl::StatusOr<std::string> Importer::InputFor(const std::string& t) {
     auto source = InputFor(n.input(0));
     if (!source.ok()) return source.status();
     constants_.insert(t);
-    if (n.op_type() == "Transpose") {
-      v1::Node* node = NewNode(n, t);
-      node->add_inputs(*source);
-      std::vector<int64_t> perm = AttrInts(n, "perm");
-      if (perm.empty()) {
-        for (size_t i = shape->size(); i > 0; --i) perm.push_back(i - 1);
-      }
-      for (int64_t v : perm) node->mutable_transpose()->add_perm(v);
-      return t;
-    }
-    if (auto s = Layout(n, t, {*source}, n.op_type()); !s.ok()) return s;
+    auto s = n.op_type() == "Transpose" ? Transpose(n, *source, t)
+                                        : Layout(n, t, {*source}, n.op_type());
+    if (!s.ok()) return s;
     return t;
   }
   const bool parameter = ReachesParameter(t);
@@ -946,17 +940,16 @@ absl::Status Importer::Recurrent(const onnx::NodeProto& n,
 
 absl::Status Importer::Pool(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
-  v1::Node* node = NewNode(n, n.output(0));
-  node->add_inputs(n.input(0));
-  auto* p = node->mutable_pool();
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
-    p->set_kind(op == "GlobalMaxPool" ? v1::Pool::GLOBAL_MAX
-                                      : v1::Pool::GLOBAL_AVERAGE);
+    v1::Node* node = NewNode(n, n.output(0));
+    node->add_inputs(n.input(0));
+    node->mutable_pool()->set_kind(op == "GlobalMaxPool"
+                                       ? v1::Pool::GLOBAL_MAX
+                                       : v1::Pool::GLOBAL_AVERAGE);
     return absl::OkStatus();
   }
   auto x = ShapeOf(n.input(0));
   if (!x.ok()) return x.status();
-  p->set_kind(op == "MaxPool" ? v1::Pool::MAX : v1::Pool::AVERAGE);
   const std::vector<int64_t> kernel = AttrInts(n, "kernel_shape");
   const size_t dims = kernel.size();
   std::vector<int64_t> strides = AttrInts(n, "strides");
@@ -968,18 +961,20 @@ absl::Status Importer::Pool(const onnx::NodeProto& n) {
         InRange(dilations, 1, "dilations")}) {
     if (!s.ok()) return NodeError(n, s.message());
   }
-  for (int64_t d : dilations) {
-    if (d != 1) {
-      arch_.mutable_nodes()->RemoveLast();
-      return Uncounted(n, "dilated pooling");
-    }
+  if (std::any_of(dilations.begin(), dilations.end(),
+                  [](int64_t d) { return d != 1; })) {
+    return Uncounted(n, "dilated pooling");
   }
+  auto pads = Pads(n, *x, kernel, strides, dilations);
+  if (!pads.ok()) return pads.status();
+  v1::Node* node = NewNode(n, n.output(0));
+  node->add_inputs(n.input(0));
+  auto* p = node->mutable_pool();
+  p->set_kind(op == "MaxPool" ? v1::Pool::MAX : v1::Pool::AVERAGE);
   for (size_t i = 0; i < dims; ++i) {
     p->add_kernel(kernel[i]);
     p->add_stride(strides[i]);
   }
-  auto pads = Pads(n, *x, kernel, strides, dilations);
-  if (!pads.ok()) return pads.status();
   for (int64_t v : *pads) p->add_padding(v);
   p->set_ceil_mode(AttrInt(n, "ceil_mode", 0) != 0);
   return absl::OkStatus();
@@ -1019,6 +1014,21 @@ absl::Status Importer::Elementwise(const onnx::NodeProto& n,
   v1::Node* node = NewNode(n, n.output(0));
   for (const auto& t : inputs) node->add_inputs(t);
   node->mutable_elementwise()->set_kind(kind);
+  return absl::OkStatus();
+}
+
+absl::Status Importer::Transpose(const onnx::NodeProto& n,
+                                 const std::string& input,
+                                 const std::string& output) {
+  auto x = ShapeOf(input);
+  if (!x.ok()) return x.status();
+  std::vector<int64_t> perm = AttrInts(n, "perm");
+  if (perm.empty()) {  // ONNX's default: reverse the dimensions
+    for (size_t i = x->size(); i > 0; --i) perm.push_back(i - 1);
+  }
+  v1::Node* node = NewNode(n, output);
+  node->add_inputs(input);
+  for (int64_t p : perm) node->mutable_transpose()->add_perm(p);
   return absl::OkStatus();
 }
 
@@ -1093,35 +1103,21 @@ absl::Status Importer::Translate(const onnx::NodeProto& n, int index) {
     }
     return absl::OkStatus();
   }
-  if (op == "Gather" && AttrInt(n, "axis", 0) == 0) {
-    if (IsEmbeddingLookup(n)) {
-      const auto table = Weight(n.input(0));
-      const auto& dims = graph_.initializer(table->index).dims();
-      {
-        auto indices = InputFor(n.input(1));
-        if (!indices.ok()) return indices.status();
-        v1::Node* node = NewNode(n, n.output(0));
-        node->add_inputs(*indices);
-        node->mutable_embedding()->set_vocab(dims[0]);
-        node->mutable_embedding()->set_dim(dims[1]);
-        embedding_of_.emplace(table->index, node->name());
-        return Analyze(node, dims[0],
-                       {{*table, PresynapticMap{dims[1], dims[0], 0, 0}}});
-      }
-    }
-  }
-  if (op == "Transpose") {
-    auto x = ShapeOf(n.input(0));
-    if (!x.ok()) return x.status();
-    std::vector<int64_t> perm = AttrInts(n, "perm");
-    if (perm.empty()) {
-      for (size_t i = x->size(); i > 0; --i) perm.push_back(i - 1);
-    }
+  if (IsEmbeddingLookup(n)) {
+    const int table = initializer_.at(n.input(0));
+    const auto& dims = graph_.initializer(table).dims();
+    auto indices = InputFor(n.input(1));
+    if (!indices.ok()) return indices.status();
     v1::Node* node = NewNode(n, n.output(0));
-    node->add_inputs(n.input(0));
-    for (int64_t p : perm) node->mutable_transpose()->add_perm(p);
-    return absl::OkStatus();
+    node->add_inputs(*indices);
+    node->mutable_embedding()->set_vocab(dims[0]);
+    node->mutable_embedding()->set_dim(dims[1]);
+    embedding_of_.emplace(table, node->name());
+    return Analyze(
+        node, dims[0],
+        {{WeightRef{table, false}, PresynapticMap{dims[1], dims[0], 0, 0}}});
   }
+  if (op == "Transpose") return Transpose(n, n.input(0), n.output(0));
   if (op == "Einsum") {
     std::vector<std::string> inputs;
     for (const auto& t : n.input()) {
