@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "model/onnx_importer.h"
+#include "model/onnx/importer.h"
 #include "model/weight_stats.h"
 
 namespace neurowatt {

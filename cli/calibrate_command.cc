@@ -21,7 +21,7 @@
 #include "absl/strings/strip.h"
 #include "bench/kernels.h"
 #include "cli/format.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "google/protobuf/text_format.h"
 #include "hw/calibration.h"
 #include "model/architecture_io.h"

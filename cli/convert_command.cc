@@ -5,7 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/count_command.h"
 #include "cli/format.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "cli/uncounted.h"
 #include "model/architecture_io.h"
 #include "model/source.h"

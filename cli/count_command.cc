@@ -12,7 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "cli/format.h"
 #include "cli/layer_rows.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "cli/uncounted.h"
 #include "model/brain_reference.h"
 #include "model/source.h"

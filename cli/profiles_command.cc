@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/format.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "hw/profile.h"
 #include "nlohmann/json.hpp"
 

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/format.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "estimators/neuromorphic.h"
 
 namespace neurowatt::cli {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/format.h"
 #include "cli/layer_rows.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "cli/profiles_command.h"
 #include "estimators/spike_activity.h"
 #include "google/protobuf/text_format.h"

@@ -20,7 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "cli/count_command.h"
 #include "cli/format.h"
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 #include "cli/pricing.h"
 #include "estimators/cost_report.h"
 #include "estimators/neuromorphic.h"

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "model/graph.h"
-#include "model/onnx_importer.h"
+#include "model/onnx/importer.h"
 #include "model/workload.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "hw/catalogue.h"
 #include "hw/von_neumann_params.h"
-#include "model/architecture_io.h"
+#include "util/proto_io.h"
 
 namespace neurowatt {
 namespace {

@@ -7,25 +7,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/message.h"
 #include "neurowatt/v1/architecture.pb.h"
+#include "util/proto_io.h"
 
 namespace neurowatt {
-
-// Any message of the schema, in text: errors (InvalidArgument) read
-// "SOURCE:LINE:COLUMN: message". Nesting deeper than 64 levels is an error.
-absl::Status ParseTextMessage(absl::string_view text, absl::string_view source,
-                              google::protobuf::Message* out);
-
-// Any message of the schema, binary: errors name `source` and the type.
-absl::Status ParseBinaryMessage(absl::string_view bytes,
-                                absl::string_view source,
-                                google::protobuf::Message* out);
-
-// How a file holds a message, by its extension: text (.textproto, .pbtxt,
-// .txtpb), binary (.pb), or neither.
-enum class Encoding { kText, kBinary, kUnknown };
-Encoding EncodingOf(absl::string_view path);
 
 // Parses protobuf text. Errors (InvalidArgument) read
 // "SOURCE:LINE:COLUMN: message", where `source` names the input.
@@ -40,9 +25,6 @@ absl::StatusOr<v1::Architecture> ParseArchitectureBinary(
 // NotFound / PermissionDenied when it cannot be read, InvalidArgument when
 // its content or extension is wrong.
 absl::StatusOr<v1::Architecture> ReadArchitectureFile(const std::string& path);
-
-// Reads a whole file. Errors name the path.
-absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
 // The text encoding of `arch`.
 std::string ArchitectureToText(const v1::Architecture& arch);

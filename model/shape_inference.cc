@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "model/checked.h"
+#include "util/checked.h"
 
 namespace neurowatt {
 namespace {

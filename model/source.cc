@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "model/architecture_io.h"
-#include "model/onnx_importer.h"
+#include "model/onnx/importer.h"
 #include "model/presets.h"
 
 namespace neurowatt {

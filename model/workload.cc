@@ -4,7 +4,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "model/checked.h"
+#include "util/checked.h"
 #include "model/shape_inference.h"
 
 namespace neurowatt {

@@ -1,4 +1,4 @@
-#include "model/checked.h"
+#include "util/checked.h"
 
 #include <cstdint>
 #include <limits>

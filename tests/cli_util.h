@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace {
@@ -40,9 +41,11 @@ inline Result RunNeurowatt(const std::vector<std::string>& args) {
   std::string dir = ::testing::TempDir() + "/cli.XXXXXX";
   if (::mkdtemp(dir.data()) == nullptr) return {};
   const std::string out = dir + "/out", err = dir + "/err";
+  // StrAppend, not `cmd += " >" + Quote(out) + ...`: GCC 12's -Wrestrict
+  // reports a false positive on such concatenations at -O3.
   std::string cmd = Quote(NEUROWATT_BIN);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
+  for (const auto& a : args) absl::StrAppend(&cmd, " ", Quote(a));
+  absl::StrAppend(&cmd, " >", Quote(out), " 2>", Quote(err), " </dev/null");
   const int status = std::system(cmd.c_str());
   Result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "model/onnx_importer.h"
+#include "model/onnx/importer.h"
 #include "onnx/onnx_pb.h"
 #include "tests/test_util.h"
 

@@ -1,4 +1,4 @@
-#include "cli/output_file.h"
+#include "util/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace neurowatt::cli {
+namespace neurowatt {
 namespace {
 
 absl::Status Failure(const std::string& path, const char* what, int err) {
@@ -115,4 +115,4 @@ absl::Status WriteOutput(const std::optional<std::string>& path,
   return absl::OkStatus();
 }
 
-}  // namespace neurowatt::cli
+}  // namespace neurowatt

@@ -1,8 +1,8 @@
 // Overflow-checked 64-bit arithmetic for counts (neurons, synapses, MACs,
 // bytes). GPT-3 alone has 1.7e11 synapses and a sweep multiplies that by
 // batch and timesteps, so every product in model/ goes through here.
-#ifndef NEUROWATT_MODEL_CHECKED_H_
-#define NEUROWATT_MODEL_CHECKED_H_
+#ifndef NEUROWATT_UTIL_CHECKED_H_
+#define NEUROWATT_UTIL_CHECKED_H_
 
 #include <cstdint>
 #include <initializer_list>
@@ -76,4 +76,4 @@ class CheckedCount {
 
 }  // namespace neurowatt
 
-#endif  // NEUROWATT_MODEL_CHECKED_H_
+#endif  // NEUROWATT_UTIL_CHECKED_H_

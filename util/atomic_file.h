@@ -1,8 +1,8 @@
 // Where a command's output goes: stdout, or a file written atomically so
 // that an error or a kill never leaves a partial file behind, and a previous
 // file stays intact until the new one is complete.
-#ifndef NEUROWATT_CLI_OUTPUT_FILE_H_
-#define NEUROWATT_CLI_OUTPUT_FILE_H_
+#ifndef NEUROWATT_UTIL_ATOMIC_FILE_H_
+#define NEUROWATT_UTIL_ATOMIC_FILE_H_
 
 #include <optional>
 #include <ostream>
@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace neurowatt::cli {
+namespace neurowatt {
 
 // Streams into a temporary file beside `path`; Commit() fsyncs it and
 // renames it over `path` (over the file a symbolic link names, keeping the
@@ -45,6 +45,6 @@ absl::Status WriteFileAtomically(const std::string& path,
 absl::Status WriteOutput(const std::optional<std::string>& path,
                          absl::string_view text, std::ostream& out);
 
-}  // namespace neurowatt::cli
+}  // namespace neurowatt
 
-#endif  // NEUROWATT_CLI_OUTPUT_FILE_H_
+#endif  // NEUROWATT_UTIL_ATOMIC_FILE_H_

@@ -1,4 +1,4 @@
-#include "model/onnx_file.h"
+#include "model/onnx/onnx_file.h"
 
 #include <cstdint>
 #include <utility>

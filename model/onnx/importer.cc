@@ -1,4 +1,4 @@
-#include "model/onnx_importer.h"
+#include "model/onnx/importer.h"
 
 #include <algorithm>
 #include <cctype>
@@ -17,8 +17,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "model/onnx_file.h"
-#include "model/onnx_shape_folding.h"
+#include "model/onnx/onnx_file.h"
+#include "model/onnx/shape_folding.h"
 #include "model/weight_stats.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"

@@ -1,4 +1,4 @@
-#include "model/onnx_shape_folding.h"
+#include "model/onnx/shape_folding.h"
 
 #include <algorithm>
 #include <cstring>

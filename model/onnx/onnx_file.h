@@ -5,8 +5,8 @@
 // small tensors (shape constants) stay in the parsed model, so ONNX's shape
 // inference runs on it unchanged; weights are read from the mapping only
 // when asked for.
-#ifndef NEUROWATT_MODEL_ONNX_FILE_H_
-#define NEUROWATT_MODEL_ONNX_FILE_H_
+#ifndef NEUROWATT_MODEL_ONNX_ONNX_FILE_H_
+#define NEUROWATT_MODEL_ONNX_ONNX_FILE_H_
 
 #include <map>
 #include <memory>
@@ -16,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "model/mapped_file.h"
+#include "util/mapped_file.h"
 #include "onnx/onnx_pb.h"
 
 namespace neurowatt {
@@ -71,4 +71,4 @@ class OnnxFile {
 
 }  // namespace neurowatt
 
-#endif  // NEUROWATT_MODEL_ONNX_FILE_H_
+#endif  // NEUROWATT_MODEL_ONNX_ONNX_FILE_H_

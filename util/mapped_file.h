@@ -1,8 +1,8 @@
 // A read-only memory mapping of a whole file, unmapped on destruction.
 // Mapping rather than reading keeps large model files out of the heap: pages
 // are read on first touch, and pages never touched are never read.
-#ifndef NEUROWATT_MODEL_MAPPED_FILE_H_
-#define NEUROWATT_MODEL_MAPPED_FILE_H_
+#ifndef NEUROWATT_UTIL_MAPPED_FILE_H_
+#define NEUROWATT_UTIL_MAPPED_FILE_H_
 
 #include <cstddef>
 #include <string>
@@ -36,4 +36,4 @@ class MappedFile {
 
 }  // namespace neurowatt
 
-#endif  // NEUROWATT_MODEL_MAPPED_FILE_H_
+#endif  // NEUROWATT_UTIL_MAPPED_FILE_H_
