@@ -12,7 +12,7 @@ namespace neurowatt {
 namespace {
 
 void BM_EstimateVonNeumannGpt3Full(benchmark::State& state) {
-  auto model = LoadAndCount("preset:gpt3-175b-full", {});
+  auto model = LoadModel("preset:gpt3-175b-full", {});
   auto profile = LoadProfile("horowitz-45nm");
   const VonNeumannParams hw = CompileVonNeumann(*profile);
   for (auto _ : state) {
@@ -28,19 +28,19 @@ BENCHMARK(BM_EstimateVonNeumannGpt3Full)->Unit(benchmark::kMicrosecond);
 // A spiking estimate and a break-even solve (two estimates) on an MLP that
 // fits one Loihi chip.
 void BM_NeuromorphicAndBreakEven(benchmark::State& state) {
-  auto model = LoadAndCount("preset:mlp:sizes=784-512-512-10", {});
+  auto model = LoadModel("preset:mlp:sizes=784-512-512-10", {});
   auto loihi = LoadProfile("loihi");
   const NeuromorphicParams chip = CompileNeuromorphic(*loihi);
   v1::SpikeActivity s;
   s.set_coding(v1::SpikeActivity::RATE);
   s.set_timesteps(16);
   s.set_spike_rate(0.05);
-  auto activity = ResolveSpikeActivity(model->count, s, 1);
+  auto activity = ResolveSpikeActivity(model->count, s);
   for (auto _ : state) {
     auto cost =
-        EstimateNeuromorphic(model->count, chip, *activity, 0.05, 1, nullptr);
+        EstimateNeuromorphic(model->count, chip, *activity, 0.05, 1, std::nullopt);
     auto point =
-        SolveBreakEven(model->count, chip, *activity, 1, nullptr, 4.4e-4);
+        SolveBreakEven(model->count, chip, *activity, 1, std::nullopt, 4.4e-4);
     benchmark::DoNotOptimize(cost);
     benchmark::DoNotOptimize(point);
   }

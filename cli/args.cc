@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "util/error.h"
 
 namespace neurowatt::cli {
 namespace {
@@ -148,6 +149,45 @@ std::string HelpText(const CommandSpec& spec) {
   return out;
 }
 
+absl::Status InFlagTerms(const absl::Status& status) {
+  const auto detail = DetailOf(status);
+  if (!detail) return status;
+  const std::string& name = detail->name;
+  std::string hint;
+  switch (detail->subject) {
+    case ErrorSubject::kUnknownDimension:
+      hint = StrCat("check --dim ", name);
+      break;
+    case ErrorSubject::kUnboundDimension:
+      hint = StrCat("bind it with --dim ", name, "=N");
+      break;
+    case ErrorSubject::kNoBatchDimension:
+      hint = "--batch needs a symbolic 'batch' dimension";
+      break;
+    case ErrorSubject::kPrecision:
+      hint = "choose another --precision";
+      break;
+    case ErrorSubject::kUnknownProfile:
+      hint = "--hw takes a name from neurowatt profiles or a profile file";
+      break;
+    case ErrorSubject::kTimesteps:
+      hint = "set --timesteps T";
+      break;
+    case ErrorSubject::kSpikeRate:
+      hint = "check --spike-rate";
+      break;
+    case ErrorSubject::kInputRate:
+      hint = "check --input-rate";
+      break;
+    case ErrorSubject::kLayerRate:
+      hint = StrCat("check --layer-rate ", name, "=R");
+      break;
+    case ErrorSubject::kCapacity:
+      return status;  // no flag sizes the system
+  }
+  return absl::Status(status.code(), StrCat(status.message(), "; ", hint));
+}
+
 int ExitCodeFor(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
@@ -180,8 +220,8 @@ int RunCommand(
         "failed)");
   }
   if (!status.ok()) {
-    err << "neurowatt " << spec.name << ": " << OneLine(status.message())
-        << "\n";
+    err << "neurowatt " << spec.name << ": "
+        << OneLine(InFlagTerms(status).message()) << "\n";
   }
   return ExitCodeFor(status);
 }

@@ -67,8 +67,14 @@ std::string HelpText(const CommandSpec& spec);
 // FailedPrecondition), 1 for anything else (an internal failure).
 int ExitCodeFor(const absl::Status& status);
 
+// `status` worded for the command line: where its detail (util/error.h)
+// names a dimension, a precision, a profile or a spike setting, the flag
+// that sets it is named too.
+absl::Status InFlagTerms(const absl::Status& status);
+
 // Parses `args` for `spec`, prints help for --help, else calls `run`. Errors
-// go to `err` as "neurowatt NAME: message". Returns the exit code.
+// go to `err` as "neurowatt NAME: message" (InFlagTerms). Returns the exit
+// code.
 int RunCommand(
     const CommandSpec& spec, const std::vector<std::string>& args,
     std::ostream& out, std::ostream& err,

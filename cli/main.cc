@@ -6,34 +6,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "cli/calibrate_command.h"
-#include "cli/compare_command.h"
-#include "cli/convert_command.h"
-#include "cli/count_command.h"
-#include "cli/estimate_command.h"
-#include "cli/profiles_command.h"
-#include "cli/report_command.h"
-#include "cli/sweep_command.h"
+#include "cli/commands.h"
 #include "google/protobuf/stubs/logging.h"
 #include "model/presets.h"
 
 namespace {
 
-struct Command {
-  const neurowatt::cli::CommandSpec& spec;
-  int (*run)(const std::vector<std::string>&, std::ostream&, std::ostream&);
-};
-
-std::vector<Command> Commands() {
-  return {{neurowatt::cli::CountSpec(), neurowatt::cli::RunCount},
-          {neurowatt::cli::EstimateSpec(), neurowatt::cli::RunEstimate},
-          {neurowatt::cli::CompareSpec(), neurowatt::cli::RunCompare},
-          {neurowatt::cli::ReportSpec(), neurowatt::cli::RunReport},
-          {neurowatt::cli::SweepSpec(), neurowatt::cli::RunSweep},
-          {neurowatt::cli::ConvertSpec(), neurowatt::cli::RunConvert},
-          {neurowatt::cli::CalibrateSpec(), neurowatt::cli::RunCalibrate},
-          {neurowatt::cli::ProfilesSpec(), neurowatt::cli::RunProfiles}};
-}
+using neurowatt::cli::Command;
+using neurowatt::cli::Commands;
 
 std::string TopHelp() {
   std::string out =
@@ -41,11 +21,11 @@ std::string TopHelp() {
       "What a neural-network architecture costs on real hardware, read as\n"
       "neurons and synapses.\n\ncommands:\n";
   for (const Command& c : Commands()) {
-    const std::string& summary = c.spec.summary;
+    const neurowatt::cli::CommandSpec& spec = c.spec();
     absl::StrAppend(
-        &out, "  ", c.spec.name,
-        std::string(12 - std::min<size_t>(11, c.spec.name.size()), ' '),
-        summary.substr(0, summary.find('\n')), "\n");
+        &out, "  ", spec.name,
+        std::string(12 - std::min<size_t>(11, spec.name.size()), ' '),
+        spec.summary.substr(0, spec.summary.find('\n')), "\n");
   }
   absl::StrAppend(
       &out,
@@ -84,7 +64,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   for (const Command& c : Commands()) {
-    if (c.spec.name == command) return c.run(args, std::cout, std::cerr);
+    if (c.spec().name == command) return c.run(args, std::cout, std::cerr);
   }
   std::cerr << "neurowatt: unknown command '"
             << neurowatt::cli::OneLine(command) << "' (see neurowatt --help)\n";

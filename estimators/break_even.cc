@@ -19,9 +19,11 @@ double Reach(double a, double b, double target) {
 void Describe(const NetworkCount& count, const SpikeActivity& spikes,
               int64_t batch, const NeuromorphicCost& at0,
               const NeuromorphicCost& at1, BreakEvenPoint& p) {
+  // Neuron instances for the batch (the count is per inference).
   double neurons = 0, synapses = 0, fired0 = 0, fired1 = 0;
   for (size_t i = 0; i < count.layers.size(); ++i) {
-    neurons += static_cast<double>(count.layers[i].neuron_instances);
+    neurons += static_cast<double>(count.layers[i].neuron_instances) *
+               static_cast<double>(batch);
     synapses += static_cast<double>(count.layers[i].synapses);
     fired0 += at0.layers[i].spikes;
     fired1 += at1.layers[i].spikes;
@@ -46,12 +48,11 @@ void Describe(const NetworkCount& count, const SpikeActivity& spikes,
 
 }  // namespace
 
-absl::StatusOr<BreakEvenPoint> SolveBreakEven(const NetworkCount& count,
-                                              const NeuromorphicParams& chip,
-                                              const SpikeActivity& spikes,
-                                              int64_t batch,
-                                              const VonNeumannParams* host,
-                                              double target_j) {
+absl::StatusOr<BreakEvenPoint> SolveBreakEven(
+    const NetworkCount& count, const NeuromorphicParams& chip,
+    const SpikeActivity& spikes, int64_t batch,
+    std::optional<double> host_energy_j, double target_j) {
+  const auto& host = host_energy_j;
   auto at0 = EstimateNeuromorphic(count, chip, spikes, 0, batch, host);
   if (!at0.ok()) return at0.status();
   auto at1 = EstimateNeuromorphic(count, chip, spikes, 1, batch, host);
@@ -106,11 +107,12 @@ absl::StatusOr<BreakEvenPoint> SolveBreakEven(const NetworkCount& count,
 absl::StatusOr<BreakEvenPoint> SolveAcMacBreakEven(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, int64_t batch) {
-  auto at0 = EstimateNeuromorphic(count, chip, spikes, 0, batch, nullptr);
+  auto at0 = EstimateNeuromorphic(count, chip, spikes, 0, batch, std::nullopt);
   if (!at0.ok()) return at0.status();
-  auto at1 = EstimateNeuromorphic(count, chip, spikes, 1, batch, nullptr);
+  auto at1 = EstimateNeuromorphic(count, chip, spikes, 1, batch, std::nullopt);
   if (!at1.ok()) return at1.status();
-  const double target = static_cast<double>(count.total.macs) * kAcMacMacJ;
+  const double target = static_cast<double>(count.total.macs) *
+                        static_cast<double>(batch) * kAcMacMacJ;
   BreakEvenPoint p;
   p.knob = Reach(at0->synaptic_ops * kAcMacAccumulateJ,
                  (at1->synaptic_ops - at0->synaptic_ops) * kAcMacAccumulateJ,

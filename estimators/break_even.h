@@ -7,9 +7,11 @@
 #define NEUROWATT_ESTIMATORS_BREAK_EVEN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "estimators/ac_mac.h"
 #include "estimators/neuromorphic.h"
 #include "estimators/spike_activity.h"
 
@@ -26,21 +28,15 @@ struct BreakEvenPoint {
 };
 
 // Solves energy_per_inference(chip, x) = `target_j` (joules per inference)
-// for the knob x of `spikes`. Fails when the chip cannot hold the network.
-absl::StatusOr<BreakEvenPoint> SolveBreakEven(const NetworkCount& count,
-                                              const NeuromorphicParams& chip,
-                                              const SpikeActivity& spikes,
-                                              int64_t batch,
-                                              const VonNeumannParams* host,
-                                              double target_j);
+// for the knob x of `spikes`, `count` (per inference) run `batch` at a time
+// with the non-spike-native nodes at `host_energy_j` (see
+// EstimateNeuromorphic). Fails when the chip cannot hold the network.
+absl::StatusOr<BreakEvenPoint> SolveBreakEven(
+    const NetworkCount& count, const NeuromorphicParams& chip,
+    const SpikeActivity& spikes, int64_t batch,
+    std::optional<double> host_energy_j, double target_j);
 
-// The literature's compute-only convention (reference-numbers.md, "SNN
-// versus ANN conventions"; syops-counter): a MAC costs 4.6 pJ and an
-// accumulate 0.9 pJ, 45 nm fp32 (Horowitz 2014).
-inline constexpr double kAcMacMacJ = 4.6e-12;
-inline constexpr double kAcMacAccumulateJ = 0.9e-12;
-
-// The same crossing under that convention: MACs x 4.6 pJ against synaptic
+// The same crossing under the compute-only convention (ac_mac.h): MACs x 4.6 pJ against synaptic
 // operations x 0.9 pJ.
 absl::StatusOr<BreakEvenPoint> SolveAcMacBreakEven(
     const NetworkCount& count, const NeuromorphicParams& chip,

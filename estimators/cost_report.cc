@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "estimators/mapping.h"
 #include "hw/profile.h"
 
 namespace neurowatt {
@@ -56,8 +57,9 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
   out.set_bound(BoundName(params, cost.total.bound));
   FillLevels(cost.total, params, out);
   out.set_weights_level(params.levels[cost.weight_level].name);
-  for (size_t i = 0; i < cost.layers.size(); ++i) {
-    const VonNeumannLayerCost& c = cost.layers[i];
+  out.mutable_layers()->Reserve(static_cast<int>(count.layers.size()));
+  for (size_t i = 0; i < count.layers.size(); ++i) {
+    const VonNeumannLayerCost& c = cost.Layer(count, i);
     v1::LayerCost* l = out.add_layers();
     l->set_name(count.layers[i].name);
     l->set_kind(count.layers[i].kind);
@@ -118,7 +120,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
     le->set_neuron_updates(c.neuron);
     le->set_spike_routing(c.routing);
     l->set_ops(c.synaptic_ops);
-    l->set_bound(count.layers[i].spike_native ? "" : "not spike-native");
+    l->set_bound(SpikeNative(count.layers[i]) ? "" : "not spike-native");
   }
   v1::SpikingStats* st = out.mutable_spiking();
   st->set_coding(coding);
@@ -140,10 +142,9 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
     v1::NonNativeNode* n = st->add_non_native();
     n->set_name(w.name);
     n->set_kind(w.kind);
-    n->set_macs(static_cast<double>(w.macs));
-    const OtherOps& o = w.other_ops;
-    n->set_other_ops(
-        static_cast<double>(o.adds + o.muls + o.compares + o.exps + o.divs));
+    n->set_macs(static_cast<double>(w.macs) * static_cast<double>(batch));
+    n->set_other_ops(static_cast<double>(w.other_ops.total()) *
+                     static_cast<double>(batch));
   }
   st->set_non_native_host(host);
   for (const std::string& a : NeuromorphicAssumptions()) {
@@ -161,7 +162,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
         host.empty()
             ? absl::StrCat(cost.non_native_layers.size(),
                            " nodes are not spike-native and are NOT priced: "
-                           "add a von Neumann --hw to price them as a host")
+                           "add a von Neumann profile to price them as a host")
             : absl::StrCat(cost.non_native_layers.size(),
                            " nodes are not spike-native: priced on ", host,
                            " as the host"));

@@ -7,7 +7,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "estimators/mapping.h"
 #include "estimators/von_neumann.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {
@@ -25,8 +27,7 @@ struct Placement {
 // of a core its neurons or its synapses need (small layers share a core),
 // on a grid of ceil(sqrt(cores per chip)) columns per chip, chips side by
 // side.
-Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
-                int64_t batch) {
+Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
   Placement p;
   const size_t n = count.layers.size();
   p.start.assign(n, 0);
@@ -37,8 +38,7 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip,
   for (size_t i = 0; i < n; ++i) {
     const Workload& w = count.layers[i];
     if (w.neurons == 0) continue;
-    const double neurons =
-        static_cast<double>(w.neuron_instances) / static_cast<double>(batch);
+    const double neurons = static_cast<double>(w.neuron_instances);
     p.start[i] = position;
     p.size[i] = std::max(
         neurons / chip.neurons_per_core,
@@ -123,35 +123,57 @@ const std::vector<std::string>& NeuromorphicAssumptions() {
   return *list;
 }
 
+ChipsNeeded ChipsFor(const NetworkCount& count, const NeuromorphicParams& chip) {
+  ChipsNeeded out;
+  out.cores = Place(count, chip).cores_needed;
+  out.chips = std::ceil(out.cores / chip.cores_per_chip);
+  out.fits = out.chips <= chip.max_chips;
+  return out;
+}
+
+absl::StatusOr<double> HostEnergy(const NetworkCount& count,
+                                  const VonNeumannParams& host, int64_t batch,
+                                  v1::ElementType precision) {
+  NetworkCount foreign;  // the nodes a spiking chip cannot run
+  for (const Workload& w : count.layers) {
+    if (!SpikeNative(w)) foreign.layers.push_back(w);
+  }
+  if (foreign.layers.empty()) return 0.0;
+  ClassifyLayers(foreign);
+  auto hosted = EstimateVonNeumann(foreign, host, batch, precision);
+  if (!hosted.ok()) return hosted.status();
+  return hosted->total.energy.total();
+}
+
 absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     const NetworkCount& count, const NeuromorphicParams& chip,
-    const SpikeActivity& spikes, double x, int64_t batch,
-    const VonNeumannParams* host) {
+    const SpikeActivity& spikes, double x, int64_t batch_size,
+    std::optional<double> host_energy_j) {
   NeuromorphicCost out;
-  const Placement place = Place(count, chip, batch);
+  const Placement place = Place(count, chip);
   const double chips = std::ceil(place.cores_needed / chip.cores_per_chip);
   if (!(chips <= chip.max_chips)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "the network needs %.0f cores = %.0f chips of %s, but the profile's "
-        "system has %.0f (%.1fx over)",
-        place.cores_needed, chips, chip.name, chip.max_chips,
-        chips / chip.max_chips));
+    return WithDetail(absl::InvalidArgumentError(absl::StrFormat(
+                          "the network needs %.0f cores = %.0f chips of %s, "
+                          "but the profile's system has %.0f (%.1fx over)",
+                          place.cores_needed, chips, chip.name,
+                          chip.max_chips, chips / chip.max_chips)),
+                      ErrorSubject::kCapacity, chip.name);
   }
   // Both fit in 64 bits now: chips <= max_chips <= 1e7 (validated).
   out.cores = static_cast<int64_t>(place.cores_needed);
   out.chips = static_cast<int64_t>(chips);
   out.notes = place.notes;
 
+  const double batch = static_cast<double>(batch_size);
   const double steps = static_cast<double>(spikes.timesteps);
   out.layers.resize(count.layers.size());
   std::vector<double> work(count.layers.size(), 0);  // core-seconds
-  NetworkCount foreign;  // the nodes a spiking chip cannot run
   for (size_t i = 0; i < count.layers.size(); ++i) {
     const Workload& w = count.layers[i];
     NeuromorphicLayerCost& c = out.layers[i];
-    if (!w.spike_native) {
+    if (!SpikeNative(w)) {
       out.non_native_layers.push_back(i);
-      foreign.layers.push_back(w);
       continue;
     }
     const int src = w.input_sources.empty() ? -1 : w.input_sources[0];
@@ -159,18 +181,21 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
         (src < 0 ? spikes.network_input : spikes.per_element[src]).at(x);
     // Fan-out per input spike is MACs / input elements, so spikes in x
     // fan-out is MACs x spikes per input element.
-    if (w.kind == "embedding") {
-      c.synaptic_ops = static_cast<double>(w.neuron_instances);  // one-hot
+    if (w.op == v1::Node::kEmbedding) {
+      // One-hot: one event per output.
+      c.synaptic_ops = static_cast<double>(w.neuron_instances) * batch;
     } else if (w.synapses > 0) {
       // A zero weight is an absent synapse: no event is delivered over it.
       const double present = static_cast<double>(w.nonzero_synapses()) /
                              static_cast<double>(w.synapses);
-      c.synaptic_ops = static_cast<double>(w.macs) * in_spikes * present;
+      c.synaptic_ops =
+          static_cast<double>(w.macs) * batch * in_spikes * present;
     } else {
-      c.synaptic_ops = static_cast<double>(w.other_ops.adds) * in_spikes;
+      c.synaptic_ops =
+          static_cast<double>(w.other_ops.adds) * batch * in_spikes;
     }
     if (w.neurons > 0) {
-      const double instances = static_cast<double>(w.neuron_instances);
+      const double instances = static_cast<double>(w.neuron_instances) * batch;
       const double updates = instances * steps;
       c.spikes = instances * spikes.per_element[i].at(x);
       c.active_updates = std::min(c.spikes, updates);
@@ -194,24 +219,22 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     out.neuron += c.neuron;
     out.routing += c.routing;
   }
-  const double input_spikes =
-      static_cast<double>(count.input_elements) * spikes.network_input.at(x);
+  const double input_spikes = static_cast<double>(count.input_elements) *
+                              batch * spikes.network_input.at(x);
   out.spikes += input_spikes;
   if (!chip.all_in) {
     // Input spikes are injected at the first layer's cores.
     out.routing += input_spikes * chip.spike_in_core_j;
   }
   out.busiest_core_s = BusiestCore(place, work);
-  out.steps_time_s = static_cast<double>(batch) * steps * chip.timestep_s;
+  out.steps_time_s = batch * steps * chip.timestep_s;
   out.time_s = std::max(out.steps_time_s, out.busiest_core_s);
   if (!chip.all_in) {
     out.static_power_w = static_cast<double>(out.chips) * chip.static_w;
     out.static_energy = out.static_power_w * out.time_s;
   }
-  if (host != nullptr && !foreign.layers.empty()) {
-    auto hosted = EstimateVonNeumann(foreign, *host);
-    if (!hosted.ok()) return hosted.status();
-    out.non_native = hosted->total.energy.total();
+  if (host_energy_j && !out.non_native_layers.empty()) {
+    out.non_native = *host_energy_j;
   }
   if (!std::isfinite(out.total()) || !std::isfinite(out.time_s)) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -12,6 +12,7 @@
 #define NEUROWATT_ESTIMATORS_NEUROMORPHIC_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,14 +64,35 @@ struct NeuromorphicCost {
   }
 };
 
-// Prices `count` (covering `batch` inferences) on `chip` with the activity
-// `spikes` evaluated at knob `x`. `host`, when not null, prices the nodes
-// that are not spike-native. Fails (InvalidArgument) when the network needs
-// more chips than the profile's system has, saying by how much.
+// The cores and chips `count` needs on `chip`: each layer with neurons
+// takes the share of cores its neurons (per inference) or its non-zero
+// synapses need. `cores` may be astronomically large.
+struct ChipsNeeded {
+  double cores = 0;
+  double chips = 0;
+  bool fits = false;  // chips <= the profile's system
+};
+ChipsNeeded ChipsFor(const NetworkCount& count, const NeuromorphicParams& chip);
+
+// The von Neumann host's energy (joules, the whole batch) for the nodes of
+// `count` that are not spike-native (SpikeNative), with every
+// floating-point tensor at `precision`. It does not depend on the spike
+// activity, so a caller prices it once per scenario.
+absl::StatusOr<double> HostEnergy(const NetworkCount& count,
+                                  const VonNeumannParams& host, int64_t batch,
+                                  v1::ElementType precision);
+
+// Prices `count` (counted per inference) for `batch` inferences on `chip`
+// with the activity `spikes` evaluated at knob `x`. `host_energy_j`, when
+// given (HostEnergy), is what a von Neumann host charges for the nodes that
+// are not spike-native; without it they are listed but not priced. Fails
+// (InvalidArgument, with an ErrorSubject::kCapacity detail) when the
+// network needs more chips than the profile's system has, saying by how
+// much.
 absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, double x, int64_t batch,
-    const VonNeumannParams* host);
+    std::optional<double> host_energy_j);
 
 // The model's assumptions in one line each, for reports.
 const std::vector<std::string>& NeuromorphicAssumptions();

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {
@@ -25,12 +26,13 @@ absl::Status CheckRate(double r, const std::string& what) {
 }  // namespace
 
 absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
-    const NetworkCount& count, const v1::SpikeActivity& spikes, int64_t batch) {
+    const NetworkCount& count, const v1::SpikeActivity& spikes) {
   SpikeActivity a;
   a.timesteps = spikes.timesteps();
   if (a.timesteps <= 0) {
-    return InvalidArgumentError(
-        "spiking hardware needs --timesteps T (steps per inference, >= 1)");
+    return WithDetail(InvalidArgumentError("spiking hardware needs timesteps "
+                                           "(steps per inference, >= 1)"),
+                      ErrorSubject::kTimesteps);
   }
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < count.layers.size(); ++i) {
@@ -50,8 +52,7 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
       }
       double per_inference;  // neurons (or input elements) per inference
       if (name == "input") {
-        per_inference = static_cast<double>(count.input_elements) /
-                        static_cast<double>(batch);
+        per_inference = static_cast<double>(count.input_elements);
         a.network_input = Affine{0, per_inference > 0 ? n / per_inference : 0};
         continue;
       }
@@ -65,9 +66,7 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
         return InvalidArgumentError(
             StrCat("activity: layer '", name, "' has no neurons to spike"));
       }
-      // Measured counts are per inference; the workload covers the batch.
-      per_inference =
-          static_cast<double>(w.neuron_instances) / static_cast<double>(batch);
+      per_inference = static_cast<double>(w.neuron_instances);
       const double per_neuron = n / per_inference;
       if (per_neuron > steps) {
         return InvalidArgumentError(absl::StrFormat(
@@ -96,11 +95,10 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
   } else {
     const bool ttfs = spikes.coding() == v1::SpikeActivity::TTFS;
     a.coding = ttfs ? "ttfs" : "rate";
-    if (auto s = CheckRate(
-            spikes.spike_rate(),
-            ttfs ? "the firing fraction (--spike-rate)" : "--spike-rate");
+    if (auto s = CheckRate(spikes.spike_rate(), ttfs ? "the firing fraction"
+                                                     : "the spike rate");
         !s.ok()) {
-      return s;
+      return WithDetail(s, ErrorSubject::kSpikeRate);
     }
     a.knob = spikes.spike_rate();
     // Spikes per neuron per inference: T r for rate coding, f for TTFS.
@@ -108,11 +106,14 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
     for (const auto& [name, r] : spikes.layer_rates()) {
       auto it = index.find(name);
       if (it == index.end()) {
-        return InvalidArgumentError(
-            StrCat("--layer-rate: '", name, "' is not a layer of the model"));
+        return WithDetail(InvalidArgumentError(StrCat(
+                              "layer rate: '", name,
+                              "' is not a layer of the model")),
+                          ErrorSubject::kLayerRate, name);
       }
-      if (auto s = CheckRate(r, StrCat("--layer-rate ", name)); !s.ok()) {
-        return s;
+      if (auto s = CheckRate(r, StrCat("the rate of layer '", name, "'"));
+          !s.ok()) {
+        return WithDetail(s, ErrorSubject::kLayerRate, name);
       }
       own[it->second] = Affine{per_knob * r, 0};
     }
@@ -122,9 +123,10 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
       }
     }
     if (spikes.has_input_spike_rate()) {
-      if (auto s = CheckRate(spikes.input_spike_rate(), "--input-rate");
+      if (auto s =
+              CheckRate(spikes.input_spike_rate(), "the input neurons' rate");
           !s.ok()) {
-        return s;
+        return WithDetail(s, ErrorSubject::kInputRate);
       }
       a.network_input = Affine{per_knob * spikes.input_spike_rate(), 0};
     } else {

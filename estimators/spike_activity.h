@@ -33,12 +33,12 @@ struct SpikeActivity {
   Affine network_input;  // per network input element per inference
 };
 
-// Resolves `spikes` for `count` (whose counts cover `batch` inferences).
-// Errors (InvalidArgument): rates outside [0, 1], no timesteps, an override
-// or measured count naming no layer, or a layer with neurons missing from
-// measured counts.
+// Resolves `spikes` for `count` (counted per inference). Errors
+// (InvalidArgument, with an ErrorSubject detail): rates outside [0, 1], no
+// timesteps, an override or measured count naming no layer, or a layer with
+// neurons missing from measured counts.
 absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
-    const NetworkCount& count, const v1::SpikeActivity& spikes, int64_t batch);
+    const NetworkCount& count, const v1::SpikeActivity& spikes);
 
 // The spike settings as a person would write them, e.g.
 // "rate coding, T = 16, 0.05 spikes per neuron per step".

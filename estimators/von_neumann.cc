@@ -5,6 +5,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "estimators/mapping.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {
@@ -74,22 +76,30 @@ const std::vector<std::string>& VonNeumannAssumptions() {
 }
 
 absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
-                                                  const VonNeumannParams& hw) {
+                                                  const VonNeumannParams& hw,
+                                                  int64_t batch_size,
+                                                  v1::ElementType precision) {
   const int levels = static_cast<int>(hw.levels.size());
   const int tile = levels >= 2 ? levels - 2 : -1;
   const double tile_bytes = tile >= 0 ? hw.levels[tile].capacity_bytes : 0;
+  const double batch = static_cast<double>(batch_size);
+  const size_t n = count.classes.size();
 
+  // Each class's traffic at this batch and precision, once.
+  std::vector<Traffic> traffic(n);
   double weights_held = 0, state_held = 0;
-  for (const Workload& w : count.layers) {
-    weights_held += static_cast<double>(w.params) *
-                    static_cast<double>(BytesPerElement(w.dtype));
-    state_held += static_cast<double>(w.state_bytes);
+  for (size_t k = 0; k < n; ++k) {
+    const LayerClass& cls = count.classes[k];
+    traffic[k] = TrafficAt(count.layers[cls.first], batch, precision);
+    const double times = static_cast<double>(cls.multiplicity);
+    weights_held += traffic[k].stored * times;
+    state_held += traffic[k].state * times;
   }
   VonNeumannCost out;
   out.weight_bytes = weights_held;
   out.weight_level = Home(hw, weights_held);
   out.state_level = Home(hw, state_held);
-  out.layers.reserve(count.layers.size());
+  out.classes.resize(n);
   // Per-level constants, hoisted out of the layer loop.
   std::array<double, kMaxMemoryLevels> seconds_per_byte{};
   for (int l = 0; l < levels; ++l) {
@@ -109,32 +119,38 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     base.standby += h.standby;
   }
 
+  std::array<double, kMaxMemoryLevels + 1> time_by_bound{};
   std::array<double, kMaxMemoryLevels> reads, writes;
-  for (const Workload& w : count.layers) {
-    VonNeumannLayerCost c;
+  for (size_t k = 0; k < n; ++k) {
+    const Workload& w = count.layers[count.classes[k].first];
+    const Traffic& tr = traffic[k];
+    VonNeumannLayerCost& c = out.classes[k];
     reads.fill(0);
     writes.fill(0);
 
-    const double macs = static_cast<double>(w.macs);
+    const double macs = static_cast<double>(w.macs) * batch;
     const OtherOps& o = w.other_ops;
-    const double adds = static_cast<double>(o.adds + o.compares);
-    const double muls = static_cast<double>(o.muls);
-    const double mul_adds = macs + kExpMulAdds * static_cast<double>(o.exps) +
-                            kDivMulAdds * static_cast<double>(o.divs);
+    const double adds = static_cast<double>(o.adds + o.compares) * batch;
+    const double muls = static_cast<double>(o.muls) * batch;
+    const double mul_adds =
+        macs + (kExpMulAdds * static_cast<double>(o.exps) +
+                kDivMulAdds * static_cast<double>(o.divs)) *
+                   batch;
     c.ops = 2 * mul_adds + adds + muls;
-    const PrecisionParams& p = hw.precision[w.dtype];
+    const PrecisionParams& p = hw.precision[tr.dtype];
     if (c.ops > 0 && !p.present) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("profile '", hw.name, "' has no figures for ",
-                       ElementTypeName(w.dtype), " (layer '", w.name,
-                       "'); choose another --precision"));
+      return WithDetail(
+          absl::InvalidArgumentError(absl::StrCat(
+              "profile '", hw.name, "' has no figures for ",
+              ElementTypeName(tr.dtype), " (layer '", w.name, "')")),
+          ErrorSubject::kPrecision, ElementTypeName(tr.dtype));
     }
     c.energy.compute =
         mul_adds * (p.mul_j + p.add_j) + adds * p.add_j + muls * p.mul_j;
 
-    const double weight = static_cast<double>(w.weight_bytes);
-    const double input = static_cast<double>(w.input_bytes);
-    const double output = static_cast<double>(w.output_bytes);
+    const double weight = tr.weights;
+    const double input = tr.inputs;
+    const double output = tr.outputs;
     const int input_home = Home(hw, input);
     const int output_home = Home(hw, output);
     if (weight > 0 && tile >= 0 && weight > tile_bytes && input > tile_bytes) {
@@ -158,7 +174,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
       reads[again] += weight * static_cast<double>(w.sequential_steps - 1);
     }
     writes[output_home] += output;
-    writes[out.state_level] += static_cast<double>(w.state_bytes);
+    writes[out.state_level] += tr.state;
 
     double time = p.present ? c.ops / p.peak_ops_per_s : 0;
     c.bound = -1;
@@ -176,31 +192,34 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     }
     // Real kernels reach only a fraction of the roofline (calibrated
     // profiles measure it per kernel class).
-    int k = kElementwise;
-    switch (w.kernel) {
-      case Workload::Kernel::kGemm: {
+    int kernel_class = kElementwise;
+    switch (KernelOf(w, batch)) {
+      case Kernel::kGemm: {
         // A weight matrix applied to few rows (a layer on a small batch) is
         // a skinny GEMM, far less efficient than a square one of the same
         // work; attention's matmuls are judged by their size.
         const bool skinny =
-            w.neurons > 0 && w.neuron_instances / w.neurons < kSkinnyGemmRows;
-        k = !skinny && w.macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
+            w.neurons > 0 && static_cast<double>(w.neuron_instances) * batch /
+                                     static_cast<double>(w.neurons) <
+                                 kSkinnyGemmRows;
+        kernel_class =
+            !skinny && macs >= kLargeGemmMacs ? kGemmLarge : kGemmSmall;
         break;
       }
-      case Workload::Kernel::kGemv:
-        k = kGemv;
+      case Kernel::kGemv:
+        kernel_class = kGemv;
         break;
-      case Workload::Kernel::kConv:
-        k = kConv;
+      case Kernel::kConv:
+        kernel_class = kConv;
         break;
-      case Workload::Kernel::kDepthwise:
-        k = kDepthwise;
+      case Kernel::kDepthwise:
+        kernel_class = kDepthwise;
         break;
       default:
         break;
     }
-    time /= hw.efficiency[k];
-    if (k != kElementwise && c.ops > 0) time += hw.kernel_call_s;
+    time /= hw.efficiency[kernel_class];
+    if (kernel_class != kElementwise && c.ops > 0) time += hw.kernel_call_s;
     c.time_s = time;
 
     HoldPower power = base;
@@ -222,20 +241,21 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     c.energy.standby = power.standby * time;
     c.energy.static_power = hw.static_power_w * time;
 
+    const double times = static_cast<double>(count.classes[k].multiplicity);
     VonNeumannLayerCost& t = out.total;
-    t.energy.compute += c.energy.compute;
-    t.energy.data_movement += c.energy.data_movement;
-    t.energy.leakage += c.energy.leakage;
-    t.energy.refresh += c.energy.refresh;
-    t.energy.standby += c.energy.standby;
-    t.energy.static_power += c.energy.static_power;
+    t.energy.compute += c.energy.compute * times;
+    t.energy.data_movement += c.energy.data_movement * times;
+    t.energy.leakage += c.energy.leakage * times;
+    t.energy.refresh += c.energy.refresh * times;
+    t.energy.standby += c.energy.standby * times;
+    t.energy.static_power += c.energy.static_power * times;
     for (int l = 0; l < levels; ++l) {
-      t.bytes[l] += c.bytes[l];
-      t.level_energy[l] += c.level_energy[l];
+      t.bytes[l] += c.bytes[l] * times;
+      t.level_energy[l] += c.level_energy[l] * times;
     }
-    t.ops += c.ops;
-    t.time_s += c.time_s;
-    out.layers.push_back(c);
+    t.ops += c.ops * times;
+    t.time_s += c.time_s * times;
+    time_by_bound[c.bound + 1] += c.time_s * times;
   }
   if (!std::isfinite(out.total.energy.total()) ||
       !std::isfinite(out.total.time_s)) {
@@ -245,8 +265,6 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
                      "network: its figures are too extreme"));
   }
   // The whole run is bound by whatever bounds the most time.
-  std::array<double, kMaxMemoryLevels + 1> time_by_bound{};
-  for (const auto& c : out.layers) time_by_bound[c.bound + 1] += c.time_s;
   out.total.bound = static_cast<int>(
       std::max_element(time_by_bound.begin(), time_by_bound.end()) -
       time_by_bound.begin() - 1);

@@ -50,17 +50,29 @@ struct VonNeumannLayerCost {
 };
 
 struct VonNeumannCost {
-  std::vector<VonNeumannLayerCost> layers;  // parallel to NetworkCount.layers
+  // One per NetworkCount::classes: identical layers cost the same, so each
+  // class is priced once (Layer() finds a layer's).
+  std::vector<VonNeumannLayerCost> classes;
   VonNeumannLayerCost total;  // sums; time is the sum of layer times
   double weight_bytes = 0;    // the network's stored weights: params x size
   int weight_level = 0;       // where they live
   int state_level = 0;        // where state (KV cache, RNN state) lives
+
+  // The cost of layer `i` of the `count` that was priced.
+  const VonNeumannLayerCost& Layer(const NetworkCount& count, size_t i) const {
+    return classes[static_cast<size_t>(count.layer_class[i])];
+  }
 };
 
-// Prices `count` (whose counts already include the batch) on `hw`. Fails
-// (InvalidArgument) when a node's precision has no figures in the profile.
-absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
-                                                  const VonNeumannParams& hw);
+// Prices `count` (counted per inference) for `batch` inferences processed
+// together, with every floating-point tensor at `precision` (UNSPECIFIED
+// keeps each node's own), on `hw`. The cost grows with the number of
+// distinct layers, not of layers. Fails (InvalidArgument, with an
+// ErrorSubject::kPrecision detail) when a node's precision has no figures in
+// the profile, or when the figures give a non-finite result.
+absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
+    const NetworkCount& count, const VonNeumannParams& hw, int64_t batch = 1,
+    v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED);
 
 // The model's assumptions in one line each, for reports.
 const std::vector<std::string>& VonNeumannAssumptions();

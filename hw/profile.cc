@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hw/catalogue.h"
+#include "util/error.h"
 #include "hw/von_neumann_params.h"
 #include "util/proto_io.h"
 
@@ -290,10 +291,12 @@ absl::StatusOr<v1::HardwareProfile> LoadProfile(
   if (encoding == Encoding::kUnknown) {
     std::vector<std::string> names;
     for (const auto& p : CatalogueProfiles()) names.push_back(p.name());
-    return InvalidArgumentError(
-        StrCat("--hw ", path, ": no such profile in the catalogue (",
-               absl::StrJoin(names, ", "),
-               ") and not a profile file (.textproto, .pbtxt, .pb)"));
+    return WithDetail(
+        InvalidArgumentError(
+            StrCat("'", path, "': no such profile in the catalogue (",
+                   absl::StrJoin(names, ", "),
+                   ") and not a profile file (.textproto, .pbtxt, .pb)")),
+        ErrorSubject::kUnknownProfile, path);
   }
   auto content = ReadFileToString(path);
   if (!content.ok()) return content.status();

@@ -174,17 +174,6 @@ absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
 
 }  // namespace
 
-void OverridePrecision(v1::ElementType precision, v1::Architecture& arch) {
-  if (precision == v1::ELEMENT_TYPE_UNSPECIFIED) return;
-  arch.set_default_dtype(precision);
-  for (auto& n : *arch.mutable_nodes()) n.set_dtype(precision);
-  for (auto& in : *arch.mutable_inputs()) {
-    if (in.dtype() != v1::INT32 && in.dtype() != v1::INT64) {
-      in.set_dtype(precision);
-    }
-  }
-}
-
 int64_t BytesPerElement(v1::ElementType t) {
   switch (t) {
     case v1::FP16:

@@ -78,11 +78,6 @@ class Graph {
   DimBindings bindings_;
 };
 
-// Makes every node, and every floating-point input, use `precision`
-// (integer inputs such as token ids keep theirs). UNSPECIFIED changes
-// nothing.
-void OverridePrecision(v1::ElementType precision, v1::Architecture& arch);
-
 // Bytes per element of `t` (FP32 for UNSPECIFIED).
 int64_t BytesPerElement(v1::ElementType t);
 

@@ -1,5 +1,8 @@
 #include "model/workload.h"
 
+#include <array>
+#include <tuple>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
@@ -18,6 +21,8 @@ struct Counts {
   CheckedCount neurons, synapses, instances, params, macs;
   CheckedCount adds, muls, compares, exps, divs;
   CheckedCount input_bytes, output_bytes, weight_bytes, state_bytes;
+  CheckedCount lookup_bytes, float_input_elements, fixed_input_bytes;
+  CheckedCount state_elements;
   int64_t steps = 1;
 
   // Adds `per_element` of each class times `elements`.
@@ -201,16 +206,16 @@ void CountRecurrent(const GraphNode& gn, Counts& c) {
   }
   c.steps = steps;
   const int64_t state_vectors = op.cell() == v1::Recurrent::LSTM ? 2 : 1;
-  c.state_bytes = CheckedCount(h) * layers * dirs * batch * state_vectors *
-                  BytesPerElement(gn.dtype);
+  c.state_elements = CheckedCount(h) * layers * dirs * batch * state_vectors;
+  c.state_bytes = c.state_elements * BytesPerElement(gn.dtype);
 }
 
 void CountMatMul(const GraphNode& gn, Counts& c) {
   const Shape& a = gn.input_shapes[0];
   c.macs = CheckedCount(Elements(gn.output_shape)) * a.back();
   if (gn.node.matmul().b_is_cached()) {
-    c.state_bytes = CheckedCount(Elements(gn.input_shapes[1])) *
-                    BytesPerElement(gn.input_dtypes[1]);
+    c.state_elements = Elements(gn.input_shapes[1]);
+    c.state_bytes = c.state_elements * BytesPerElement(gn.input_dtypes[1]);
   }
 }
 
@@ -221,8 +226,8 @@ void CountEmbedding(const GraphNode& gn, Counts& c) {
   c.synapses = CheckedCount(op.vocab()) * op.dim();
   c.instances = out_elems;
   c.params = c.synapses;
-  // A lookup reads only the rows it returns.
-  c.weight_bytes = CheckedCount(out_elems) * BytesPerElement(gn.dtype);
+  // A lookup reads only the rows it returns, for each inference.
+  c.lookup_bytes = CheckedCount(out_elems) * BytesPerElement(gn.dtype);
 }
 
 void CountNorm(const GraphNode& gn, Counts& c) {
@@ -392,64 +397,43 @@ std::string KindName(const v1::Node& n) {
   }
 }
 
-Workload::Kernel KernelOf(const GraphNode& gn, const Workload& w) {
-  using K = Workload::Kernel;
-  switch (gn.node.op_case()) {
-    case v1::Node::kLinear:
+// The value of the node's kind enum (see Workload::op_kind).
+int OpKind(const v1::Node& n) {
+  switch (n.op_case()) {
+    case v1::Node::kActivation:
+      return n.activation().kind();
+    case v1::Node::kPool:
+      return n.pool().kind();
+    case v1::Node::kReduce:
+      return n.reduce().kind();
+    case v1::Node::kElementwise:
+      return n.elementwise().kind();
+    case v1::Node::kNorm:
+      return n.norm().kind();
     case v1::Node::kRecurrent:
-    case v1::Node::kMatmul: {
-      // Rows the same matrix is applied to at once; recurrent steps are
-      // sequential, so only the batch counts.
-      int64_t rows = 1;
-      if (gn.node.op_case() == v1::Node::kRecurrent) {
-        rows = gn.input_shapes[0][0];
-      } else if (gn.node.op_case() == v1::Node::kLinear) {
-        rows = w.neurons > 0 ? w.neuron_instances / w.neurons : 1;
-      } else {
-        rows = gn.output_shape[gn.output_shape.size() - 2];
-      }
-      return rows <= 1 ? K::kGemv : K::kGemm;
-    }
-    case v1::Node::kConv: {
-      const v1::Conv& c = gn.node.conv();
-      return c.groups() > 1 && c.groups() == c.in_channels() ? K::kDepthwise
-                                                             : K::kConv;
-    }
-    case v1::Node::kEinsum:
-      return K::kGemm;
-    case v1::Node::kReshape:
-    case v1::Node::kTranspose:
-    case v1::Node::kConstant:
-    case v1::Node::kLayout:
-    case v1::Node::kUncounted:
-      return K::kLayout;
+      return n.recurrent().cell();
     default:
-      return K::kElementwise;
+      return 0;
   }
 }
 
-bool SpikeNative(const v1::Node& n) {
-  switch (n.op_case()) {
-    case v1::Node::kNorm:
+// Workload::matrix_rows and shared_matrix for one inference.
+void MatrixRows(const GraphNode& gn, Workload& w) {
+  switch (gn.node.op_case()) {
+    case v1::Node::kLinear:
+      w.matrix_rows = w.neurons > 0 ? w.neuron_instances / w.neurons : 1;
+      w.shared_matrix = true;
+      break;
+    case v1::Node::kRecurrent:
+      // Steps are sequential: each applies the weights to the batch's rows.
+      w.matrix_rows = 1;
+      w.shared_matrix = true;
+      break;
     case v1::Node::kMatmul:
-    case v1::Node::kEinsum:
-    case v1::Node::kUncounted:
-      return false;
-    case v1::Node::kReduce:  // sums are what a neuron's integration does
-      return n.reduce().kind() == v1::Reduce::SUM ||
-             n.reduce().kind() == v1::Reduce::MEAN;
-    case v1::Node::kActivation:
-      // A saturating ReLU is a firing rate with a ceiling.
-      return n.activation().kind() == v1::Activation::RELU ||
-             n.activation().kind() == v1::Activation::CLIP ||
-             n.activation().kind() == v1::Activation::IDENTITY;
-    case v1::Node::kPool:
-      return n.pool().kind() != v1::Pool::MAX;
-    case v1::Node::kElementwise:
-      return n.elementwise().kind() == v1::Elementwise::ADD ||
-             n.elementwise().kind() == v1::Elementwise::SUB;
+      w.matrix_rows = gn.output_shape[gn.output_shape.size() - 2];
+      break;
     default:
-      return true;
+      break;
   }
 }
 
@@ -458,7 +442,9 @@ absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
   const CheckedCount* all[] = {
       &c.neurons,     &c.synapses,     &c.instances,    &c.params,     &c.macs,
       &c.adds,        &c.muls,         &c.compares,     &c.exps,       &c.divs,
-      &c.input_bytes, &c.output_bytes, &c.weight_bytes, &c.state_bytes};
+      &c.input_bytes, &c.output_bytes, &c.weight_bytes, &c.state_bytes,
+      &c.lookup_bytes, &c.float_input_elements, &c.fixed_input_bytes,
+      &c.state_elements};
   for (const CheckedCount* v : all) {
     if (!v->ok()) {
       return InvalidArgumentError(StrCat(
@@ -481,6 +467,10 @@ absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
   w.output_bytes = c.output_bytes.value();
   w.weight_bytes = c.weight_bytes.value();
   w.state_bytes = c.state_bytes.value();
+  w.lookup_bytes = c.lookup_bytes.value();
+  w.float_input_elements = c.float_input_elements.value();
+  w.fixed_input_bytes = c.fixed_input_bytes.value();
+  w.state_elements = c.state_elements.value();
   w.sequential_steps = c.steps;
   return w;
 }
@@ -500,6 +490,73 @@ void Accumulate(const Workload& w, Counts& t) {
   t.output_bytes += w.output_bytes;
   t.weight_bytes += w.weight_bytes;
   t.state_bytes += w.state_bytes;
+  t.lookup_bytes += w.lookup_bytes;
+  t.float_input_elements += w.float_input_elements;
+  t.fixed_input_bytes += w.fixed_input_bytes;
+  t.state_elements += w.state_elements;
+}
+
+}  // namespace
+
+// Identical layers: every field but the name and the inputs' sources.
+void ClassifyLayers(NetworkCount& count) {
+  using Key = std::tuple<std::string, std::string, int, int, bool, int,
+                         std::array<int64_t, 21>, bool>;
+  absl::flat_hash_map<Key, int> index;
+  index.reserve(count.layers.size());
+  count.layer_class.clear();
+  count.classes.clear();
+  count.layer_class.reserve(count.layers.size());
+  for (size_t i = 0; i < count.layers.size(); ++i) {
+    const Workload& w = count.layers[i];
+    const OtherOps& o = w.other_ops;
+    Key key{w.kind,
+            w.op_type,
+            static_cast<int>(w.op),
+            w.op_kind,
+            w.depthwise,
+            static_cast<int>(w.dtype),
+            {w.neurons, w.synapses, w.params, w.weight_bytes,
+             w.sequential_steps, w.nonzero_synapses(), w.neuron_instances,
+             w.macs, o.adds, o.muls, o.compares, o.exps, o.divs, w.input_bytes,
+             w.output_bytes, w.state_bytes, w.lookup_bytes, w.matrix_rows,
+             w.float_input_elements, w.fixed_input_bytes, w.state_elements},
+            w.shared_matrix};
+    auto [it, inserted] =
+        index.emplace(std::move(key), static_cast<int>(count.classes.size()));
+    if (inserted) count.classes.push_back({static_cast<int>(i), 0});
+    ++count.classes[it->second].multiplicity;
+    count.layer_class.push_back(it->second);
+  }
+}
+
+namespace {
+
+// `to` = `from` for `batch` inferences; fails when a count overflows.
+absl::Status Scale(const Workload& from, int64_t batch, Workload& to) {
+  bool ok = true;
+  auto times = [&](int64_t v) {
+    int64_t r = 0;
+    ok = ok && !__builtin_mul_overflow(v, batch, &r);
+    return r;
+  };
+  to.neuron_instances = times(from.neuron_instances);
+  to.macs = times(from.macs);
+  to.other_ops = {times(from.other_ops.adds), times(from.other_ops.muls),
+                  times(from.other_ops.compares), times(from.other_ops.exps),
+                  times(from.other_ops.divs)};
+  to.input_bytes = times(from.input_bytes);
+  to.output_bytes = times(from.output_bytes);
+  to.state_bytes = times(from.state_bytes);
+  to.lookup_bytes = times(from.lookup_bytes);
+  to.float_input_elements = times(from.float_input_elements);
+  to.fixed_input_bytes = times(from.fixed_input_bytes);
+  to.state_elements = times(from.state_elements);
+  if (from.shared_matrix) to.matrix_rows = times(from.matrix_rows);
+  int64_t read = 0;
+  ok = ok && !__builtin_add_overflow(to.weight_bytes, to.lookup_bytes, &read);
+  if (!ok) return InvalidArgumentError("overflow");
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -577,8 +634,19 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
           StrCat("node '", gn.node.name(), "': ", status.message()));
     }
     for (size_t i = 0; i < gn.input_shapes.size(); ++i) {
-      c.input_bytes += CheckedCount(Elements(gn.input_shapes[i])) *
-                       BytesPerElement(gn.input_dtypes[i]);
+      const int64_t elements = Elements(gn.input_shapes[i]);
+      const int64_t bytes = BytesPerElement(gn.input_dtypes[i]);
+      c.input_bytes += CheckedCount(elements) * bytes;
+      // Integer network inputs (token ids) keep their size under a
+      // precision override; node outputs and other inputs take it.
+      const bool integer = !producer.contains(gn.node.inputs(i)) &&
+                           (gn.input_dtypes[i] == v1::INT32 ||
+                            gn.input_dtypes[i] == v1::INT64);
+      if (integer) {
+        c.fixed_input_bytes += CheckedCount(elements) * bytes;
+      } else {
+        c.float_input_elements += elements;
+      }
     }
     if (gn.node.op_case() != v1::Node::kConstant) {
       c.output_bytes =
@@ -587,7 +655,13 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     auto w = ToWorkload(c, gn.node.name(), KindName(gn.node), gn.dtype);
     if (!w.ok()) return w.status();
     Accumulate(*w, total);
-    w->spike_native = SpikeNative(gn.node);
+    w->op = gn.node.op_case();
+    w->op_kind = OpKind(gn.node);
+    if (gn.node.op_case() == v1::Node::kConv) {
+      const v1::Conv& conv = gn.node.conv();
+      w->depthwise =
+          conv.groups() > 1 && conv.groups() == conv.in_channels();
+    }
     if (gn.node.has_weight_stats()) {
       const v1::WeightStats& ws = gn.node.weight_stats();
       if (ws.weights() != w->synapses || ws.zeros() < 0 ||
@@ -604,7 +678,7 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     } else if (gn.node.op_case() == v1::Node::kLayout) {
       w->op_type = gn.node.layout().op_type();
     }
-    w->kernel = KernelOf(gn, *w);
+    MatrixRows(gn, *w);
     for (int i = 0; i < gn.node.inputs_size(); ++i) {
       const std::string& t = gn.node.inputs(i);
       auto it = producer.find(t);
@@ -622,7 +696,79 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
         StrCat("model '", out.model, "': the totals do not fit in 64 bits"));
   }
   out.total = *std::move(t);
+  ClassifyLayers(out);
   return out;
+}
+
+std::optional<v1::WeightStats> StoredWeights(const NetworkCount& count) {
+  std::optional<v1::WeightStats> total;
+  for (const Workload& w : count.layers) {
+    if (!w.weight_stats) continue;
+    if (!total) total.emplace();
+    total->set_weights(total->weights() + w.weight_stats->weights());
+    total->set_zeros(total->zeros() + w.weight_stats->zeros());
+  }
+  return total;
+}
+
+
+absl::StatusOr<Workload> ScaleWorkload(const Workload& per_inference,
+                                       int64_t batch) {
+  Workload out = per_inference;
+  if (!Scale(per_inference, batch, out).ok()) {
+    return InvalidArgumentError(StrCat(
+        "'", per_inference.name, "' at batch ", batch,
+        ": its counts do not fit in 64 bits (more than 9.2e18); the batch "
+        "is too large"));
+  }
+  return out;
+}
+
+absl::StatusOr<NetworkCount> ScaleToBatch(const NetworkCount& per_inference,
+                                          int64_t batch) {
+  NetworkCount out = per_inference;
+  if (batch == 1) return out;
+  // Every layer's count is at most the total's, so the totals decide
+  // whether the scaled counts fit.
+  auto total = ScaleWorkload(per_inference.total, batch);
+  if (!total.ok()) return total.status();
+  out.total = *std::move(total);
+  for (size_t i = 0; i < out.layers.size(); ++i) {
+    // Cannot fail: no layer exceeds the totals, which fit.
+    (void)Scale(per_inference.layers[i], batch, out.layers[i]);
+  }
+  out.input_elements *= batch;
+  return out;
+}
+
+Traffic TrafficAt(const Workload& w, double batch, v1::ElementType precision) {
+  Traffic t;
+  const double declared = static_cast<double>(BytesPerElement(w.dtype));
+  if (precision == v1::ELEMENT_TYPE_UNSPECIFIED) {
+    t.dtype = w.dtype;
+    t.weights = static_cast<double>(w.weight_bytes) +
+                static_cast<double>(w.lookup_bytes) * batch;
+    t.inputs = static_cast<double>(w.input_bytes) * batch;
+    t.outputs = static_cast<double>(w.output_bytes) * batch;
+    t.state = static_cast<double>(w.state_bytes) * batch;
+    t.stored = static_cast<double>(w.params) * declared;
+    return t;
+  }
+  // Every node and floating-point tensor takes the precision; weights,
+  // lookups and outputs are elements of the node's own type.
+  const double size = static_cast<double>(BytesPerElement(precision));
+  const double ratio = size / declared;
+  t.dtype = precision;
+  t.weights = (static_cast<double>(w.weight_bytes) +
+               static_cast<double>(w.lookup_bytes) * batch) *
+              ratio;
+  t.inputs = (static_cast<double>(w.fixed_input_bytes) +
+              static_cast<double>(w.float_input_elements) * size) *
+             batch;
+  t.outputs = static_cast<double>(w.output_bytes) * ratio * batch;
+  t.state = static_cast<double>(w.state_elements) * size * batch;
+  t.stored = static_cast<double>(w.params) * size;
+  return t;
 }
 
 }  // namespace neurowatt

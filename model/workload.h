@@ -1,6 +1,10 @@
 // The neuron view of a graph: per node, hardware-independent counts that the
-// estimators price. Every count is per inference (one forward pass over the
-// bound shapes; batch 1 unless bound otherwise), 64-bit and overflow-checked.
+// estimators price. Counts are 64-bit and overflow-checked.
+//
+// A Workload is counted for ONE inference (batch 1): a batch of b
+// independent inferences shares the weights and multiplies everything else
+// by b (ScaleToBatch; the estimators take the batch as a parameter), so a
+// scenario never rebuilds the graph.
 //
 // Conventions (after ../shared/seed/neuron-chapter.txt):
 //   - linear layer: neurons = output rows, synapses = rows x columns;
@@ -34,6 +38,8 @@ struct OtherOps {
   int64_t compares = 0;
   int64_t exps = 0;
   int64_t divs = 0;  // divisions and square roots
+
+  int64_t total() const { return adds + muls + compares + exps + divs; }
 };
 
 struct Workload {
@@ -44,53 +50,75 @@ struct Workload {
   std::string kind;
   // The source op for layout and uncounted nodes (e.g. ONNX "Concat").
   std::string op_type;
-  v1::ElementType dtype = v1::FP32;  // of weights and output
+  // What the node computes, for the estimators' mapping decisions (which
+  // kernel a processor runs, whether spiking neurons express it): the op,
+  // the value of its kind enum (v1::Activation::Kind, v1::Pool::Kind,
+  // v1::Reduce::Kind, v1::Elementwise::Kind, v1::Norm::Kind or
+  // v1::Recurrent::Cell; 0 for other ops), and whether a convolution has
+  // one group per input channel.
+  v1::Node::OpCase op = v1::Node::OP_NOT_SET;
+  int op_kind = 0;
+  bool depthwise = false;
+  v1::ElementType dtype = v1::FP32;  // of weights, output and state
+
+  // --- Shared by every inference of a batch ---------------------------------
   int64_t neurons = 0;
   int64_t synapses = 0;  // weights; biases excluded
-  // Neuron outputs computed per inference: neurons x the positions (tokens,
-  // pixels, timesteps) their weights are applied at.
+  int64_t params = 0;    // stored parameters: weights, biases, norm gains
+  // Stored weights read (matrices, gains), once per batch: synapses x
+  // element size for weighted layers, params x size for norms.
+  int64_t weight_bytes = 0;
+  // Times the weights are applied one after another (timesteps of a
+  // recurrent node; 1 otherwise): steps cannot share one weight fetch.
+  int64_t sequential_steps = 1;
+  // What the stored weights say, when the model file held them.
+  std::optional<v1::WeightStats> weight_stats;
+
+  // --- Per inference: b inferences do b times as much --------------------------
+  // Neuron outputs computed: neurons x the positions (tokens, pixels,
+  // timesteps) their weights are applied at.
   int64_t neuron_instances = 0;
-  int64_t params = 0;  // stored parameters: weights, biases, norm gains
   int64_t macs = 0;
   OtherOps other_ops;
   int64_t input_bytes = 0;   // activations read
   int64_t output_bytes = 0;  // activations written
-  // Weights read per inference: synapses x element size (an embedding reads
-  // only the rows it looks up; norms read their gains).
-  int64_t weight_bytes = 0;
-  int64_t state_bytes = 0;  // held across steps: RNN state, KV cache
-  // Times the weights are applied one after another (timesteps of a
-  // recurrent node; 1 otherwise): steps cannot share one weight fetch.
-  int64_t sequential_steps = 1;
-  // The kind of kernel a processor runs for the node.
-  enum class Kernel {
-    kLayout,  // reshape, transpose: no arithmetic
-    kGemm,    // a weight or activation matrix applied to several rows
-    kGemv,    // ... to one row
-    kConv,
-    kDepthwise,
-    kElementwise,  // everything else
-  };
-  Kernel kernel = Kernel::kElementwise;
-  // Whether integrate-and-fire neurons and synapses express the node:
-  // weighted layers, ReLU, average pooling, sums and layout. Norms,
-  // softmax and other smooth activations, max pooling, products and
-  // activation x activation matmuls are not.
-  bool spike_native = true;
+  int64_t state_bytes = 0;   // held across steps: RNN state, KV cache
+  int64_t lookup_bytes = 0;  // table rows an embedding reads
+  // Rows one matrix is applied to at once: the tokens or positions of a
+  // linear layer, 1 for a recurrent step, the rows of each product of an
+  // activation x activation matmul. A stored matrix serves the whole batch
+  // (b inferences give b x the rows); an activation matrix belongs to one
+  // inference, so the batch does not add rows to its products.
+  int64_t matrix_rows = 1;
+  bool shared_matrix = false;  // the matrix is stored weights
+  // What a precision override re-prices (see TrafficAt): the elements of
+  // the floating-point inputs and of the state, and the bytes of integer
+  // network inputs (token ids), whose size no precision changes.
+  int64_t float_input_elements = 0;
+  int64_t fixed_input_bytes = 0;
+  int64_t state_elements = 0;
+
   // For each input: the index in NetworkCount::layers of the layer that
   // produces it, or -1 for a network input.
   std::vector<int> input_sources;
-  // What the stored weights say, when the model file held them.
-  std::optional<v1::WeightStats> weight_stats;
 
   // Synapses that exist: all of them unless the weights were read and some
   // are zero.
   int64_t nonzero_synapses() const {
     return weight_stats ? synapses - weight_stats->zeros() : synapses;
   }
+  // Weights read: the stored matrices and the rows looked up.
+  int64_t weights_read() const { return weight_bytes + lookup_bytes; }
 
   // synapses / neurons, 0 when there are no neurons.
   double synapses_per_neuron() const;
+};
+
+// Layers whose counts are identical (GPT-3's 96 blocks): an estimator
+// prices one and multiplies.
+struct LayerClass {
+  int first = 0;           // index of its first layer in NetworkCount::layers
+  int64_t multiplicity = 0;  // layers of the class
 };
 
 struct NetworkCount {
@@ -98,12 +126,48 @@ struct NetworkCount {
   std::vector<Workload> layers;  // in the graph's topological order
   Workload total;                // sums; name = model, kind = "total"
   int64_t input_elements = 0;    // elements of the network's inputs
+  // Every layer's class (parallel to `layers`) and the classes, in order of
+  // first appearance.
+  std::vector<int> layer_class;
+  std::vector<LayerClass> classes;
 };
 
-// Counts every node of `graph`. Fails (InvalidArgument, naming the node)
-// when a count does not fit in 64 bits, or when a tied layer names a node
-// that is not an embedding of the same shape.
+// Counts every node of `graph` for one inference at the graph's bound
+// shapes. Fails (InvalidArgument, naming the node) when a count does not fit
+// in 64 bits, or when a tied layer names a node that is not an embedding of
+// the same shape.
 absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph);
+
+// The weights examined and the zeros among them, over the layers whose
+// stored weights were read; nullopt when none were.
+std::optional<v1::WeightStats> StoredWeights(const NetworkCount& count);
+
+// Fills `count.layer_class` and `count.classes` from `count.layers`
+// (CountNetwork does; a caller that builds a NetworkCount itself calls it).
+void ClassifyLayers(NetworkCount& count);
+
+// The counts of `batch` inferences: per-inference fields multiplied by
+// `batch`, shared ones kept. Fails (InvalidArgument) when a count no longer
+// fits in 64 bits.
+absl::StatusOr<NetworkCount> ScaleToBatch(const NetworkCount& per_inference,
+                                          int64_t batch);
+
+// The same for one Workload (a layer, or the totals).
+absl::StatusOr<Workload> ScaleWorkload(const Workload& per_inference,
+                                       int64_t batch);
+
+// The bytes one layer moves for `batch` inferences with every floating-point
+// tensor at `precision` (UNSPECIFIED: as declared): the estimators' view of
+// a Workload, as doubles.
+struct Traffic {
+  v1::ElementType dtype;  // of the arithmetic
+  double weights = 0;     // weights read (matrices once, lookups per item)
+  double inputs = 0;
+  double outputs = 0;
+  double state = 0;
+  double stored = 0;  // params x element size: the weights held
+};
+Traffic TrafficAt(const Workload& w, double batch, v1::ElementType precision);
 
 }  // namespace neurowatt
 

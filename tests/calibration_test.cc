@@ -1,6 +1,6 @@
 // Fitting a profile from kernel measurements: synthetic runs whose answers
 // are known, then a real quick calibration end to end.
-#include "hw/calibration.h"
+#include "bench/calibration.h"
 
 #include <sys/wait.h>
 

@@ -1,8 +1,8 @@
-#include "cli/format.h"
+#include "render/format.h"
 
 #include "gtest/gtest.h"
 
-namespace neurowatt::cli {
+namespace neurowatt {
 namespace {
 
 TEST(FormatTest, Separators) {
@@ -47,4 +47,4 @@ TEST(FormatTest, TableAlignsNumbersRight) {
 }
 
 }  // namespace
-}  // namespace neurowatt::cli
+}  // namespace neurowatt

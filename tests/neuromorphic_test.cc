@@ -23,7 +23,7 @@ NeuromorphicParams Chip(const std::string& name) {
 }
 
 NetworkCount Count(const std::string& source) {
-  auto m = LoadAndCount(source, {});
+  auto m = LoadModel(source, {});
   EXPECT_TRUE(m.ok()) << m.status();
   return m->count;
 }
@@ -39,9 +39,15 @@ v1::SpikeActivity Rate(int64_t steps, double rate) {
 NeuromorphicCost Estimate(const NetworkCount& count, const std::string& chip,
                           const v1::SpikeActivity& s,
                           const VonNeumannParams* host = nullptr) {
-  auto a = ResolveSpikeActivity(count, s, 1);
+  auto a = ResolveSpikeActivity(count, s);
   EXPECT_TRUE(a.ok()) << a.status();
-  auto c = EstimateNeuromorphic(count, Chip(chip), *a, a->knob, 1, host);
+  std::optional<double> hosted;
+  if (host != nullptr) {
+    auto e = HostEnergy(count, *host, 1, v1::ELEMENT_TYPE_UNSPECIFIED);
+    EXPECT_TRUE(e.ok()) << e.status();
+    hosted = *e;
+  }
+  auto c = EstimateNeuromorphic(count, Chip(chip), *a, a->knob, 1, hosted);
   EXPECT_TRUE(c.ok()) << c.status();
   return *c;
 }
@@ -132,7 +138,7 @@ TEST(NeuromorphicTest, TtfsAndMeasuredActivity) {
 
   // More than one spike per neuron per step is not a measurement.
   (*measured.mutable_layer_spikes())["key"] = 8 * 16 + 1;
-  auto too_many = ResolveSpikeActivity(count, measured, 1);
+  auto too_many = ResolveSpikeActivity(count, measured);
   ASSERT_FALSE(too_many.ok());
   EXPECT_NE(too_many.status().message().find("more than one per neuron per "
                                              "step"),
@@ -140,7 +146,7 @@ TEST(NeuromorphicTest, TtfsAndMeasuredActivity) {
   (*measured.mutable_layer_spikes())["key"] = 4;
 
   (*measured.mutable_layer_spikes()).erase("value");
-  auto missing = ResolveSpikeActivity(count, measured, 1);
+  auto missing = ResolveSpikeActivity(count, measured);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("no spike count for layer 'value'"),
             std::string::npos);
@@ -177,9 +183,9 @@ TEST(NeuromorphicTest, NonNativeNodesAreListedAndPricedOnTheHost) {
 
 TEST(NeuromorphicTest, OverCapacityIsAnErrorSayingByHowMuch) {
   const NetworkCount count = Count("preset:gpt3-175b");
-  auto a = ResolveSpikeActivity(count, Rate(8, 0.1), 1);
+  auto a = ResolveSpikeActivity(count, Rate(8, 0.1));
   ASSERT_TRUE(a.ok());
-  auto c = EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1, nullptr);
+  auto c = EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1, std::nullopt);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("but the profile's system has 32"),
             std::string::npos)
@@ -190,7 +196,7 @@ TEST(NeuromorphicTest, OverCapacityIsAnErrorSayingByHowMuch) {
 // Energy per inference on `chip` at knob x.
 double EnergyAt(const NetworkCount& count, const std::string& chip,
                 const SpikeActivity& a, double x) {
-  auto c = EstimateNeuromorphic(count, Chip(chip), a, x, 1, nullptr);
+  auto c = EstimateNeuromorphic(count, Chip(chip), a, x, 1, std::nullopt);
   EXPECT_TRUE(c.ok());
   return c->total();
 }
@@ -203,12 +209,12 @@ TEST(BreakEvenTest, AgreesWithBisectionOnTheEstimator) {
        {"preset:mlp:sizes=784-512-512-10", "preset:seed-kv",
         "preset:mlp:sizes=100-2000-100-2000"}) {
     const NetworkCount count = Count(source);
-    auto a = ResolveSpikeActivity(count, Rate(16, 0.05), 1);
+    auto a = ResolveSpikeActivity(count, Rate(16, 0.05));
     ASSERT_TRUE(a.ok());
     auto vn = EstimateVonNeumann(count, hp);
     ASSERT_TRUE(vn.ok());
     const double target = vn->total.energy.total();
-    auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, nullptr, target);
+    auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, std::nullopt, target);
     ASSERT_TRUE(p.ok()) << p.status();
     // Bisection on the estimator itself, over a range that brackets it.
     double lo = -1000, hi = 1000;
@@ -223,10 +229,10 @@ TEST(BreakEvenTest, AgreesWithBisectionOnTheEstimator) {
 
 TEST(BreakEvenTest, MlpCrossesWhereTheBusiestCoreSetsTheTime) {
   const NetworkCount count = Count("preset:mlp:sizes=784-512-512-10");
-  auto a = ResolveSpikeActivity(count, Rate(16, 0.05), 1);
+  auto a = ResolveSpikeActivity(count, Rate(16, 0.05));
   auto host = LoadProfile("horowitz-45nm");
   auto vn = EstimateVonNeumann(count, CompileVonNeumann(*host));
-  auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, nullptr,
+  auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, std::nullopt,
                           vn->total.energy.total());
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->feasible);
@@ -243,9 +249,9 @@ TEST(BreakEvenTest, NoCrossingAtAnyRateIsInfiniteNotNan) {
   s.set_input_spike_rate(0);
   (*s.mutable_layer_rates())["fc1"] = 0;
   (*s.mutable_layer_rates())["fc2"] = 0;
-  auto a = ResolveSpikeActivity(count, s, 1);
+  auto a = ResolveSpikeActivity(count, s);
   ASSERT_TRUE(a.ok());
-  auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, nullptr, 1e-15);
+  auto p = SolveBreakEven(count, Chip("loihi"), *a, 1, std::nullopt, 1e-15);
   ASSERT_TRUE(p.ok());
   EXPECT_FALSE(p->feasible);
   EXPECT_TRUE(std::isinf(p->spikes_per_neuron_per_step));
@@ -256,10 +262,10 @@ TEST(BreakEvenTest, InfeasibleWhenOneSideWinsEverywhere) {
   // SpiNNaker's 26 nJ per neuron update outweighs a tiny MLP's whole
   // conventional cost even with no spikes.
   const NetworkCount count = Count("preset:seed-kv");
-  auto a = ResolveSpikeActivity(count, Rate(16, 0.05), 1);
+  auto a = ResolveSpikeActivity(count, Rate(16, 0.05));
   auto host = LoadProfile("horowitz-45nm");
   auto vn = EstimateVonNeumann(count, CompileVonNeumann(*host));
-  auto p = SolveBreakEven(count, Chip("spinnaker"), *a, 1, nullptr,
+  auto p = SolveBreakEven(count, Chip("spinnaker"), *a, 1, std::nullopt,
                           vn->total.energy.total());
   ASSERT_TRUE(p.ok());
   EXPECT_FALSE(p->feasible);
@@ -271,7 +277,7 @@ TEST(BreakEvenTest, AcMacConventionReproducesTheLiteratureRatio) {
   // Compute only: SOPs x 0.9 pJ = MACs x 4.6 pJ, i.e. T r = 4.6 / 0.9
   // spikes per synapse per inference for a one-token MLP.
   const NetworkCount count = Count("preset:mlp:sizes=784-512-512-10");
-  auto a = ResolveSpikeActivity(count, Rate(16, 0.05), 1);
+  auto a = ResolveSpikeActivity(count, Rate(16, 0.05));
   auto p = SolveAcMacBreakEven(count, Chip("loihi"), *a, 1);
   ASSERT_TRUE(p.ok());
   ExpectRel(p->spikes_per_synapse_per_inference, 4.6 / 0.9);
@@ -285,8 +291,8 @@ TEST(NeuromorphicTest, ZeroWeightsAreAbsentSynapses) {
   // synaptic events (at the same spike rates) and of the stored synapses.
   const std::string path =
       std::string(NEUROWATT_TEST_DATA) + "/onnx/tiny_mlp_weights.onnx";
-  auto blind = LoadAndCount(path, {});
-  auto read = LoadAndCount(path, {}, v1::ELEMENT_TYPE_UNSPECIFIED, true);
+  auto blind = LoadModel(path, {});
+  auto read = LoadModel(path, {}, /*read_weights=*/true);
   ASSERT_TRUE(blind.ok() && read.ok());
   const v1::SpikeActivity s = Rate(16, 0.05);
   const NeuromorphicCost a = Estimate(blind->count, "loihi", s);

@@ -23,9 +23,12 @@ std::string Fixture(const std::string& name) {
 
 NetworkCount CountOnnx(const std::string& path, const DimBindings& dims = {},
                        bool weights = false) {
-  auto m = LoadAndCount(path, dims, v1::ELEMENT_TYPE_UNSPECIFIED, weights);
+  auto m = LoadModel(path, dims, weights);
   EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? m->count : NetworkCount{};
+  if (!m.ok()) return NetworkCount{};
+  auto c = ScaleToBatch(m->count, m->batch);
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *c : NetworkCount{};
 }
 
 int64_t Kinds(const NetworkCount& c, const std::string& kind) {
@@ -61,7 +64,7 @@ TEST(OnnxFixtureTest, ResNet18BatchIsTheSymbolicDimension) {
   const NetworkCount four = CountOnnx(Fixture("resnet18.onnx"), {{"batch", 4}});
   EXPECT_EQ(four.total.macs, 4 * one.total.macs);
   EXPECT_EQ(four.total.synapses, one.total.synapses);
-  auto bad = LoadAndCount(Fixture("resnet18.onnx"), {{"seq", 4}});
+  auto bad = LoadModel(Fixture("resnet18.onnx"), {{"seq", 4}});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("no dimension named 'seq'"),
             std::string::npos)
@@ -76,9 +79,9 @@ TEST(OnnxFixtureTest, MobileNetV2DepthwiseAndClip) {
   EXPECT_EQ(c.total.params, 3'504'872 - 17'056);
   int64_t depthwise = 0;
   for (const auto& w : c.layers) {
-    depthwise += w.kernel == Workload::Kernel::kDepthwise;
+    depthwise += w.depthwise;
     // A depthwise neuron has k x k synapses.
-    if (w.kernel == Workload::Kernel::kDepthwise) {
+    if (w.depthwise) {
       EXPECT_EQ(w.synapses_per_neuron(), 9) << w.name;
     }
   }
@@ -119,7 +122,7 @@ TEST(OnnxFixtureTest, MultiheadAttentionByHand) {
 }
 
 TEST(OnnxFixtureTest, LstmNeedsItsSequenceLength) {
-  auto unbound = LoadAndCount(Fixture("lstm.onnx"), {});
+  auto unbound = LoadModel(Fixture("lstm.onnx"), {});
   ASSERT_FALSE(unbound.ok());
   EXPECT_NE(unbound.status().message().find("--dim seq="), std::string::npos)
       << unbound.status();
@@ -474,7 +477,7 @@ TEST(OnnxOpsTest, ExternalDataIsReadBesideTheModel) {
   const std::string path = m.Write();
   const std::string dir = path.substr(0, path.rfind('/') + 1);
   std::remove((dir + bin).c_str());
-  auto missing = LoadAndCount(path, {}, v1::ELEMENT_TYPE_UNSPECIFIED, true);
+  auto missing = LoadModel(path, {}, /*read_weights=*/true);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("external data file '" + bin +
                                             "' not found"),
@@ -507,7 +510,7 @@ TEST(OnnxOpsTest, BadFilesAreClearErrors) {
       {dir + "nw_no_such_file.onnx", "cannot open"},
   };
   for (const Case& k : cases) {
-    auto r = LoadAndCount(k.path, {});
+    auto r = LoadModel(k.path, {});
     ASSERT_FALSE(r.ok()) << k.path;
     EXPECT_NE(r.status().message().find(k.expect), std::string::npos)
         << r.status();
@@ -518,7 +521,7 @@ TEST(OnnxOpsTest, BadFilesAreClearErrors) {
   std::ifstream in(Fixture("resnet18.onnx"), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)),
                     std::istreambuf_iterator<char>());
-  auto cut = LoadAndCount(write("nw_cut.onnx", bytes.substr(0, 4000)), {});
+  auto cut = LoadModel(write("nw_cut.onnx", bytes.substr(0, 4000)), {});
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.status().message().find("not an ONNX model"), std::string::npos)
       << cut.status();

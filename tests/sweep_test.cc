@@ -5,31 +5,31 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/sweep_command.h"
+#include "explore/sweep.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
-namespace neurowatt::cli {
+namespace neurowatt {
 namespace {
 
-TEST(ParseVaryTest, ListsAndRanges) {
-  auto list = ParseVary("batch=1,8,64");
+TEST(ParseSweepAxisTest, ListsAndRanges) {
+  auto list = ParseSweepAxis("batch=1,8,64");
   ASSERT_TRUE(list.ok()) << list.status();
   EXPECT_EQ(list->key, "batch");
   EXPECT_EQ(list->values, (std::vector<std::string>{"1", "8", "64"}));
-  auto range = ParseVary("spike_rate=0:1:5");
+  auto range = ParseSweepAxis("spike_rate=0:1:5");
   ASSERT_TRUE(range.ok());
   EXPECT_EQ(range->values,
             (std::vector<std::string>{"0", "0.25", "0.5", "0.75", "1"}));
-  auto ints = ParseVary("layers=2:12:6");  // whole numbers for model keys
+  auto ints = ParseSweepAxis("layers=2:12:6");  // whole numbers for model keys
   ASSERT_TRUE(ints.ok());
   EXPECT_EQ(ints->values,
             (std::vector<std::string>{"2", "4", "6", "8", "10", "12"}));
-  EXPECT_FALSE(ParseVary("spike_rate=0,1.5").ok());
-  EXPECT_FALSE(ParseVary("batch=0:4:0").ok());
-  EXPECT_FALSE(ParseVary("coding=burst").ok());
-  EXPECT_FALSE(ParseVary("precision=fp8").ok());
-  EXPECT_FALSE(ParseVary("batch").ok());
+  EXPECT_FALSE(ParseSweepAxis("spike_rate=0,1.5").ok());
+  EXPECT_FALSE(ParseSweepAxis("batch=0:4:0").ok());
+  EXPECT_FALSE(ParseSweepAxis("coding=burst").ok());
+  EXPECT_FALSE(ParseSweepAxis("precision=fp8").ok());
+  EXPECT_FALSE(ParseSweepAxis("batch").ok());
 }
 
 std::string Slurp(const std::string& path) {
@@ -137,4 +137,4 @@ TEST(SweepTest, BadSweepsExitTwoAndKeepThePreviousFile) {
 }
 
 }  // namespace
-}  // namespace neurowatt::cli
+}  // namespace neurowatt

@@ -23,12 +23,13 @@ inline absl::StatusOr<NetworkCount> CountText(const std::string& text,
   return CountNetwork(*graph);
 }
 
-// Loads a SOURCE ("preset:..." or a path), builds the graph and counts it.
+// Loads a SOURCE ("preset:..." or a path), builds the graph and counts it
+// at the batch `dims` name (1 unless they bind one).
 inline absl::StatusOr<NetworkCount> CountSource(const std::string& source,
                                                 const DimBindings& dims = {}) {
-  auto m = LoadAndCount(source, dims);
+  auto m = LoadModel(source, dims);
   if (!m.ok()) return m.status();
-  return m->count;
+  return ScaleToBatch(m->count, m->batch);
 }
 
 // The layer named `name`; fails the test when absent.

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "hw/profile.h"
 #include "model/source.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {
@@ -24,9 +25,10 @@ v1::HardwareProfile Horowitz() {
 VonNeumannCost Estimate(const std::string& source, int64_t batch,
                         v1::ElementType precision = v1::FP32,
                         const v1::HardwareProfile& profile = Horowitz()) {
-  auto m = LoadAndCount(source, {{"batch", batch}}, precision);
+  auto m = LoadModel(source, {});
   EXPECT_TRUE(m.ok()) << m.status();
-  auto c = EstimateVonNeumann(m->count, CompileVonNeumann(profile));
+  auto c =
+      EstimateVonNeumann(m->count, CompileVonNeumann(profile), batch, precision);
   EXPECT_TRUE(c.ok()) << c.status();
   return *c;
 }
@@ -77,9 +79,15 @@ TEST(VonNeumannTest, Int8UsesInt8Energies) {
 }
 
 TEST(VonNeumannTest, BreakdownSumsToTotalAndLayersToNetwork) {
-  const VonNeumannCost c = Estimate("preset:gpt2-small", 1);
+  auto m = LoadModel("preset:gpt2-small", {});
+  ASSERT_TRUE(m.ok());
+  auto priced = EstimateVonNeumann(m->count, CompileVonNeumann(Horowitz()));
+  ASSERT_TRUE(priced.ok());
+  const VonNeumannCost& c = *priced;
+  // Each of the layers, not each class: repeated blocks count every time.
   double sum = 0, time = 0;
-  for (const auto& l : c.layers) {
+  for (size_t i = 0; i < m->count.layers.size(); ++i) {
+    const VonNeumannLayerCost& l = c.Layer(m->count, i);
     const VonNeumannEnergy& e = l.energy;
     ExpectRel(e.total(), e.compute + e.data_movement + e.leakage + e.refresh +
                              e.standby + e.static_power);
@@ -141,13 +149,19 @@ TEST(VonNeumannTest, LargeInputsAreRefetchedPerWeightTile) {
 }
 
 TEST(VonNeumannTest, MissingPrecisionIsAClearError) {
-  auto m = LoadAndCount("preset:seed-kv", {}, v1::BF16);
+  auto m = LoadModel("preset:seed-kv", {});
   ASSERT_TRUE(m.ok());
-  auto c = EstimateVonNeumann(m->count, CompileVonNeumann(Horowitz()));
+  auto c =
+      EstimateVonNeumann(m->count, CompileVonNeumann(Horowitz()), 1, v1::BF16);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("has no figures for bf16"),
             std::string::npos)
       << c.status();
+  // The caller learns which input was at fault without reading the text.
+  const auto detail = DetailOf(c.status());
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->subject, ErrorSubject::kPrecision);
+  EXPECT_EQ(detail->name, "bf16");
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ enum class ErrorSubject {
   kSpikeRate,         // a spike rate outside [0, 1]
   kInputRate,         // the input neurons' rate outside [0, 1]
   kLayerRate,         // a per-layer rate: unknown layer or out of range
+  kCapacity,          // a spiking system too small for the network
 };
 
 struct ErrorDetail {

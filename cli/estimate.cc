@@ -1,0 +1,56 @@
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "render/report.h"
+#include "util/atomic_file.h"
+
+namespace neurowatt::cli {
+namespace {
+
+absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  const std::string format = args.Get("format").value_or("table");
+  if (auto f = OneOf("format", format, ReportFormats()); !f.ok()) {
+    return f.status();
+  }
+  auto in = LoadPriceable(args);
+  if (!in.ok()) return in.status();
+  WarnUncounted(in->model.source, in->model.count, err);
+  auto priced = Price(in->model, in->hardware, in->scenario);
+  if (!priced.ok()) return priced.status();
+  auto text = RenderReport(priced->report, in->model, format,
+                           /*compare=*/false, args.Has("per-layer"));
+  if (!text.ok()) return text.status();
+  return WriteOutput(args.Get("output"), *text, out);
+}
+
+}  // namespace
+
+const CommandSpec& EstimateSpec() {
+  static const auto* spec = new CommandSpec{
+      "estimate",
+      "SOURCE --hw NAME|PATH [--hw ...] [--batch N] [--precision "
+      "fp32|fp16|bf16|int8] [spike flags] [--format "
+      "table|json|csv|textproto|pb] [-o FILE]",
+      "Energy, time and memory traffic per inference on each profile.\n"
+      "On conventional (von Neumann) processors: compute, data movement, bit\n"
+      "maintenance and static power, with roofline time. On neuromorphic\n"
+      "chips: synaptic operations, neuron updates, spike routing and static\n"
+      "power at the spike activity given by the spike flags.",
+      "Profiles: neurowatt profiles lists the catalogue; a path loads a\n"
+      "profile file (proto/neurowatt/v1/hardware.proto). JSON energies are in\n"
+      "joules for the whole batch; energy_per_inference_joules divides by it.\n"
+      "Spike flags: --coding rate|ttfs --timesteps T --spike-rate R, or\n"
+      "--activity FILE (measured spikes per layer; "
+      "docs/neuromorphic-model.md).\n"
+      "The models: docs/von-neumann-model.md, docs/neuromorphic-model.md.\n",
+      PricingFlags(),
+      1,
+      1};
+  return *spec;
+}
+
+int RunEstimate(const std::vector<std::string>& args, std::ostream& out,
+                std::ostream& err) {
+  return RunCommand(EstimateSpec(), args, out, err, Run);
+}
+
+}  // namespace neurowatt::cli

@@ -1,0 +1,59 @@
+// What the commands share: the pricing flags, parsing them into the
+// library's inputs (dimensions, a v1::Scenario, hardware), and wording the
+// library's errors in terms of the flags that caused them.
+#ifndef NEUROWATT_CLI_FLAGS_H_
+#define NEUROWATT_CLI_FLAGS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cli/args.h"
+#include "estimators/pricing.h"
+#include "hw/hardware.h"
+#include "model/source.h"
+#include "neurowatt/v1/scenario.pb.h"
+
+namespace neurowatt::cli {
+
+// --hw, --batch, --precision, --dim, the spike flags, --format, -o and
+// --per-layer.
+std::vector<FlagSpec> PricingFlags();
+
+// The --format values of estimate and compare.
+inline std::vector<std::string> ReportFormats() {
+  return {"table", "json", "csv", "textproto", "pb"};
+}
+
+// --dim NAME=VALUE values, parsed and range-checked.
+absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values);
+
+// "fp32", "fp16", "bf16" or "int8" (the value of `flag`).
+absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& flag,
+                                               const std::string& s);
+
+// The spike flags as a v1::SpikeActivity (an --activity file read); when
+// `needed` (a profile spikes), the rate or an activity file, and the
+// timesteps, are required.
+absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
+                                                  bool needed);
+
+// The model and hardware the pricing flags name, and the scenario they
+// describe: loaded, checked and ready for Price. Profiles load first, so a
+// typo in --hw does not wait for a large model.
+struct Priceable {
+  std::vector<Hardware> hardware;
+  Model model;
+  v1::Scenario scenario;
+};
+absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args);
+
+// One warning line on `err` naming `source` when some of its nodes are not
+// counted (ops neurowatt does not know).
+void WarnUncounted(const std::string& source, const NetworkCount& count,
+                   std::ostream& err);
+
+}  // namespace neurowatt::cli
+
+#endif  // NEUROWATT_CLI_FLAGS_H_
