@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "render/count.h"
+#include "render/format.h"
 #include "util/atomic_file.h"
 
 namespace neurowatt::cli {
@@ -33,9 +34,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const DimBindings dimensions = model->DimsAt(model->batch);
   std::string text;
   if (format == "json") {
-    text = CountToJson(*count, dimensions)
-               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-           "\n";
+    text = JsonText(CountToJson(*count, dimensions));
   } else if (format == "csv") {
     text = RenderCountCsv(*count);
   } else {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "model/activity_file.h"
 #include "model/uncounted.h"
+#include "util/error.h"
 
 namespace neurowatt::cli {
 namespace {
@@ -68,16 +69,6 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
     }
   }
   return out;
-}
-
-absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& flag,
-                                               const std::string& s) {
-  if (s == "fp32") return v1::FP32;
-  if (s == "fp16") return v1::FP16;
-  if (s == "bf16") return v1::BF16;
-  if (s == "int8") return v1::INT8;
-  return InvalidArgumentError(
-      StrCat(flag, " ", s, ": expected one of fp32, fp16, bf16, int8"));
 }
 
 absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
@@ -169,8 +160,8 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
     p.scenario.set_batch(batch);
   }
   if (auto s = args.Get("precision")) {
-    auto parsed = ParsePrecision("--precision", *s);
-    if (!parsed.ok()) return parsed.status();
+    auto parsed = PricingPrecision(*s);
+    if (!parsed.ok()) return Prefixed("--precision", parsed.status());
     p.scenario.set_precision(*parsed);
   }
   auto hardware = LoadHardware(hw);

@@ -29,10 +29,6 @@ inline std::vector<std::string> ReportFormats() {
 // --dim NAME=VALUE values, parsed and range-checked.
 absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values);
 
-// "fp32", "fp16", "bf16" or "int8" (the value of `flag`).
-absl::StatusOr<v1::ElementType> ParsePrecision(const std::string& flag,
-                                               const std::string& s);
-
 // The spike flags as a v1::SpikeActivity (an --activity file read); when
 // `needed` (a profile spikes), the rate or an activity file, and the
 // timesteps, are required.

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "google/protobuf/stubs/logging.h"
 #include "model/presets.h"
+#include "neurowatt/neurowatt.h"
 
 namespace {
 
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "--version") {
-    std::cout << "neurowatt 0.1.0\n";
+    std::cout << "neurowatt " << neurowatt::kVersion << "\n";
     return 0;
   }
   for (const Command& c : Commands()) {

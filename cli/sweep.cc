@@ -40,8 +40,10 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
     s.scenario.set_batch(batch);
   }
   if (auto p = args.Get("precision")) {
-    auto t = ParsePrecision("--precision", *p);
-    if (!t.ok()) return t.status();
+    auto t = PricingPrecision(*p);
+    if (!t.ok()) {
+      return InvalidArgumentError(StrCat("--precision: ", t.status().message()));
+    }
     s.scenario.set_precision(*t);
   }
   for (const std::string& v : args.GetAll("vary")) {

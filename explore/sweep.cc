@@ -32,14 +32,6 @@ bool IntegerKey(const std::string& k) {
          k != "coding";
 }
 
-absl::StatusOr<v1::ElementType> PrecisionNamed(const std::string& s) {
-  for (v1::ElementType t : {v1::FP32, v1::FP16, v1::BF16, v1::INT8}) {
-    if (ElementTypeName(t) == s) return t;
-  }
-  return InvalidArgumentError(
-      StrCat("precision ", s, ": expected fp32, fp16, bf16 or int8"));
-}
-
 // One configuration: the model it needs and the scenario it prices.
 struct Configuration {
   std::string source;  // the sweep's SOURCE with the preset keys applied
@@ -61,7 +53,7 @@ Configuration Configure(const SweepSpec& s,
       (void)absl::SimpleAtoi(v, &i);
       c.scenario.set_batch(i);
     } else if (k == "precision") {
-      c.scenario.set_precision(PrecisionNamed(v).value_or(v1::FP32));
+      c.scenario.set_precision(PricingPrecision(v).value_or(v1::FP32));
     } else if (k == "spike_rate") {
       (void)absl::SimpleAtod(v, &d);
       spikes.set_spike_rate(d);
@@ -261,7 +253,7 @@ absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
       return InvalidArgumentError(
           StrCat("coding=", v, ": expected rate or ttfs"));
     }
-    if (axis.key == "precision" && !PrecisionNamed(v).ok()) {
+    if (axis.key == "precision" && !PricingPrecision(v).ok()) {
       return InvalidArgumentError(
           StrCat("precision=", v, ": expected fp32, fp16, bf16 or int8"));
     }
@@ -319,26 +311,39 @@ absl::Status RunSweep(
     }
   }
 
+  // Workers take chunks of consecutive configurations, so that a cheap
+  // configuration does not pay for a hand-over of its own.
   const int threads = std::max(1, s.threads);
-  const int64_t window = 64 * threads;
+  constexpr int64_t kChunk = 32;
+  const int64_t chunks = (configs + kChunk - 1) / kChunk;
+  const int64_t window = 4 * threads;  // chunks done but not yet written
+  struct Done {
+    std::vector<std::vector<std::string>> values;
+    std::vector<std::vector<SweepRow>> rows;
+  };
   std::mutex mu;
   std::condition_variable ready, room;
-  std::map<int64_t, std::vector<SweepRow>> done;
+  std::map<int64_t, Done> done;
   std::atomic<int64_t> next{0};
-  int64_t written = 0;
+  int64_t written = 0;  // chunks
   bool stop = false;
   auto worker = [&] {
     for (;;) {
-      const int64_t i = next.fetch_add(1);
-      if (i >= configs) return;
+      const int64_t chunk = next.fetch_add(1);
+      if (chunk >= chunks) return;
       {
         std::unique_lock<std::mutex> lock(mu);
-        room.wait(lock, [&] { return stop || i < written + window; });
+        room.wait(lock, [&] { return stop || chunk < written + window; });
         if (stop) return;
       }
-      std::vector<SweepRow> rows = Evaluate(s, SweepValues(s, i), cache);
+      Done d;
+      for (int64_t i = chunk * kChunk; i < std::min(configs, (chunk + 1) * kChunk);
+           ++i) {
+        d.values.push_back(SweepValues(s, i));
+        d.rows.push_back(Evaluate(s, d.values.back(), cache));
+      }
       std::lock_guard<std::mutex> lock(mu);
-      done.emplace(i, std::move(rows));
+      done.emplace(chunk, std::move(d));
       ready.notify_one();
     }
   };
@@ -346,23 +351,26 @@ absl::Status RunSweep(
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
 
   absl::Status status;
-  while (written < configs) {
-    std::vector<SweepRow> rows;
+  while (written < chunks && status.ok()) {
+    Done d;
     {
       std::unique_lock<std::mutex> lock(mu);
       ready.wait(lock, [&] { return done.count(written) > 0; });
-      rows = std::move(done[written]);
+      d = std::move(done[written]);
       done.erase(written);
     }
-    status = sink.Write(SweepValues(s, written), rows);
+    for (size_t k = 0; k < d.rows.size() && status.ok(); ++k) {
+      status = sink.Write(d.values[k], d.rows[k]);
+    }
     {
       std::lock_guard<std::mutex> lock(mu);
       ++written;
       if (!status.ok()) stop = true;
       room.notify_all();
     }
-    if (!status.ok()) break;
-    if (progress) progress(written, configs);
+    if (status.ok() && progress) {
+      progress(std::min(configs, written * kChunk), configs);
+    }
   }
   for (auto& t : pool) t.join();
   return status;

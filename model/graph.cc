@@ -174,6 +174,14 @@ absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
 
 }  // namespace
 
+absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name) {
+  for (v1::ElementType t : {v1::FP32, v1::FP16, v1::BF16, v1::INT8}) {
+    if (ElementTypeName(t) == name) return t;
+  }
+  return InvalidArgumentError(
+      StrCat("precision '", name, "': expected one of fp32, fp16, bf16, int8"));
+}
+
 int64_t BytesPerElement(v1::ElementType t) {
   switch (t) {
     case v1::FP16:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "neurowatt/v1/architecture.pb.h"
 
 namespace neurowatt {
@@ -83,6 +84,10 @@ int64_t BytesPerElement(v1::ElementType t);
 
 // Lower-case name of `t`, e.g. "fp16".
 std::string ElementTypeName(v1::ElementType t);
+
+// The precision a price can be asked at, by that name: fp32, fp16, bf16 or
+// int8. InvalidArgument for any other name, listing these.
+absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name);
 
 // Number of elements in `shape`, or an error when it overflows 64 bits.
 absl::StatusOr<int64_t> NumElements(const Shape& shape);

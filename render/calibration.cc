@@ -80,8 +80,7 @@ std::string RenderCalibration(const Calibration& c, bool json) {
     j["profile"] = c.path;
     j["notes"] = c.notes;
     if (!validation.empty()) j["validation"] = validation;
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-           "\n";
+    return JsonText(j);
   }
   std::string out = absl::StrFormat(
       "machine: %s, %d threads (%s)\n"

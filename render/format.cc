@@ -144,6 +144,11 @@ std::string Table::Render() const {
   return out;
 }
 
+std::string JsonText(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
+}
+
 std::string FoldingNotes(const std::vector<LayerRow>& rows,
                          int64_t layout_only) {
   std::string out;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/layer_folding.h"
+#include "nlohmann/json.hpp"
 
 namespace neurowatt {
 
@@ -51,6 +52,11 @@ class Table {
   std::vector<bool> numeric_;
   std::vector<std::vector<std::string>> rows_;  // empty row = separator
 };
+
+// `j` as the commands print it: indented by two, a line break at the end.
+// Names from users' files may hold invalid UTF-8: it is replaced, never
+// thrown.
+std::string JsonText(const nlohmann::ordered_json& j);
 
 // The footnotes of a table of `rows` (FoldLayers): what the folding means,
 // and how many layout-only nodes were left out.

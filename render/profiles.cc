@@ -32,7 +32,7 @@ absl::StatusOr<std::string> RenderProfiles(
                    {"description", p.description()},
                    {"sources", SourcesJson(p.sources())}});
     }
-    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    return JsonText(j);
   }
   if (format != "table") {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -465,10 +465,7 @@ absl::StatusOr<std::string> RenderReport(const v1::CostReport& report,
                                          bool compare, bool per_layer) {
   std::string text;
   if (format == "json") {
-    // Names from user files may hold invalid UTF-8: replace, never throw.
-    text = ReportJson(report, model.DimsAt(report.scenario().batch()))
-               .dump(2, ' ', false, json::error_handler_t::replace) +
-           "\n";
+    text = JsonText(ReportJson(report, model.DimsAt(report.scenario().batch())));
   } else if (format == "csv") {
     text = ReportCsv(report);
   } else if (format == "textproto") {

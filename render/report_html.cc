@@ -15,6 +15,7 @@
 #include "google/protobuf/descriptor.h"
 #include "hw/profile.h"
 #include "model/brain_reference.h"
+#include "util/version.h"
 
 namespace neurowatt {
 namespace {
@@ -551,7 +552,8 @@ std::string ReportHtml(const Model& m, const Pricing& p,
       "<h2>Top layers by energy</h2>\n", TopLayersTable(m, p, rows),
       "<h2>Uncounted and non-native operations</h2>\n", UncountedTable(m, p),
       "<h2>Assumptions and sources</h2>\n", SourcesSection(p),
-      "<p class=\"note\">Written by neurowatt 0.1.0.</p>\n</body></html>\n");
+      "<p class=\"note\">Written by neurowatt ", kVersion,
+      ".</p>\n</body></html>\n");
   return out;
 }
 
