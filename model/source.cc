@@ -16,7 +16,10 @@ absl::StatusOr<LoadedSource> LoadSource(absl::string_view source,
   constexpr absl::string_view kPreset = "preset:";
   LoadedSource out;
   if (absl::EndsWithIgnoreCase(source, ".onnx")) {
-    auto imported = ImportOnnx(std::string(source), dims, read_weights);
+    OnnxImportOptions options;
+    options.dims = dims;
+    options.read_weights = read_weights;
+    auto imported = ImportOnnx(std::string(source), options);
     if (!imported.ok()) return imported.status();
     out.arch = std::move(imported->arch);
     out.imported = std::move(imported->bindings);

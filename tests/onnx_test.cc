@@ -13,6 +13,7 @@
 #include "model/onnx/importer.h"
 #include "onnx/onnx_pb.h"
 #include "tests/test_util.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {
@@ -63,9 +64,17 @@ TEST(OnnxFixtureTest, ResNet18BatchIsTheSymbolicDimension) {
   EXPECT_EQ(four.total.synapses, one.total.synapses);
   auto bad = LoadAndCount(Fixture("resnet18.onnx"), {{"seq", 4}});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("no dimension named 'seq'"),
+  EXPECT_NE(bad.status().message().find(
+                "the model has no dimension named 'seq' (it has: batch)"),
             std::string::npos)
       << bad.status();
+  // The library names no flag; the detail says which binding was wrong.
+  EXPECT_EQ(bad.status().message().find("--dim"), std::string::npos)
+      << bad.status();
+  auto detail = DetailOf(bad.status());
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->subject, ErrorSubject::kUnknownDimension);
+  EXPECT_EQ(detail->name, "seq");
 }
 
 TEST(OnnxFixtureTest, MobileNetV2DepthwiseAndClip) {
@@ -121,8 +130,16 @@ TEST(OnnxFixtureTest, MultiheadAttentionByHand) {
 TEST(OnnxFixtureTest, LstmNeedsItsSequenceLength) {
   auto unbound = LoadAndCount(Fixture("lstm.onnx"), {});
   ASSERT_FALSE(unbound.ok());
-  EXPECT_NE(unbound.status().message().find("--dim seq="), std::string::npos)
+  EXPECT_NE(unbound.status().message().find(
+                "symbolic dimension(s) seq have no value"),
+            std::string::npos)
       << unbound.status();
+  EXPECT_EQ(unbound.status().message().find("--dim"), std::string::npos)
+      << unbound.status();
+  auto detail = DetailOf(unbound.status());
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->subject, ErrorSubject::kUnboundDimension);
+  EXPECT_EQ(detail->name, "seq");
   // nn.LSTM(32, 64, num_layers=2): layer 0 has 4 x 64 gate neurons of
   // 32 + 64 synapses, layer 1 4 x 64 of 64 + 64; 20 steps.
   const NetworkCount c = CountOnnx(Fixture("lstm.onnx"), {{"seq", 20}});
@@ -522,6 +539,118 @@ TEST(OnnxOpsTest, BadFilesAreClearErrors) {
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.status().message().find("not an ONNX model"), std::string::npos)
       << cut.status();
+}
+
+// --- Binding dimensions -----------------------------------------------------
+
+OnnxImportOptions Dims(DimBindings dims, bool unit_batch = false) {
+  OnnxImportOptions options;
+  options.dims = std::move(dims);
+  options.unit_batch = unit_batch;
+  return options;
+}
+
+// The message and detail of an import expected to fail.
+void ExpectDetail(const absl::StatusOr<OnnxImport>& r, ErrorSubject subject,
+                  const std::string& name, const std::string& text) {
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status();
+  EXPECT_EQ(r.status().message().find("--"), std::string::npos) << r.status();
+  auto detail = DetailOf(r.status());
+  ASSERT_TRUE(detail.has_value()) << r.status();
+  EXPECT_EQ(detail->subject, subject) << r.status();
+  EXPECT_EQ(detail->name, name) << r.status();
+}
+
+TEST(OnnxImportTest, BatchSymbolNamedBatch) {
+  const std::string resnet = Fixture("resnet18.onnx");
+  auto one = ImportOnnx(resnet, {});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->batch_symbol, "batch");
+  EXPECT_EQ(one->batch, 1);
+  EXPECT_EQ(one->bindings, (DimBindings{{"batch", 1}}));
+  auto four = ImportOnnx(resnet, Dims({{"batch", 4}}));
+  ASSERT_TRUE(four.ok()) << four.status();
+  EXPECT_EQ(four->batch, 4);
+  EXPECT_EQ(four->bindings, (DimBindings{{"batch", 4}}));
+  EXPECT_EQ(four->arch.inputs(0).shape(0).size(), 4);
+  // unit_batch: imported at batch 1, the batch asked for kept aside.
+  auto unit = ImportOnnx(resnet, Dims({{"batch", 4}}, /*unit_batch=*/true));
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  EXPECT_EQ(unit->batch, 4);
+  EXPECT_EQ(unit->bindings, (DimBindings{{"batch", 1}}));
+  EXPECT_EQ(unit->arch.inputs(0).shape(0).size(), 1);
+  EXPECT_EQ(unit->arch.SerializeAsString(), one->arch.SerializeAsString());
+  // The batch set aside is validated like any binding.
+  for (int64_t bad : {int64_t{0}, int64_t{-2}, kMaxDimension + 1}) {
+    auto r = ImportOnnx(resnet, Dims({{"batch", bad}}, /*unit_batch=*/true));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("must be from 1 to 2^40"),
+              std::string::npos)
+        << r.status();
+    EXPECT_EQ(r.status().message().find("--dim"), std::string::npos)
+        << r.status();
+    EXPECT_EQ(r.status().message().rfind(resnet, 0), 0u) << r.status();
+  }
+}
+
+TEST(OnnxImportTest, BatchSymbolByAnotherName) {
+  Model m;
+  m.Input("x", {-1, 4}, onnx::TensorProto::FLOAT, "batch_size")
+      .Input("y", {-1, 4}, onnx::TensorProto::FLOAT, "seq");
+  m.Node("Relu", {"x"}, {"rx"});
+  m.Node("Relu", {"y"}, {"ry"});
+  m.Output("rx").Output("ry");
+  const std::string path = m.Write();
+  auto r = ImportOnnx(path, Dims({{"batch", 3}, {"seq", 5}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->batch_symbol, "batch_size");
+  EXPECT_EQ(r->batch, 3);
+  EXPECT_EQ(r->bindings, (DimBindings{{"batch_size", 3}, {"seq", 5}}));
+  auto own = ImportOnnx(path, Dims({{"batch_size", 6}, {"seq", 5}}, true));
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->batch, 6);
+  EXPECT_EQ(own->bindings, (DimBindings{{"batch_size", 1}, {"seq", 5}}));
+  // With both names bound, "batch" is a symbol the model lacks.
+  ExpectDetail(ImportOnnx(path, Dims({{"batch", 2}, {"batch_size", 2}})),
+               ErrorSubject::kUnknownDimension, "batch",
+               "the model has no dimension named 'batch' (it has: "
+               "batch_size, seq)");
+  // Only the batch has a default.
+  ExpectDetail(ImportOnnx(path, {}), ErrorSubject::kUnboundDimension, "seq",
+               "symbolic dimension(s) seq have no value");
+  ExpectDetail(ImportOnnx(path, Dims({{"seq", 5}, {"len", 2}})),
+               ErrorSubject::kUnknownDimension, "len",
+               "the model has no dimension named 'len'");
+}
+
+TEST(OnnxImportTest, NoBatchSymbol) {
+  // Fixed sizes: nothing for a batch to bind.
+  auto fixed = ImportOnnx(Fixture("tiny_mlp_weights.onnx"), {});
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->batch_symbol, "");
+  EXPECT_EQ(fixed->batch, 1);
+  ExpectDetail(ImportOnnx(Fixture("tiny_mlp_weights.onnx"),
+                          Dims({{"batch", 2}}, /*unit_batch=*/true)),
+               ErrorSubject::kNoBatchDimension, "batch",
+               "the model has no dimension named 'batch' (it has no "
+               "symbolic dimensions)");
+  // Two batch-like symbols: neither is the batch, and both default to 1.
+  Model m;
+  m.Input("a", {-1, 4}, onnx::TensorProto::FLOAT, "N")
+      .Input("b", {-1, 4}, onnx::TensorProto::FLOAT, "batch_size");
+  m.Node("Add", {"a", "b"}, {"s"});
+  m.Output("s");
+  const std::string path = m.Write();
+  auto two = ImportOnnx(path, Dims({}, /*unit_batch=*/true));
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->batch_symbol, "");
+  EXPECT_EQ(two->bindings, (DimBindings{{"N", 1}, {"batch_size", 1}}));
+  ExpectDetail(ImportOnnx(path, Dims({{"batch", 2}})),
+               ErrorSubject::kNoBatchDimension, "batch",
+               "the model has no dimension named 'batch' (it has: N, "
+               "batch_size)");
 }
 
 }  // namespace
