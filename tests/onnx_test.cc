@@ -653,5 +653,101 @@ TEST(OnnxImportTest, NoBatchSymbol) {
                "batch_size)");
 }
 
+// --- Graph structure
+// ----------------------------------------------------------
+
+// The import of `m` fails naming the file, `text` and nothing else.
+void ExpectStructureError(Model& m, const std::string& text) {
+  const std::string path = m.Write();
+  auto r = ImportOnnx(path, {});
+  ASSERT_FALSE(r.ok()) << text;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), path + ": " + text);
+}
+
+TEST(OnnxStructureTest, ATensorNothingProduces) {
+  // Nothing reaches the data path: this once imported as an empty model.
+  Model m;
+  m.Input("x", {1, 4});
+  m.Node("Relu", {"h7"}, {"h"}).set_name("Relu_3");
+  m.Node("Sigmoid", {"h"}, {"y"});
+  m.Output("y");
+  ExpectStructureError(m,
+                       "node 'Relu_3' (Relu) reads tensor 'h7', which is "
+                       "produced by no node and is neither a graph input nor "
+                       "an initializer");
+}
+
+TEST(OnnxStructureTest, Cycles) {
+  Model m;
+  m.Input("x", {1, 4});
+  m.Node("Relu", {"t2"}, {"t1"}).set_name("A");
+  m.Node("Relu", {"t1"}, {"t2"}).set_name("B");
+  m.Output("t1");
+  ExpectStructureError(m,
+                       "node 'A' (Relu) is part of a cycle through tensor "
+                       "'t2' (produced by node 'B' (Relu))");
+  // A node that reads its own output; unnamed nodes are named as the
+  // importer would name them.
+  Model self;
+  self.Input("x", {1, 4});
+  self.Node("Relu", {"x"}, {"r"});
+  self.Node("Add", {"r", "s"}, {"s"}).clear_name();
+  self.Output("s");
+  ExpectStructureError(self,
+                       "node 'Add_1' (Add) is part of a cycle through tensor "
+                       "'s' (produced by node 'Add_1' (Add))");
+}
+
+TEST(OnnxStructureTest, NodesOutOfOrder) {
+  Model m;
+  m.Input("x", {1, 4});
+  m.Node("Sigmoid", {"r"}, {"y"}).set_name("late");
+  m.Node("Relu", {"x"}, {"r"}).set_name("early");
+  m.Output("y");
+  ExpectStructureError(m,
+                       "node 'late' (Sigmoid) reads tensor 'r' before node "
+                       "'early' (Relu) produces it (ONNX graphs list "
+                       "producers before consumers)");
+}
+
+TEST(OnnxStructureTest, TensorsAssignedTwice) {
+  // The second Identity redefines t2 from t1, which reads t2: following
+  // the last producer of the weight would go round for ever.
+  Model m;
+  m.Input("x", {1, 2, 5, 5}).Weight("w", {4, 2, 3, 3});
+  m.Node("Identity", {"w"}, {"t2"});
+  m.Node("Identity", {"t2"}, {"t1"});
+  m.Node("Conv", {"x", "t1"}, {"y"});
+  m.Node("Identity", {"t1"}, {"t2"}).set_name("again");
+  m.Output("y");
+  ExpectStructureError(m,
+                       "node 'again' (Identity) writes tensor 't2', which node "
+                       "'t2_node' (Identity) writes too (ONNX assigns each "
+                       "tensor once)");
+  Model shadow;
+  shadow.Input("x", {1, 4}).Weight("w", {4});
+  shadow.Node("Relu", {"x"}, {"w"});
+  shadow.Output("w");
+  ExpectStructureError(shadow,
+                       "node 'w_node' (Relu) writes tensor 'w', which is a "
+                       "graph input or initializer (ONNX assigns each tensor "
+                       "once)");
+}
+
+TEST(OnnxStructureTest, OptionalInputsLeftEmpty) {
+  // Clip's min left out, its max given: "" is no tensor at all.
+  Model m;
+  m.Input("x", {1, 4});
+  auto* max = m.proto().mutable_graph()->add_initializer();
+  max->set_name("max");
+  max->set_data_type(onnx::TensorProto::FLOAT);
+  max->add_float_data(6);
+  m.Node("Clip", {"x", "", "max"}, {"y"});
+  m.Output("y");
+  const NetworkCount c = CountOnnx(m.Write());
+  EXPECT_EQ(Layer(c, "y_node").kind, "activation");
+}
+
 }  // namespace
 }  // namespace neurowatt

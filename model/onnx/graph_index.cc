@@ -183,6 +183,8 @@ std::optional<std::vector<int64_t>> GraphIndex::KnownShape(
 
 absl::StatusOr<std::vector<int64_t>> GraphIndex::ShapeOf(
     const std::string& t) const {
+  // CheckTopology (model/onnx/topology.h) has ruled this out for the file's
+  // own nodes; what folding leaves is checked again here.
   if (!producer_.contains(t) && !initializer_.contains(t) &&
       !data_.contains(t)) {
     return InvalidArgumentError(StrCat("tensor '", t,

@@ -1,4 +1,4 @@
-// The driver: binds the graph's dimensions, runs shape inference and folding,
+// The driver: checks and binds the graph, runs shape inference and folding,
 // and hands each node on the data path to its op's translator
 // (translators.h).
 #include "model/onnx/importer.h"
@@ -17,6 +17,7 @@
 #include "model/onnx/import_context.h"
 #include "model/onnx/onnx_file.h"
 #include "model/onnx/shape_folding.h"
+#include "model/onnx/topology.h"
 #include "model/onnx/translators.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
@@ -174,6 +175,9 @@ absl::Status Importer::CheckShapes(const Graph& g) const {
 absl::StatusOr<OnnxImport> Importer::Run() {
   onnx::GraphProto& graph = *file_.model().mutable_graph();
   if (auto s = tensors_.IndexInitializers(); !s.ok()) return s;
+  // Before anything reads the graph: inference and the data path would
+  // pass over a node that nothing feeds, and the model would count zero.
+  if (auto s = CheckTopology(graph); !s.ok()) return s;
   auto bound = BindInputDimensions(graph, options_);
   if (!bound.ok()) return bound.status();
   if (auto s = InferShapes(); !s.ok()) return s;

@@ -1,14 +1,15 @@
 // ONNX models (.onnx) as neurowatt architectures. The importer opens the
-// file without copying its weights (model/onnx/onnx_file.h), binds its
-// symbolic dimensions, runs ONNX's own C++ shape inference (with data
-// propagation, so that shapes computed by Shape -> Gather -> Concat -> Reshape
-// chains are concrete), and maps each node onto the schema's ops: weighted
-// layers (Conv, ConvTranspose, Gemm, MatMul with a stored operand,
-// LSTM/GRU/RNN, Gather on a stored table) become linear, conv, recurrent and
-// embedding nodes with synapses; activation x activation MatMul and Einsum keep
-// their MACs; norms, activations, pools, reductions and elementwise ops keep
-// their other ops; zero-compute ops become layout nodes; anything else becomes
-// an uncounted node that reports list by op type. Subgraphs that only compute
+// file without copying its weights (model/onnx/onnx_file.h), checks that the
+// graph is connected and in order, binds its symbolic dimensions, runs
+// ONNX's own C++ shape inference (with data propagation, so that shapes
+// computed by Shape -> Gather -> Concat -> Reshape chains are concrete), and
+// maps each node onto the schema's ops: weighted layers (Conv,
+// ConvTranspose, Gemm, MatMul with a stored operand, LSTM/GRU/RNN, Gather on
+// a stored table) become linear, conv, recurrent and embedding nodes with
+// synapses; activation x activation MatMul and Einsum keep their MACs;
+// norms, activations, pools, reductions and elementwise ops keep their other
+// ops; zero-compute ops become layout nodes; anything else becomes an
+// uncounted node that reports list by op type. Subgraphs that only compute
 // shapes or constants are folded away. See docs/onnx.md.
 #ifndef NEUROWATT_MODEL_ONNX_IMPORTER_H_
 #define NEUROWATT_MODEL_ONNX_IMPORTER_H_
@@ -52,7 +53,10 @@ struct OnnxImport {
 // binding carry a detail (util/error.h) naming the symbol:
 // kUnknownDimension for a binding the model has no symbol for,
 // kNoBatchDimension for "batch" when the model has no batch symbol, and
-// kUnboundDimension for the first symbol left without a value.
+// kUnboundDimension for the first symbol left without a value. A graph
+// with a node that reads a tensor nothing provides, reads one before it is
+// produced (nodes out of order, or a cycle) or writes one a second time is
+// an error naming the node and the tensor (model/onnx/topology.h).
 absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                                       const OnnxImportOptions& options);
 

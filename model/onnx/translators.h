@@ -4,9 +4,9 @@
 // model/onnx/.
 //
 // A translator may assume that the node carries data (some output is on
-// the data path) and that its domain is ONNX's own. It reports errors
-// about the node's tensors and attributes without naming the node
-// (import_context.h).
+// the data path), that its domain is ONNX's own, and that every tensor it
+// names was checked by CheckTopology. It reports errors about the node's
+// tensors and attributes without naming the node (import_context.h).
 #ifndef NEUROWATT_MODEL_ONNX_TRANSLATORS_H_
 #define NEUROWATT_MODEL_ONNX_TRANSLATORS_H_
 
