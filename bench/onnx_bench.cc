@@ -17,8 +17,11 @@ namespace {
 
 void Import(benchmark::State& state, const std::string& path,
             const DimBindings& dims, bool weights) {
+  OnnxImportOptions options;
+  options.dims = dims;
+  options.read_weights = weights;
   for (auto _ : state) {
-    auto imported = ImportOnnx(path, dims, weights);
+    auto imported = ImportOnnx(path, options);
     if (!imported.ok()) {
       state.SkipWithError(std::string(imported.status().message()).c_str());
       return;

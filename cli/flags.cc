@@ -6,7 +6,6 @@
 #include "absl/strings/str_split.h"
 #include "model/activity_file.h"
 #include "model/uncounted.h"
-#include "util/error.h"
 
 namespace neurowatt::cli {
 namespace {
@@ -161,7 +160,11 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   }
   if (auto s = args.Get("precision")) {
     auto parsed = PricingPrecision(*s);
-    if (!parsed.ok()) return Prefixed("--precision", parsed.status());
+    if (!parsed.ok()) {
+      return InvalidArgumentError(StrCat("--precision ", *s,
+                                         ": expected one of ",
+                                         kPricingPrecisions));
+    }
     p.scenario.set_precision(*parsed);
   }
   auto hardware = LoadHardware(hw);

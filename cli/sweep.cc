@@ -42,7 +42,8 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
   if (auto p = args.Get("precision")) {
     auto t = PricingPrecision(*p);
     if (!t.ok()) {
-      return InvalidArgumentError(StrCat("--precision: ", t.status().message()));
+      return InvalidArgumentError(
+          StrCat("--precision ", *p, ": expected one of ", kPricingPrecisions));
     }
     s.scenario.set_precision(*t);
   }

@@ -255,7 +255,7 @@ absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
     }
     if (axis.key == "precision" && !PricingPrecision(v).ok()) {
       return InvalidArgumentError(
-          StrCat("precision=", v, ": expected fp32, fp16, bf16 or int8"));
+          StrCat("precision=", v, ": expected one of ", kPricingPrecisions));
     }
     double d;
     if ((axis.key == "spike_rate" || axis.key == "input_rate") &&

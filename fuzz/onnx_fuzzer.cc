@@ -9,9 +9,11 @@
 #include "model/workload.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  neurowatt::OnnxImportOptions options;
+  options.read_weights = true;
   auto imported = neurowatt::ImportOnnxBytes(
-      std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx", {},
-      /*read_weights=*/true);
+      std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx",
+      options);
   if (!imported.ok()) return 0;
   auto graph = neurowatt::Graph::Build(imported->arch);
   if (graph.ok()) (void)neurowatt::CountNetwork(*graph);

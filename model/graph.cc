@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "util/checked.h"
+#include "util/error.h"
 #include "model/shape_inference.h"
 
 namespace neurowatt {
@@ -111,9 +112,11 @@ absl::StatusOr<Shape> BindShape(
       case v1::Dim::kSymbol: {
         auto it = bindings.find(d.symbol());
         if (it == bindings.end()) {
-          return InvalidArgumentError(StrCat(
-              what, ": dimension ", i, " is the symbol '", d.symbol(),
-              "', which has no value (bind it with --dim ", d.symbol(), "=N)"));
+          return WithDetail(
+              InvalidArgumentError(StrCat(what, ": dimension ", i,
+                                          " is the symbol '", d.symbol(),
+                                          "', which has no value")),
+              ErrorSubject::kUnboundDimension, d.symbol());
         }
         v = it->second;
         break;
@@ -151,11 +154,15 @@ absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
   }
   for (const auto& [name, value] : dims) {
     if (!used.count(name)) {
-      return InvalidArgumentError(StrCat(
-          "--dim ", name, "=", value, ": the model has no dimension named '",
-          name, "'",
-          used.empty() ? std::string(" (it has no symbolic dimensions)")
-                       : StrCat(" (it has: ", absl::StrJoin(used, ", "), ")")));
+      return WithDetail(
+          InvalidArgumentError(StrCat(
+              "the model has no dimension named '", name, "'",
+              used.empty()
+                  ? std::string(" (it has no symbolic dimensions)")
+                  : StrCat(" (it has: ", absl::StrJoin(used, ", "), ")"))),
+          name == "batch" ? ErrorSubject::kNoBatchDimension
+                          : ErrorSubject::kUnknownDimension,
+          name);
     }
   }
   DimBindings out;
@@ -178,8 +185,8 @@ absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name) {
   for (v1::ElementType t : {v1::FP32, v1::FP16, v1::BF16, v1::INT8}) {
     if (ElementTypeName(t) == name) return t;
   }
-  return InvalidArgumentError(
-      StrCat("precision '", name, "': expected one of fp32, fp16, bf16, int8"));
+  return InvalidArgumentError(StrCat("precision '", name,
+                                     "': expected one of ", kPricingPrecisions));
 }
 
 int64_t BytesPerElement(v1::ElementType t) {
@@ -356,8 +363,7 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
       if (auto n = NumElements(*shape); !n.ok()) shape = n.status();
     }
     if (!shape.ok()) {
-      return InvalidArgumentError(
-          StrCat("node '", gn.node.name(), "': ", shape.status().message()));
+      return Prefixed(StrCat("node '", gn.node.name(), "'"), shape.status());
     }
     gn.output_shape = *shape;
     tensors.at(gn.node.outputs(0)).shape = *shape;

@@ -85,6 +85,10 @@ int64_t BytesPerElement(v1::ElementType t);
 // Lower-case name of `t`, e.g. "fp16".
 std::string ElementTypeName(v1::ElementType t);
 
+// The precisions a price can be asked at, by name: PricingPrecision's
+// choices, as error messages list them.
+inline constexpr char kPricingPrecisions[] = "fp32, fp16, bf16, int8";
+
 // The precision a price can be asked at, by that name: fp32, fp16, bf16 or
 // int8. InvalidArgument for any other name, listing these.
 absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name);

@@ -1,6 +1,5 @@
 #include "model/source.h"
 
-#include <cctype>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -14,40 +13,27 @@ namespace neurowatt {
 namespace {
 
 constexpr absl::string_view kPreset = "preset:";
-constexpr absl::string_view kBatch = "batch";
+constexpr char kBatch[] = "batch";
 
-bool IsOnnx(absl::string_view source) {
-  return absl::EndsWithIgnoreCase(source, ".onnx");
-}
-
-// TODO(onnx-split): the importer reports its batch symbol.
-std::string OnnxBatchSymbol(const DimBindings& bindings) {
-  if (bindings.contains(std::string(kBatch))) return std::string(kBatch);
-  std::string found;
-  int n = 0;
-  for (const auto& [sym, value] : bindings) {
-    std::string lower = sym;
-    for (char& c : lower) c = static_cast<char>(std::tolower(c));
-    if (lower == "n" || absl::StrContains(lower, "batch")) {
-      found = sym;
-      ++n;
-    }
-  }
-  return n == 1 ? found : std::string();
-}
-
-}  // namespace
-
-absl::StatusOr<LoadedSource> LoadSource(absl::string_view source,
-                                        const DimBindings& dims,
-                                        bool read_weights) {
+// `source` loaded; with `unit_batch` an ONNX file is imported at batch 1
+// whatever `dims` say (Model::batch keeps what they asked for).
+absl::StatusOr<LoadedSource> Load(absl::string_view source,
+                                  const DimBindings& dims, bool read_weights,
+                                  bool unit_batch, std::string* batch_symbol,
+                                  int64_t* batch) {
   LoadedSource out;
-  if (IsOnnx(source)) {
-    auto imported = ImportOnnx(std::string(source), dims, read_weights);
+  if (absl::EndsWithIgnoreCase(source, ".onnx")) {
+    OnnxImportOptions options;
+    options.dims = dims;
+    options.read_weights = read_weights;
+    options.unit_batch = unit_batch;
+    auto imported = ImportOnnx(std::string(source), options);
     if (!imported.ok()) return imported.status();
     out.arch = std::move(imported->arch);
     out.imported = std::move(imported->bindings);
     out.onnx = true;
+    if (batch_symbol) *batch_symbol = imported->batch_symbol;
+    if (batch) *batch = imported->batch;
     return out;
   }
   auto arch = absl::StartsWith(source, kPreset)
@@ -57,6 +43,15 @@ absl::StatusOr<LoadedSource> LoadSource(absl::string_view source,
   out.arch = *std::move(arch);
   out.build_dims = dims;
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<LoadedSource> LoadSource(absl::string_view source,
+                                        const DimBindings& dims,
+                                        bool read_weights) {
+  return Load(source, dims, read_weights, /*unit_batch=*/false, nullptr,
+              nullptr);
 }
 
 DimBindings Model::DimsAt(int64_t b) const {
@@ -72,11 +67,15 @@ absl::StatusOr<Model> LoadModel(absl::string_view source,
   // The graph is built at batch 1; the batch asked for is a pricing
   // parameter. Binding batch = 1 still checks that the model has one.
   DimBindings unit = dims;
-  if (auto it = unit.find(std::string(kBatch)); it != unit.end()) {
+  if (auto it = unit.find(kBatch); it != unit.end()) {
     m.batch = it->second;
     it->second = 1;
   }
-  auto loaded = LoadSource(source, unit, read_weights);
+  // The importer sets the batch aside itself, whether "batch" or the
+  // symbol's own name gives it.
+  const bool onnx = absl::EndsWithIgnoreCase(source, ".onnx");
+  auto loaded = Load(source, onnx ? dims : unit, read_weights,
+                     /*unit_batch=*/true, &m.batch_symbol, &m.batch);
   if (!loaded.ok()) return loaded.status();
   auto graph = Graph::Build(loaded->arch, loaded->build_dims);
   if (!graph.ok()) return Prefixed(source, graph.status());
@@ -84,10 +83,9 @@ absl::StatusOr<Model> LoadModel(absl::string_view source,
   if (!count.ok()) return Prefixed(source, count.status());
   if (loaded->onnx) {
     m.dims = loaded->imported;
-    m.batch_symbol = OnnxBatchSymbol(m.dims);
   } else {
     m.dims = graph->bindings();
-    if (m.dims.contains(std::string(kBatch))) m.batch_symbol = std::string(kBatch);
+    if (m.dims.contains(kBatch)) m.batch_symbol = kBatch;
   }
   m.arch = std::move(loaded->arch);
   m.count = *std::move(count);

@@ -13,6 +13,7 @@
 #include "model/onnx/importer.h"
 #include "onnx/onnx_pb.h"
 #include "tests/test_util.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {
@@ -66,9 +67,17 @@ TEST(OnnxFixtureTest, ResNet18BatchIsTheSymbolicDimension) {
   EXPECT_EQ(four.total.synapses, one.total.synapses);
   auto bad = LoadModel(Fixture("resnet18.onnx"), {{"seq", 4}});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("no dimension named 'seq'"),
+  EXPECT_NE(bad.status().message().find(
+                "the model has no dimension named 'seq' (it has: batch)"),
             std::string::npos)
       << bad.status();
+  // The library names no flag; the detail says which binding was wrong.
+  EXPECT_EQ(bad.status().message().find("--dim"), std::string::npos)
+      << bad.status();
+  auto detail = DetailOf(bad.status());
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->subject, ErrorSubject::kUnknownDimension);
+  EXPECT_EQ(detail->name, "seq");
 }
 
 TEST(OnnxFixtureTest, MobileNetV2DepthwiseAndClip) {
@@ -124,8 +133,16 @@ TEST(OnnxFixtureTest, MultiheadAttentionByHand) {
 TEST(OnnxFixtureTest, LstmNeedsItsSequenceLength) {
   auto unbound = LoadModel(Fixture("lstm.onnx"), {});
   ASSERT_FALSE(unbound.ok());
-  EXPECT_NE(unbound.status().message().find("--dim seq="), std::string::npos)
+  EXPECT_NE(unbound.status().message().find(
+                "symbolic dimension(s) seq have no value"),
+            std::string::npos)
       << unbound.status();
+  EXPECT_EQ(unbound.status().message().find("--dim"), std::string::npos)
+      << unbound.status();
+  auto detail = DetailOf(unbound.status());
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->subject, ErrorSubject::kUnboundDimension);
+  EXPECT_EQ(detail->name, "seq");
   // nn.LSTM(32, 64, num_layers=2): layer 0 has 4 x 64 gate neurons of
   // 32 + 64 synapses, layer 1 4 x 64 of 64 + 64; 20 steps.
   const NetworkCount c = CountOnnx(Fixture("lstm.onnx"), {{"seq", 20}});
@@ -525,6 +542,214 @@ TEST(OnnxOpsTest, BadFilesAreClearErrors) {
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.status().message().find("not an ONNX model"), std::string::npos)
       << cut.status();
+}
+
+// --- Binding dimensions -----------------------------------------------------
+
+OnnxImportOptions Dims(DimBindings dims, bool unit_batch = false) {
+  OnnxImportOptions options;
+  options.dims = std::move(dims);
+  options.unit_batch = unit_batch;
+  return options;
+}
+
+// The message and detail of an import expected to fail.
+void ExpectDetail(const absl::StatusOr<OnnxImport>& r, ErrorSubject subject,
+                  const std::string& name, const std::string& text) {
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status();
+  EXPECT_EQ(r.status().message().find("--"), std::string::npos) << r.status();
+  auto detail = DetailOf(r.status());
+  ASSERT_TRUE(detail.has_value()) << r.status();
+  EXPECT_EQ(detail->subject, subject) << r.status();
+  EXPECT_EQ(detail->name, name) << r.status();
+}
+
+TEST(OnnxImportTest, BatchSymbolNamedBatch) {
+  const std::string resnet = Fixture("resnet18.onnx");
+  auto one = ImportOnnx(resnet, {});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->batch_symbol, "batch");
+  EXPECT_EQ(one->batch, 1);
+  EXPECT_EQ(one->bindings, (DimBindings{{"batch", 1}}));
+  auto four = ImportOnnx(resnet, Dims({{"batch", 4}}));
+  ASSERT_TRUE(four.ok()) << four.status();
+  EXPECT_EQ(four->batch, 4);
+  EXPECT_EQ(four->bindings, (DimBindings{{"batch", 4}}));
+  EXPECT_EQ(four->arch.inputs(0).shape(0).size(), 4);
+  // unit_batch: imported at batch 1, the batch asked for kept aside.
+  auto unit = ImportOnnx(resnet, Dims({{"batch", 4}}, /*unit_batch=*/true));
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  EXPECT_EQ(unit->batch, 4);
+  EXPECT_EQ(unit->bindings, (DimBindings{{"batch", 1}}));
+  EXPECT_EQ(unit->arch.inputs(0).shape(0).size(), 1);
+  EXPECT_EQ(unit->arch.SerializeAsString(), one->arch.SerializeAsString());
+  // The batch set aside is validated like any binding.
+  for (int64_t bad : {int64_t{0}, int64_t{-2}, kMaxDimension + 1}) {
+    auto r = ImportOnnx(resnet, Dims({{"batch", bad}}, /*unit_batch=*/true));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("must be from 1 to 2^40"),
+              std::string::npos)
+        << r.status();
+    EXPECT_EQ(r.status().message().find("--dim"), std::string::npos)
+        << r.status();
+    EXPECT_EQ(r.status().message().rfind(resnet, 0), 0u) << r.status();
+  }
+}
+
+TEST(OnnxImportTest, BatchSymbolByAnotherName) {
+  Model m;
+  m.Input("x", {-1, 4}, onnx::TensorProto::FLOAT, "batch_size")
+      .Input("y", {-1, 4}, onnx::TensorProto::FLOAT, "seq");
+  m.Node("Relu", {"x"}, {"rx"});
+  m.Node("Relu", {"y"}, {"ry"});
+  m.Output("rx").Output("ry");
+  const std::string path = m.Write();
+  auto r = ImportOnnx(path, Dims({{"batch", 3}, {"seq", 5}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->batch_symbol, "batch_size");
+  EXPECT_EQ(r->batch, 3);
+  EXPECT_EQ(r->bindings, (DimBindings{{"batch_size", 3}, {"seq", 5}}));
+  auto own = ImportOnnx(path, Dims({{"batch_size", 6}, {"seq", 5}}, true));
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->batch, 6);
+  EXPECT_EQ(own->bindings, (DimBindings{{"batch_size", 1}, {"seq", 5}}));
+  // With both names bound, "batch" is a symbol the model lacks.
+  ExpectDetail(ImportOnnx(path, Dims({{"batch", 2}, {"batch_size", 2}})),
+               ErrorSubject::kUnknownDimension, "batch",
+               "the model has no dimension named 'batch' (it has: "
+               "batch_size, seq)");
+  // Only the batch has a default.
+  ExpectDetail(ImportOnnx(path, {}), ErrorSubject::kUnboundDimension, "seq",
+               "symbolic dimension(s) seq have no value");
+  ExpectDetail(ImportOnnx(path, Dims({{"seq", 5}, {"len", 2}})),
+               ErrorSubject::kUnknownDimension, "len",
+               "the model has no dimension named 'len'");
+}
+
+TEST(OnnxImportTest, NoBatchSymbol) {
+  // Fixed sizes: nothing for a batch to bind.
+  auto fixed = ImportOnnx(Fixture("tiny_mlp_weights.onnx"), {});
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->batch_symbol, "");
+  EXPECT_EQ(fixed->batch, 1);
+  ExpectDetail(ImportOnnx(Fixture("tiny_mlp_weights.onnx"),
+                          Dims({{"batch", 2}}, /*unit_batch=*/true)),
+               ErrorSubject::kNoBatchDimension, "batch",
+               "the model has no dimension named 'batch' (it has no "
+               "symbolic dimensions)");
+  // Two batch-like symbols: neither is the batch, and both default to 1.
+  Model m;
+  m.Input("a", {-1, 4}, onnx::TensorProto::FLOAT, "N")
+      .Input("b", {-1, 4}, onnx::TensorProto::FLOAT, "batch_size");
+  m.Node("Add", {"a", "b"}, {"s"});
+  m.Output("s");
+  const std::string path = m.Write();
+  auto two = ImportOnnx(path, Dims({}, /*unit_batch=*/true));
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->batch_symbol, "");
+  EXPECT_EQ(two->bindings, (DimBindings{{"N", 1}, {"batch_size", 1}}));
+  ExpectDetail(ImportOnnx(path, Dims({{"batch", 2}})),
+               ErrorSubject::kNoBatchDimension, "batch",
+               "the model has no dimension named 'batch' (it has: N, "
+               "batch_size)");
+}
+
+// --- Graph structure
+// ----------------------------------------------------------
+
+// The import of `m` fails naming the file, `text` and nothing else.
+void ExpectStructureError(Model& m, const std::string& text) {
+  const std::string path = m.Write();
+  auto r = ImportOnnx(path, {});
+  ASSERT_FALSE(r.ok()) << text;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), path + ": " + text);
+}
+
+TEST(OnnxStructureTest, ATensorNothingProduces) {
+  // Nothing reaches the data path: this once imported as an empty model.
+  Model m;
+  m.Input("x", {1, 4});
+  m.Node("Relu", {"h7"}, {"h"}).set_name("Relu_3");
+  m.Node("Sigmoid", {"h"}, {"y"});
+  m.Output("y");
+  ExpectStructureError(m,
+                       "node 'Relu_3' (Relu) reads tensor 'h7', which is "
+                       "produced by no node and is neither a graph input nor "
+                       "an initializer");
+}
+
+TEST(OnnxStructureTest, Cycles) {
+  Model m;
+  m.Input("x", {1, 4});
+  m.Node("Relu", {"t2"}, {"t1"}).set_name("A");
+  m.Node("Relu", {"t1"}, {"t2"}).set_name("B");
+  m.Output("t1");
+  ExpectStructureError(m,
+                       "node 'A' (Relu) is part of a cycle through tensor "
+                       "'t2' (produced by node 'B' (Relu))");
+  // A node that reads its own output; unnamed nodes are named as the
+  // importer would name them.
+  Model self;
+  self.Input("x", {1, 4});
+  self.Node("Relu", {"x"}, {"r"});
+  self.Node("Add", {"r", "s"}, {"s"}).clear_name();
+  self.Output("s");
+  ExpectStructureError(self,
+                       "node 'Add_1' (Add) is part of a cycle through tensor "
+                       "'s' (produced by node 'Add_1' (Add))");
+}
+
+TEST(OnnxStructureTest, NodesOutOfOrder) {
+  Model m;
+  m.Input("x", {1, 4});
+  m.Node("Sigmoid", {"r"}, {"y"}).set_name("late");
+  m.Node("Relu", {"x"}, {"r"}).set_name("early");
+  m.Output("y");
+  ExpectStructureError(m,
+                       "node 'late' (Sigmoid) reads tensor 'r' before node "
+                       "'early' (Relu) produces it (ONNX graphs list "
+                       "producers before consumers)");
+}
+
+TEST(OnnxStructureTest, TensorsAssignedTwice) {
+  // The second Identity redefines t2 from t1, which reads t2: following
+  // the last producer of the weight would go round for ever.
+  Model m;
+  m.Input("x", {1, 2, 5, 5}).Weight("w", {4, 2, 3, 3});
+  m.Node("Identity", {"w"}, {"t2"});
+  m.Node("Identity", {"t2"}, {"t1"});
+  m.Node("Conv", {"x", "t1"}, {"y"});
+  m.Node("Identity", {"t1"}, {"t2"}).set_name("again");
+  m.Output("y");
+  ExpectStructureError(m,
+                       "node 'again' (Identity) writes tensor 't2', which node "
+                       "'t2_node' (Identity) writes too (ONNX assigns each "
+                       "tensor once)");
+  Model shadow;
+  shadow.Input("x", {1, 4}).Weight("w", {4});
+  shadow.Node("Relu", {"x"}, {"w"});
+  shadow.Output("w");
+  ExpectStructureError(shadow,
+                       "node 'w_node' (Relu) writes tensor 'w', which is a "
+                       "graph input or initializer (ONNX assigns each tensor "
+                       "once)");
+}
+
+TEST(OnnxStructureTest, OptionalInputsLeftEmpty) {
+  // Clip's min left out, its max given: "" is no tensor at all.
+  Model m;
+  m.Input("x", {1, 4});
+  auto* max = m.proto().mutable_graph()->add_initializer();
+  max->set_name("max");
+  max->set_data_type(onnx::TensorProto::FLOAT);
+  max->add_float_data(6);
+  m.Node("Clip", {"x", "", "max"}, {"y"});
+  m.Output("y");
+  const NetworkCount c = CountOnnx(m.Write());
+  EXPECT_EQ(Layer(c, "y_node").kind, "activation");
 }
 
 }  // namespace

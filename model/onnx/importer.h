@@ -1,18 +1,20 @@
 // ONNX models (.onnx) as neurowatt architectures. The importer opens the
-// file without copying its weights (model/onnx_file.h), binds its symbolic
-// dimensions, runs ONNX's own C++ shape inference (with data propagation, so
-// that shapes computed by Shape -> Gather -> Concat -> Reshape chains are
-// concrete), and maps each node onto the schema's ops: weighted layers
-// (Conv, ConvTranspose, Gemm, MatMul with a stored operand, LSTM/GRU/RNN,
-// Gather on a stored table) become linear, conv, recurrent and embedding
-// nodes with synapses; activation x activation MatMul and Einsum keep their
-// MACs; norms, activations, pools, reductions and elementwise ops keep their
-// other ops; zero-compute ops become layout nodes; anything else becomes an
+// file without copying its weights (model/onnx/onnx_file.h), checks that the
+// graph is connected and in order, binds its symbolic dimensions, runs
+// ONNX's own C++ shape inference (with data propagation, so that shapes
+// computed by Shape -> Gather -> Concat -> Reshape chains are concrete), and
+// maps each node onto the schema's ops: weighted layers (Conv,
+// ConvTranspose, Gemm, MatMul with a stored operand, LSTM/GRU/RNN, Gather on
+// a stored table) become linear, conv, recurrent and embedding nodes with
+// synapses; activation x activation MatMul and Einsum keep their MACs;
+// norms, activations, pools, reductions and elementwise ops keep their other
+// ops; zero-compute ops become layout nodes; anything else becomes an
 // uncounted node that reports list by op type. Subgraphs that only compute
 // shapes or constants are folded away. See docs/onnx.md.
 #ifndef NEUROWATT_MODEL_ONNX_IMPORTER_H_
 #define NEUROWATT_MODEL_ONNX_IMPORTER_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,28 +23,48 @@
 
 namespace neurowatt {
 
-struct OnnxImport {
-  // Every shape concrete, at the bound dimensions.
-  v1::Architecture arch;
-  // The ONNX inputs' symbolic dimensions and the values they were given.
-  DimBindings bindings;
+struct OnnxImportOptions {
+  DimBindings dims;  // symbol -> value; "batch" also binds the batch symbol
+  bool read_weights = false;  // analyse stored weights into WeightStats
+  // Bind the batch symbol to 1 whatever `dims` say (OnnxImport::batch keeps
+  // what they asked for): callers that price batches without re-importing.
+  bool unit_batch = false;
 };
 
-// Imports `path`. `dims` binds symbolic input dimensions by name; "batch"
-// also binds the one symbol whose name contains "batch" (or is "N"), when no
-// symbol is called "batch". Unbound batch symbols are 1; any other unbound
-// symbol (a sequence length) is an error naming it. With `read_weights`,
-// weighted layers whose payloads the file holds get WeightStats. Errors
-// (InvalidArgument, NotFound) start with `path`.
-absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
-                                      const DimBindings& dims,
-                                      bool read_weights);
+struct OnnxImport {
+  v1::Architecture arch;  // every shape concrete, at the bound dimensions
+  DimBindings bindings;   // the ONNX inputs' symbols and the values they got
+  // The symbol a batch binds: one literally named "batch", else the single
+  // batch-like symbol ("batch_size", "N", ...); empty when there is none
+  // (fixed input sizes, or several batch-like symbols).
+  std::string batch_symbol;
+  // The batch `dims` asked for ("batch" or the batch symbol's own name); 1
+  // when not given.
+  int64_t batch = 1;
+};
 
-// The same for a model in memory (the fuzzer's entry point).
+// Imports `path`. `options.dims` binds symbolic input dimensions by name;
+// "batch" also binds the batch symbol when that has another name (unless
+// `dims` name it too). Unbound batch-like symbols are 1; any other unbound
+// symbol (a sequence length) is an error. Every value must be from 1 to
+// 2^40, also the batch that `unit_batch` sets aside.
+//
+// Errors (InvalidArgument, NotFound) start with `path`. Those about a
+// binding carry a detail (util/error.h) naming the symbol:
+// kUnknownDimension for a binding the model has no symbol for,
+// kNoBatchDimension for "batch" when the model has no batch symbol, and
+// kUnboundDimension for the first symbol left without a value. A graph
+// with a node that reads a tensor nothing provides, reads one before it is
+// produced (nodes out of order, or a cycle) or writes one a second time is
+// an error naming the node and the tensor (model/onnx/topology.h).
+absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
+                                      const OnnxImportOptions& options);
+
+// The same for a model in memory (the fuzzer's entry point), named `name`
+// in errors.
 absl::StatusOr<OnnxImport> ImportOnnxBytes(std::string bytes,
                                            const std::string& name,
-                                           const DimBindings& dims,
-                                           bool read_weights);
+                                           const OnnxImportOptions& options);
 
 }  // namespace neurowatt
 

@@ -1,0 +1,131 @@
+#include "model/onnx/dimensions.h"
+
+#include <cctype>
+#include <set>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "util/error.h"
+
+namespace neurowatt {
+namespace onnx_import {
+namespace {
+
+using absl::InvalidArgumentError;
+using absl::StrCat;
+
+// Exporters name the batch "batch", "batch_size", "N"...: a symbol is
+// batch-like when its name says so.
+bool IsBatchLike(const std::string& symbol) {
+  std::string lower = symbol;
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  return lower == "n" || absl::StrContains(lower, "batch");
+}
+
+// The symbol dimension `i` of input `name` stands for, if it is symbolic.
+std::string SymbolOf(const std::string& name, int i,
+                     const onnx::TensorShapeProto::Dimension& d) {
+  return d.has_dim_param() && !d.dim_param().empty() ? d.dim_param()
+                                                     : StrCat(name, ":", i);
+}
+
+}  // namespace
+
+absl::StatusOr<BoundDimensions> BindInputDimensions(
+    onnx::GraphProto& graph, const OnnxImportOptions& options) {
+  const DimBindings& dims = options.dims;
+  absl::flat_hash_set<std::string> initializers;
+  for (const auto& t : graph.initializer()) initializers.insert(t.name());
+  std::set<std::string> symbols;
+  for (const auto& in : graph.input()) {
+    if (initializers.contains(in.name())) continue;
+    const auto& shape = in.type().tensor_type().shape();
+    for (int i = 0; i < shape.dim_size(); ++i) {
+      const auto& d = shape.dim(i);
+      if (d.has_dim_value()) {
+        const int64_t v = d.dim_value();
+        if (v <= 0 || v > kMaxDimension) {
+          return InvalidArgumentError(
+              StrCat("input '", in.name(), "': dimension ", i, " is ", v,
+                     v <= 0 ? ", not positive"
+                            : ", beyond the largest accepted (2^40)"));
+        }
+        continue;
+      }
+      symbols.insert(SymbolOf(in.name(), i, d));
+    }
+  }
+  BoundDimensions out;
+  std::vector<std::string> batch_like;
+  for (const auto& s : symbols) {
+    if (IsBatchLike(s)) batch_like.push_back(s);
+  }
+  if (symbols.contains("batch")) {
+    out.batch_symbol = "batch";
+  } else if (batch_like.size() == 1) {
+    out.batch_symbol = batch_like[0];
+  }
+  for (const auto& [name, value] : dims) {
+    // "batch" binds the batch symbol by its own name unless that name is
+    // bound as well.
+    std::string sym = name;
+    if (name == "batch" && !out.batch_symbol.empty() &&
+        !dims.contains(out.batch_symbol)) {
+      sym = out.batch_symbol;
+    }
+    if (!symbols.contains(sym)) {
+      std::vector<std::string> have(symbols.begin(), symbols.end());
+      return WithDetail(
+          InvalidArgumentError(StrCat(
+              "the model has no dimension named '", name, "'",
+              have.empty()
+                  ? std::string(" (it has no symbolic dimensions)")
+                  : StrCat(" (it has: ", absl::StrJoin(have, ", "), ")"))),
+          name == "batch" && out.batch_symbol.empty()
+              ? ErrorSubject::kNoBatchDimension
+              : ErrorSubject::kUnknownDimension,
+          name);
+    }
+    if (value <= 0 || value > kMaxDimension) {
+      return InvalidArgumentError(StrCat("dimension '", name, "' is given ",
+                                         value, "; it must be from 1 to 2^40"));
+    }
+    out.bindings[sym] = value;
+  }
+  if (auto it = out.bindings.find(out.batch_symbol); it != out.bindings.end()) {
+    out.batch = it->second;
+    // The caller scales by the batch itself (OnnxImportOptions).
+    if (options.unit_batch) it->second = 1;
+  }
+  std::vector<std::string> unbound;
+  for (const auto& sym : symbols) {
+    if (out.bindings.contains(sym)) continue;
+    if (IsBatchLike(sym)) {
+      out.bindings[sym] = 1;
+    } else {
+      unbound.push_back(sym);
+    }
+  }
+  if (!unbound.empty()) {
+    return WithDetail(InvalidArgumentError(StrCat("symbolic dimension(s) ",
+                                                  absl::StrJoin(unbound, ", "),
+                                                  " have no value")),
+                      ErrorSubject::kUnboundDimension, unbound[0]);
+  }
+  for (auto& in : *graph.mutable_input()) {
+    if (initializers.contains(in.name())) continue;
+    auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      auto* d = shape->mutable_dim(i);
+      if (d->has_dim_value()) continue;
+      d->set_dim_value(out.bindings.at(SymbolOf(in.name(), i, *d)));
+    }
+  }
+  return out;
+}
+
+}  // namespace onnx_import
+}  // namespace neurowatt
