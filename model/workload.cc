@@ -424,11 +424,15 @@ void MatrixRows(const GraphNode& gn, Workload& w) {
       w.matrix_rows = w.neurons > 0 ? w.neuron_instances / w.neurons : 1;
       w.shared_matrix = true;
       break;
-    case v1::Node::kRecurrent:
-      // Steps are sequential: each applies the weights to the batch's rows.
-      w.matrix_rows = 1;
+    case v1::Node::kRecurrent: {
+      // Steps are sequential: each applies the weights to the batch's rows
+      // alone (the input is [steps, batch, ...] when sequence_first).
+      const v1::Recurrent& op = gn.node.recurrent();
+      const Shape& in = gn.input_shapes[0];
+      w.matrix_rows = op.sequence_first() ? in[1] : in[0];
       w.shared_matrix = true;
       break;
+    }
     case v1::Node::kMatmul:
       w.matrix_rows = gn.output_shape[gn.output_shape.size() - 2];
       break;

@@ -181,6 +181,26 @@ TEST(NeuromorphicTest, NonNativeNodesAreListedAndPricedOnTheHost) {
   ExpectRel(hosted.total() - hosted.non_native, alone.total());
 }
 
+TEST(NeuromorphicTest, ABatchRunsItsInferencesOneAfterAnother) {
+  // The count is per inference; a batch of 4 does four times the events on
+  // the same cores, in four times the steps.
+  const NetworkCount count = Count("preset:mlp:sizes=784-512-512-10");
+  auto a = ResolveSpikeActivity(count, Rate(16, 0.05));
+  ASSERT_TRUE(a.ok());
+  auto one = EstimateNeuromorphic(count, Chip("loihi"), *a, 0.05, 1,
+                                  std::nullopt);
+  auto four = EstimateNeuromorphic(count, Chip("loihi"), *a, 0.05, 4,
+                                   std::nullopt);
+  ASSERT_TRUE(one.ok() && four.ok());
+  ExpectRel(four->synaptic_ops, 4 * one->synaptic_ops);
+  ExpectRel(four->spikes, 4 * one->spikes);
+  ExpectRel(four->steps_time_s, 4 * one->steps_time_s);
+  ExpectRel(four->busiest_core_s, 4 * one->busiest_core_s);
+  ExpectRel(four->total(), 4 * one->total());
+  EXPECT_EQ(four->cores, one->cores);
+  EXPECT_EQ(four->chips, one->chips);
+}
+
 TEST(NeuromorphicTest, OverCapacityIsAnErrorSayingByHowMuch) {
   const NetworkCount count = Count("preset:gpt3-175b");
   auto a = ResolveSpikeActivity(count, Rate(8, 0.1));

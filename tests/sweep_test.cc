@@ -1,12 +1,16 @@
-// Sweeps: axis parsing, and end-to-end runs of the real binary.
+// Sweeps: axis parsing, the engine (explore/sweep.h) with a sink in memory,
+// and end-to-end runs of the real binary.
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "estimators/pricing.h"
 #include "explore/sweep.h"
 #include "gtest/gtest.h"
+#include "model/source.h"
+#include "render/sweep_rows.h"
 #include "nlohmann/json.hpp"
 
 namespace neurowatt {
@@ -30,6 +34,177 @@ TEST(ParseSweepAxisTest, ListsAndRanges) {
   EXPECT_FALSE(ParseSweepAxis("coding=burst").ok());
   EXPECT_FALSE(ParseSweepAxis("precision=fp8").ok());
   EXPECT_FALSE(ParseSweepAxis("batch").ok());
+}
+
+// Keeps every configuration's rows, checking they come in order.
+class Collect : public RowSink {
+ public:
+  absl::Status Write(const std::vector<std::string>& values,
+                     const std::vector<SweepRow>& rows) override {
+    this->values.push_back(values);
+    this->rows.push_back(rows);
+    return absl::OkStatus();
+  }
+  std::vector<std::vector<std::string>> values;
+  std::vector<std::vector<SweepRow>> rows;
+};
+
+SweepSpec Spec(const std::string& source,
+               const std::vector<std::string>& hardware,
+               const std::vector<std::string>& axes, int threads) {
+  SweepSpec s;
+  s.source = source;
+  auto hw = LoadHardware(hardware);
+  EXPECT_TRUE(hw.ok()) << hw.status();
+  s.hardware = *std::move(hw);
+  s.scenario.mutable_spikes()->set_coding(v1::SpikeActivity::RATE);
+  s.scenario.mutable_spikes()->set_timesteps(16);
+  s.scenario.mutable_spikes()->set_spike_rate(0.05);
+  for (const std::string& a : axes) {
+    auto axis = ParseSweepAxis(a);
+    EXPECT_TRUE(axis.ok()) << axis.status();
+    s.axes.push_back(*axis);
+  }
+  s.threads = threads;
+  return s;
+}
+
+TEST(SweepEngineTest, RowsComeInOrderAndEqualPrice) {
+  // 3 x 5 x 2 = 30 configurations on four threads, more than one chunk's
+  // worth of threads: the order must still be the axes' order.
+  const SweepSpec spec =
+      Spec("preset:mlp:sizes=784-512-10", {"loihi", "horowitz-45nm"},
+           {"batch=1,4,16", "spike_rate=0:0.2:5", "precision=fp32,int8"}, 4);
+  Collect sink;
+  ASSERT_TRUE(RunSweep(spec, sink).ok());
+  ASSERT_EQ(sink.rows.size(), 30u);
+  EXPECT_EQ(SweepConfigurations(spec), 30);
+  auto model = LoadModel(spec.source, {});
+  ASSERT_TRUE(model.ok());
+  for (int64_t i = 0; i < 30; ++i) {
+    const std::vector<std::string> v = SweepValues(spec, i);
+    ASSERT_EQ(sink.values[i], v);
+    // The same configuration priced on its own.
+    v1::Scenario sc = spec.scenario;
+    sc.set_batch(std::stoll(v[0]));
+    sc.mutable_spikes()->set_spike_rate(std::stod(v[1]));
+    sc.set_precision(v[2] == "int8" ? v1::INT8 : v1::FP32);
+    auto p = Price(*model, spec.hardware, sc);
+    ASSERT_TRUE(p.ok()) << p.status();
+    ASSERT_EQ(sink.rows[i].size(), 2u);
+    for (int h = 0; h < 2; ++h) {
+      const SweepRow& r = sink.rows[i][h];
+      EXPECT_EQ(r.hardware, spec.hardware[h].name());
+      EXPECT_TRUE(r.error.empty()) << r.error;
+      EXPECT_DOUBLE_EQ(r.energy_per_inference_j,
+                       p->report.hardware(h).energy_per_inference_j());
+      EXPECT_DOUBLE_EQ(r.latency_s, p->report.hardware(h).latency_s());
+      EXPECT_EQ(r.bound, p->report.hardware(h).bound());
+    }
+  }
+  // The last axis varies fastest.
+  EXPECT_EQ(sink.values[1], (std::vector<std::string>{"1", "0", "int8"}));
+  EXPECT_EQ(sink.values[2], (std::vector<std::string>{"1", "0.05", "fp32"}));
+}
+
+TEST(SweepEngineTest, ModelKeysRebuildOnlyWhatChanges) {
+  // A preset key changes the model; the batch does not. Rows for layers=2
+  // and batch 2 are twice the layers' work of layers=1 at the same batch.
+  const SweepSpec spec = Spec("preset:gpt:d_model=64,heads=4,seq=8,vocab=100",
+                              {"horowitz-45nm"}, {"layers=1,2", "batch=1,2"}, 2);
+  Collect sink;
+  ASSERT_TRUE(RunSweep(spec, sink).ok());
+  ASSERT_EQ(sink.rows.size(), 4u);
+  for (const auto& rows : sink.rows) {
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_TRUE(rows[0].error.empty()) << rows[0].error;
+  }
+  EXPECT_GT(sink.rows[2][0].energy_per_inference_j,
+            sink.rows[0][0].energy_per_inference_j);
+}
+
+TEST(SweepEngineTest, ARowThatDoesNotFitIsARowAndOtherMistakesAreErrors) {
+  Collect sink;
+  auto fits = RunSweep(
+      Spec("preset:mlp", {"loihi"}, {"sizes=64-64,32768-32768"}, 1), sink);
+  ASSERT_TRUE(fits.ok()) << fits;
+  ASSERT_EQ(sink.rows.size(), 2u);
+  EXPECT_TRUE(sink.rows[0][0].error.empty());
+  EXPECT_TRUE(sink.rows[1][0].does_not_fit);
+  EXPECT_NE(sink.rows[1][0].error.find("(2.0x over)"), std::string::npos);
+
+  // A model key on a file, a key twice, no axes: errors before any row.
+  Collect none;
+  EXPECT_FALSE(RunSweep(Spec(std::string(NEUROWATT_TEST_DATA) +
+                                 "/lenet5.textproto",
+                             {"horowitz-45nm"}, {"layers=1,2"}, 1),
+                        none)
+                   .ok());
+  EXPECT_FALSE(RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"},
+                             {"batch=1,2", "batch=3"}, 1),
+                        none)
+                   .ok());
+  EXPECT_FALSE(RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"}, {}, 1), none)
+                   .ok());
+  // A mistake in every configuration (an unknown preset key) is found on
+  // the first one.
+  auto bad = RunSweep(
+      Spec("preset:seed-kv", {"horowitz-45nm"}, {"hidden=3"}, 1), none);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("the first configuration (3) fails"),
+            std::string::npos)
+      << bad;
+  EXPECT_TRUE(none.rows.empty());
+}
+
+TEST(SweepEngineTest, TheSinksErrorStopsTheSweep) {
+  class Fail : public RowSink {
+   public:
+    absl::Status Write(const std::vector<std::string>&,
+                       const std::vector<SweepRow>&) override {
+      return ++calls == 3 ? absl::InternalError("disk full") : absl::OkStatus();
+    }
+    int calls = 0;
+  } sink;
+  auto st = RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"},
+                          {"batch=1:1000:1000"}, 2),
+                     sink);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(sink.calls, 3);
+}
+
+TEST(SweepRowsTest, CsvAndJsonLines) {
+  const std::vector<SweepAxis> axes = {{"batch", {"4"}}, {"coding", {"ttfs"}}};
+  SweepRow ok;
+  ok.hardware = "loihi";
+  ok.kind = "neuromorphic";
+  ok.energy_per_inference_j = 1.5e-6;
+  ok.parts[4] = 1e-6;
+  ok.latency_s = 2e-3;
+  ok.bound = "timesteps";
+  SweepRow bad;
+  bad.hardware = "x,y";
+  bad.kind = "von_neumann";
+  bad.error = "it broke";
+  EXPECT_EQ(SweepCsvHeader(axes),
+            "batch,coding,hardware,kind,energy_per_inference_joules,compute,"
+            "data_movement,bit_maintenance,static,synaptic_ops,neuron_updates,"
+            "spike_routing,non_native,latency_seconds,bound,error\n");
+  EXPECT_EQ(FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, false),
+            "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0.002,"
+            "timesteps,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,it broke\n");
+  const std::string jsonl = FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, true);
+  std::istringstream lines(jsonl);
+  std::string a, b;
+  std::getline(lines, a);
+  std::getline(lines, b);
+  auto first = nlohmann::json::parse(a);
+  EXPECT_EQ(first["batch"], 4);  // a number, not a string
+  EXPECT_EQ(first["coding"], "ttfs");
+  EXPECT_EQ(first["synaptic_ops"], 1e-6);
+  auto second = nlohmann::json::parse(b);
+  EXPECT_EQ(second["error"], "it broke");
+  EXPECT_FALSE(second.contains("energy_per_inference_joules"));
 }
 
 std::string Slurp(const std::string& path) {

@@ -1,0 +1,198 @@
+// A scenario never rebuilds the model: counting once per inference and
+// pricing at a batch and a precision must give what building the graph at
+// that batch and precision gives. Checked on every preset and every ONNX
+// fixture against the graph rebuilt from scratch.
+#include <string>
+#include <vector>
+
+#include "estimators/mapping.h"
+#include "estimators/von_neumann.h"
+#include "gtest/gtest.h"
+#include "hw/profile.h"
+#include "model/graph.h"
+#include "model/presets.h"
+#include "model/source.h"
+#include "model/workload.h"
+
+namespace neurowatt {
+namespace {
+
+struct Case {
+  std::string source;
+  DimBindings dims;  // besides the batch
+};
+
+std::vector<Case> Cases() {
+  const std::string onnx = std::string(NEUROWATT_TEST_DATA) + "/onnx/";
+  std::vector<Case> cases = {
+      {"preset:gpt3-175b-full:layers=2,seq=16", {}},
+      {"preset:gpt2-small:seq=32", {}},
+      {"preset:seed-kv", {}},
+      {"preset:mlp:sizes=784-512-10", {}},
+      {"preset:cnn:in_channels=3,image=32,channels=32-64,kernel=3,classes=10",
+       {}},
+      {"preset:lstm:input=32,hidden=64,layers=2,timesteps=5", {}},
+      {"preset:gru:input=16,hidden=32,timesteps=4,bidirectional=true", {}},
+      {"preset:rnn:input=8,hidden=16,timesteps=3", {}},
+      {std::string(NEUROWATT_TEST_DATA) + "/lenet5.textproto", {}},
+      {onnx + "resnet18.onnx", {}},
+      {onnx + "lstm.onnx", {{"seq", 6}}},
+      {onnx + "gpt2_block.onnx", {{"seq", 8}}},
+      {onnx + "mha.onnx", {}},
+      {onnx + "gru.onnx", {}},
+      {onnx + "tiny_mlp_weights.onnx", {}},
+  };
+  return cases;
+}
+
+// The graph built from scratch at `dims` with every node and floating-point
+// input at `precision`: what pricing at a batch and precision replaces.
+NetworkCount Rebuilt(const std::string& source, const DimBindings& dims,
+                     v1::ElementType precision) {
+  auto loaded = LoadSource(source, dims);
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
+  v1::Architecture arch = loaded->arch;
+  if (precision != v1::ELEMENT_TYPE_UNSPECIFIED) {
+    arch.set_default_dtype(precision);
+    for (auto& n : *arch.mutable_nodes()) n.set_dtype(precision);
+    for (auto& in : *arch.mutable_inputs()) {
+      if (in.dtype() != v1::INT32 && in.dtype() != v1::INT64) {
+        in.set_dtype(precision);
+      }
+    }
+  }
+  auto graph = Graph::Build(arch, loaded->build_dims);
+  EXPECT_TRUE(graph.ok()) << graph.status();
+  auto count = CountNetwork(*graph);
+  EXPECT_TRUE(count.ok()) << count.status();
+  return *count;
+}
+
+void ExpectSameCounts(const Workload& a, const Workload& b) {
+  SCOPED_TRACE(a.name);
+  EXPECT_EQ(a.neurons, b.neurons);
+  EXPECT_EQ(a.synapses, b.synapses);
+  EXPECT_EQ(a.params, b.params);
+  EXPECT_EQ(a.neuron_instances, b.neuron_instances);
+  EXPECT_EQ(a.macs, b.macs);
+  EXPECT_EQ(a.other_ops.adds, b.other_ops.adds);
+  EXPECT_EQ(a.other_ops.muls, b.other_ops.muls);
+  EXPECT_EQ(a.other_ops.compares, b.other_ops.compares);
+  EXPECT_EQ(a.other_ops.exps, b.other_ops.exps);
+  EXPECT_EQ(a.other_ops.divs, b.other_ops.divs);
+  EXPECT_EQ(a.input_bytes, b.input_bytes);
+  EXPECT_EQ(a.output_bytes, b.output_bytes);
+  EXPECT_EQ(a.weights_read(), b.weights_read());
+  EXPECT_EQ(a.state_bytes, b.state_bytes);
+  EXPECT_EQ(a.sequential_steps, b.sequential_steps);
+  EXPECT_EQ(a.matrix_rows, b.matrix_rows);
+}
+
+void ExpectRel(double actual, double expected, const std::string& what) {
+  EXPECT_NEAR(actual, expected, 1e-12 * std::abs(expected) + 1e-300)
+      << what << ": actual " << actual << " expected " << expected;
+}
+
+TEST(BatchTest, ScaledCountsAreTheCountsOfTheGraphBuiltAtTheBatch) {
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.source);
+    auto model = LoadModel(c.source, c.dims);
+    ASSERT_TRUE(model.ok()) << model.status();
+    const NetworkCount once = Rebuilt(c.source, c.dims, v1::ELEMENT_TYPE_UNSPECIFIED);
+    ASSERT_EQ(model->count.layers.size(), once.layers.size());
+    ExpectSameCounts(model->count.total, once.total);
+    if (!model->has_batch_dimension()) continue;
+    DimBindings at = c.dims;
+    at["batch"] = 3;
+    const NetworkCount built = Rebuilt(c.source, at, v1::ELEMENT_TYPE_UNSPECIFIED);
+    auto scaled = ScaleToBatch(model->count, 3);
+    ASSERT_TRUE(scaled.ok()) << scaled.status();
+    ASSERT_EQ(scaled->layers.size(), built.layers.size());
+    for (size_t i = 0; i < built.layers.size(); ++i) {
+      ExpectSameCounts(scaled->layers[i], built.layers[i]);
+      EXPECT_EQ(KernelOf(model->count.layers[i], 3),
+                KernelOf(built.layers[i], 1));
+    }
+    ExpectSameCounts(scaled->total, built.total);
+    EXPECT_EQ(scaled->input_elements, built.input_elements);
+  }
+}
+
+TEST(BatchTest, PricingAtABatchAndPrecisionIsPricingTheRebuiltGraph) {
+  auto horowitz = LoadProfile("horowitz-45nm");
+  auto tpu = LoadProfile("tpuv4i-7nm-hbm2");
+  ASSERT_TRUE(horowitz.ok() && tpu.ok());
+  const VonNeumannParams profiles[] = {CompileVonNeumann(*horowitz),
+                                       CompileVonNeumann(*tpu)};
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.source);
+    auto model = LoadModel(c.source, c.dims);
+    ASSERT_TRUE(model.ok()) << model.status();
+    const int64_t batch = model->has_batch_dimension() ? 8 : 1;
+    DimBindings at = c.dims;
+    if (model->has_batch_dimension()) at["batch"] = batch;
+    for (v1::ElementType precision :
+         {v1::ELEMENT_TYPE_UNSPECIFIED, v1::FP32, v1::INT8, v1::BF16}) {
+      const NetworkCount built = Rebuilt(c.source, at, precision);
+      for (const VonNeumannParams& hw : profiles) {
+        // The rebuilt graph covers the whole batch as one pass.
+        auto want = EstimateVonNeumann(built, hw);
+        auto got = EstimateVonNeumann(model->count, hw, batch, precision);
+        ASSERT_EQ(want.ok(), got.ok()) << want.status() << " / " << got.status();
+        if (!want.ok()) continue;
+        const std::string what = hw.name + " " + ElementTypeName(precision);
+        ExpectRel(got->total.energy.total(), want->total.energy.total(), what);
+        ExpectRel(got->total.energy.data_movement,
+                  want->total.energy.data_movement, what);
+        ExpectRel(got->total.energy.bit_maintenance(),
+                  want->total.energy.bit_maintenance(), what);
+        ExpectRel(got->total.time_s, want->total.time_s, what);
+        EXPECT_EQ(got->total.bound, want->total.bound) << what;
+        EXPECT_EQ(got->weight_level, want->weight_level) << what;
+        for (size_t i = 0; i < built.layers.size(); ++i) {
+          ExpectRel(got->Layer(model->count, i).energy.total(),
+                    want->Layer(built, i).energy.total(), what);
+        }
+      }
+    }
+  }
+}
+
+TEST(BatchTest, IdenticalBlocksArePricedOnce) {
+  // GPT-3: 96 identical blocks of 22 nodes, plus the token and position
+  // embeddings, the final norm and the tied head.
+  auto model = LoadModel("preset:gpt3-175b-full", {});
+  ASSERT_TRUE(model.ok());
+  const NetworkCount& c = model->count;
+  EXPECT_EQ(c.layers.size(), 96u * 22 + 5);
+  ASSERT_EQ(c.layer_class.size(), c.layers.size());
+  // Within a block the q, k, v and o projections are alike (one class),
+  // as are the two residual additions; nothing else repeats.
+  EXPECT_LT(c.classes.size(), 25u);
+  int64_t layers = 0;
+  for (const LayerClass& k : c.classes) {
+    layers += k.multiplicity;
+    EXPECT_EQ(c.layer_class[static_cast<size_t>(k.first)],
+              &k - c.classes.data());
+  }
+  EXPECT_EQ(layers, static_cast<int64_t>(c.layers.size()));
+  // A class holds layers whose counts are the same.
+  for (size_t i = 0; i < c.layers.size(); ++i) {
+    const Workload& first = c.layers[static_cast<size_t>(
+        c.classes[static_cast<size_t>(c.layer_class[i])].first)];
+    EXPECT_EQ(c.layers[i].macs, first.macs);
+    EXPECT_EQ(c.layers[i].kind, first.kind);
+  }
+}
+
+TEST(BatchTest, CountsPastSixtyFourBitsAtABatchAreAnError) {
+  auto model = LoadModel("preset:gpt3-175b-full", {});
+  ASSERT_TRUE(model.ok());
+  auto big = ScaleToBatch(model->count, int64_t{1} << 40);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("64 bits"), std::string::npos);
+  EXPECT_TRUE(ScaleToBatch(model->count, 1000).ok());
+}
+
+}  // namespace
+}  // namespace neurowatt
