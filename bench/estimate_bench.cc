@@ -37,8 +37,8 @@ void BM_NeuromorphicAndBreakEven(benchmark::State& state) {
   s.set_spike_rate(0.05);
   auto activity = ResolveSpikeActivity(model->count, s);
   for (auto _ : state) {
-    auto cost =
-        EstimateNeuromorphic(model->count, chip, *activity, 0.05, 1, std::nullopt);
+    auto cost = EstimateNeuromorphic(model->count, chip, *activity, 0.05, 1,
+                                     std::nullopt);
     auto point =
         SolveBreakEven(model->count, chip, *activity, 1, std::nullopt, 4.4e-4);
     benchmark::DoNotOptimize(cost);

@@ -140,8 +140,8 @@ Validation ValidateCalibration(const v1::HardwareProfile& profile,
     for (int batch : {1, 32, 256}) {
       out.cases.push_back(
           {absl::StrFormat("mlp %d x 3 layers, batch %d", width, batch),
-           Predict(absl::StrFormat("preset:mlp:sizes=%d-%d-%d-%d", width,
-                                   width, width, width),
+           Predict(absl::StrFormat("preset:mlp:sizes=%d-%d-%d-%d", width, width,
+                                   width, width),
                    batch, hw),
            MeasureMlp(width, batch)});
     }

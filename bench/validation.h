@@ -25,8 +25,7 @@ struct Validation {
 
 // Measures every case on `threads` threads (OpenBLAS's too) and predicts it
 // on `profile`, a von Neumann profile that passed ValidateProfile.
-Validation ValidateCalibration(const v1::HardwareProfile& profile,
-                               int threads);
+Validation ValidateCalibration(const v1::HardwareProfile& profile, int threads);
 
 }  // namespace neurowatt::bench
 

@@ -1,8 +1,9 @@
+#include "render/count.h"
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "render/count.h"
 #include "render/format.h"
 #include "util/atomic_file.h"
 

@@ -161,9 +161,8 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   if (auto s = args.Get("precision")) {
     auto parsed = PricingPrecision(*s);
     if (!parsed.ok()) {
-      return InvalidArgumentError(StrCat("--precision ", *s,
-                                         ": expected one of ",
-                                         kPricingPrecisions));
+      return InvalidArgumentError(
+          StrCat("--precision ", *s, ": expected one of ", kPricingPrecisions));
     }
     p.scenario.set_precision(*parsed);
   }

@@ -1,7 +1,7 @@
-#include "cli/commands.h"
-
-#include "hw/profile.h"
 #include "render/profiles.h"
+
+#include "cli/commands.h"
+#include "hw/profile.h"
 #include "util/atomic_file.h"
 
 namespace neurowatt::cli {

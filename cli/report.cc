@@ -84,8 +84,8 @@ absl::Status Run(const ParsedArgs& given, std::ostream& out,
                            ": ", u.reason()));
   }
   const std::string path = args.Get("output").value_or("report.html");
-  const std::string html = ReportHtml(
-      in->model, *p, SpikeCurves(in->model.count, *p), notes);
+  const std::string html =
+      ReportHtml(in->model, *p, SpikeCurves(in->model.count, *p), notes);
   if (auto st = WriteFileAtomically(path, html); !st.ok()) return st;
   out << Summary(p->report, path, html.size());
   return absl::OkStatus();

@@ -1,3 +1,5 @@
+#include "explore/sweep.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "explore/sweep.h"
 #include "render/sweep_rows.h"
 #include "util/atomic_file.h"
 
@@ -52,8 +53,7 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
     if (!axis.ok()) {
       return InvalidArgumentError(StrCat("--vary ", axis.status().message()));
     }
-    if (axis->key == "batch" &&
-        (args.Has("batch") || s.dims.count("batch"))) {
+    if (axis->key == "batch" && (args.Has("batch") || s.dims.count("batch"))) {
       return InvalidArgumentError(
           "--vary batch and a fixed batch (--batch or --dim batch) are "
           "both given");
@@ -134,10 +134,9 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       return;
     }
     last = now;
-    err << absl::StrFormat("\rsweep: %d / %d configurations (%.0f%%)", done,
-                           total,
-                           100.0 * static_cast<double>(done) /
-                               static_cast<double>(total))
+    err << absl::StrFormat(
+               "\rsweep: %d / %d configurations (%.0f%%)", done, total,
+               100.0 * static_cast<double>(done) / static_cast<double>(total))
         << std::flush;
   };
   const absl::Status status = RunSweep(*spec, sink, progress);

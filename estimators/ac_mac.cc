@@ -11,9 +11,9 @@ void ApplyAcMac(const NetworkCount& count, int64_t batch,
     double total = 0;
     for (int i = 0; i < h.layers_size(); ++i) {
       v1::LayerCost* l = h.mutable_layers(i);
-      const double e =
-          spiking ? l->ops() * kAcMacAccumulateJ
-                  : static_cast<double>(count.layers[i].macs) * per * kAcMacMacJ;
+      const double e = spiking ? l->ops() * kAcMacAccumulateJ
+                               : static_cast<double>(count.layers[i].macs) *
+                                     per * kAcMacMacJ;
       l->clear_energy();
       l->clear_levels();
       l->mutable_energy()->set_total(e);

@@ -36,8 +36,8 @@ absl::StatusOr<BreakEvenPoint> SolveBreakEven(
     const SpikeActivity& spikes, int64_t batch,
     std::optional<double> host_energy_j, double target_j);
 
-// The same crossing under the compute-only convention (ac_mac.h): MACs x 4.6 pJ against synaptic
-// operations x 0.9 pJ.
+// The same crossing under the compute-only convention (ac_mac.h): MACs x 4.6 pJ
+// against synaptic operations x 0.9 pJ.
 absl::StatusOr<BreakEvenPoint> SolveAcMacBreakEven(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, int64_t batch);

@@ -7,8 +7,8 @@ Kernel KernelOf(const Workload& w, double batch) {
     case v1::Node::kLinear:
     case v1::Node::kRecurrent:
     case v1::Node::kMatmul: {
-      const double rows = static_cast<double>(w.matrix_rows) *
-                          (w.shared_matrix ? batch : 1.0);
+      const double rows =
+          static_cast<double>(w.matrix_rows) * (w.shared_matrix ? batch : 1.0);
       return rows <= 1 ? Kernel::kGemv : Kernel::kGemm;
     }
     case v1::Node::kConv:

@@ -123,7 +123,8 @@ const std::vector<std::string>& NeuromorphicAssumptions() {
   return *list;
 }
 
-ChipsNeeded ChipsFor(const NetworkCount& count, const NeuromorphicParams& chip) {
+ChipsNeeded ChipsFor(const NetworkCount& count,
+                     const NeuromorphicParams& chip) {
   ChipsNeeded out;
   out.cores = Place(count, chip).cores_needed;
   out.chips = std::ceil(out.cores / chip.cores_per_chip);
@@ -156,8 +157,8 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     return WithDetail(absl::InvalidArgumentError(absl::StrFormat(
                           "the network needs %.0f cores = %.0f chips of %s, "
                           "but the profile's system has %.0f (%.1fx over)",
-                          place.cores_needed, chips, chip.name,
-                          chip.max_chips, chips / chip.max_chips)),
+                          place.cores_needed, chips, chip.name, chip.max_chips,
+                          chips / chip.max_chips)),
                       ErrorSubject::kCapacity, chip.name);
   }
   // Both fit in 64 bits now: chips <= max_chips <= 1e7 (validated).

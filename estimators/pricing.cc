@@ -44,10 +44,10 @@ absl::Status AddBreakEven(const NetworkCount& count, bool ac_mac, Pricing& p) {
       if (p.priced[j]->neuromorphic) continue;
       const double target =
           p.report.hardware(static_cast<int>(j)).energy_per_inference_j();
-      auto point =
-          ac_mac ? SolveAcMacBreakEven(count, chip, *p.activity, p.batch)
-                 : SolveBreakEven(count, chip, *p.activity, p.batch,
-                                  p.host_energy_j, target);
+      auto point = ac_mac
+                       ? SolveAcMacBreakEven(count, chip, *p.activity, p.batch)
+                       : SolveBreakEven(count, chip, *p.activity, p.batch,
+                                        p.host_energy_j, target);
       if (!point.ok()) return point.status();
       v1::BreakEven* b = p.report.add_break_even();
       b->set_knob(point->knob);

@@ -95,8 +95,8 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
   } else {
     const bool ttfs = spikes.coding() == v1::SpikeActivity::TTFS;
     a.coding = ttfs ? "ttfs" : "rate";
-    if (auto s = CheckRate(spikes.spike_rate(), ttfs ? "the firing fraction"
-                                                     : "the spike rate");
+    if (auto s = CheckRate(spikes.spike_rate(),
+                           ttfs ? "the firing fraction" : "the spike rate");
         !s.ok()) {
       return WithDetail(s, ErrorSubject::kSpikeRate);
     }
@@ -106,10 +106,10 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
     for (const auto& [name, r] : spikes.layer_rates()) {
       auto it = index.find(name);
       if (it == index.end()) {
-        return WithDetail(InvalidArgumentError(StrCat(
-                              "layer rate: '", name,
-                              "' is not a layer of the model")),
-                          ErrorSubject::kLayerRate, name);
+        return WithDetail(
+            InvalidArgumentError(
+                StrCat("layer rate: '", name, "' is not a layer of the model")),
+            ErrorSubject::kLayerRate, name);
       }
       if (auto s = CheckRate(r, StrCat("the rate of layer '", name, "'"));
           !s.ok()) {

@@ -6,8 +6,8 @@
 
 namespace neurowatt {
 
-std::vector<SpikeCurve> SpikeCurves(const NetworkCount& count,
-                                    const Pricing& p, int points) {
+std::vector<SpikeCurve> SpikeCurves(const NetworkCount& count, const Pricing& p,
+                                    int points) {
   std::vector<SpikeCurve> out;
   if (!p.activity) return out;
   const double hi = std::min(1.0, p.activity->knob_max);

@@ -132,10 +132,9 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
     const OtherOps& o = w.other_ops;
     const double adds = static_cast<double>(o.adds + o.compares) * batch;
     const double muls = static_cast<double>(o.muls) * batch;
-    const double mul_adds =
-        macs + (kExpMulAdds * static_cast<double>(o.exps) +
-                kDivMulAdds * static_cast<double>(o.divs)) *
-                   batch;
+    const double mul_adds = macs + (kExpMulAdds * static_cast<double>(o.exps) +
+                                    kDivMulAdds * static_cast<double>(o.divs)) *
+                                       batch;
     c.ops = 2 * mul_adds + adds + muls;
     const PrecisionParams& p = hw.precision[tr.dtype];
     if (c.ops > 0 && !p.present) {

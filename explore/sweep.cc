@@ -103,7 +103,6 @@ class ModelCache {
     return models_.emplace(source, std::move(model)).first->second;
   }
 
-
  private:
   static constexpr size_t kCapacity = 256;
   const DimBindings dims_;
@@ -129,8 +128,8 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
     r.energy_per_inference_j = c.total() / per;
     r.latency_s = c.time_s;
     r.bound = BoundName(c);
-    const double v[] = {0,           0,         0,          c.static_energy,
-                        c.synaptic,  c.neuron,  c.routing,  c.non_native};
+    const double v[] = {0,          0,        0,         c.static_energy,
+                        c.synaptic, c.neuron, c.routing, c.non_native};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   } else {
     const VonNeumannCost& c = *pc.von_neumann;
@@ -138,8 +137,14 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
     r.energy_per_inference_j = e.total() / per;
     r.latency_s = c.total.time_s;
     r.bound = BoundName(pc.hardware->von_neumann, c.total.bound);
-    const double v[] = {e.compute, e.data_movement, e.bit_maintenance(),
-                        e.static_power, 0, 0, 0, 0};
+    const double v[] = {e.compute,
+                        e.data_movement,
+                        e.bit_maintenance(),
+                        e.static_power,
+                        0,
+                        0,
+                        0,
+                        0};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   }
   return r;
@@ -290,9 +295,8 @@ std::vector<std::string> SweepValues(const SweepSpec& s, int64_t index) {
   return values;
 }
 
-absl::Status RunSweep(
-    const SweepSpec& s, RowSink& sink,
-    const std::function<void(int64_t, int64_t)>& progress) {
+absl::Status RunSweep(const SweepSpec& s, RowSink& sink,
+                      const std::function<void(int64_t, int64_t)>& progress) {
   if (auto st = Check(s); !st.ok()) return st;
   const bool spiking =
       std::any_of(s.hardware.begin(), s.hardware.end(),
@@ -305,9 +309,9 @@ absl::Status RunSweep(
   // for a chip is a row of its own.
   for (const SweepRow& r : Evaluate(s, SweepValues(s, 0), cache)) {
     if (!r.error.empty() && !r.does_not_fit) {
-      return InvalidArgumentError(
-          StrCat("the first configuration (",
-                 absl::StrJoin(SweepValues(s, 0), ", "), ") fails: ", r.error));
+      return InvalidArgumentError(StrCat("the first configuration (",
+                                         absl::StrJoin(SweepValues(s, 0), ", "),
+                                         ") fails: ", r.error));
     }
   }
 
@@ -337,8 +341,8 @@ absl::Status RunSweep(
         if (stop) return;
       }
       Done d;
-      for (int64_t i = chunk * kChunk; i < std::min(configs, (chunk + 1) * kChunk);
-           ++i) {
+      for (int64_t i = chunk * kChunk;
+           i < std::min(configs, (chunk + 1) * kChunk); ++i) {
         d.values.push_back(SweepValues(s, i));
         d.rows.push_back(Evaluate(s, d.values.back(), cache));
       }

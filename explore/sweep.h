@@ -43,8 +43,8 @@ struct SweepSpec {
   std::string source;  // a SOURCE; keys other than the scenario's need a preset
   DimBindings dims;    // fixed symbolic dimensions
   std::vector<Hardware> hardware;
-  v1::Scenario scenario;         // the base every configuration varies
-  std::vector<SweepAxis> axes;   // the last one varies fastest
+  v1::Scenario scenario;        // the base every configuration varies
+  std::vector<SweepAxis> axes;  // the last one varies fastest
   int threads = 1;
 };
 

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hw/catalogue.h"
-#include "util/error.h"
 #include "hw/von_neumann_params.h"
+#include "util/error.h"
 #include "util/proto_io.h"
 
 namespace neurowatt {

@@ -10,9 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "model/shape_inference.h"
 #include "util/checked.h"
 #include "util/error.h"
-#include "model/shape_inference.h"
 
 namespace neurowatt {
 namespace {
@@ -112,11 +112,10 @@ absl::StatusOr<Shape> BindShape(
       case v1::Dim::kSymbol: {
         auto it = bindings.find(d.symbol());
         if (it == bindings.end()) {
-          return WithDetail(
-              InvalidArgumentError(StrCat(what, ": dimension ", i,
-                                          " is the symbol '", d.symbol(),
-                                          "', which has no value")),
-              ErrorSubject::kUnboundDimension, d.symbol());
+          return WithDetail(InvalidArgumentError(StrCat(
+                                what, ": dimension ", i, " is the symbol '",
+                                d.symbol(), "', which has no value")),
+                            ErrorSubject::kUnboundDimension, d.symbol());
         }
         v = it->second;
         break;
@@ -185,8 +184,8 @@ absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name) {
   for (v1::ElementType t : {v1::FP32, v1::FP16, v1::BF16, v1::INT8}) {
     if (ElementTypeName(t) == name) return t;
   }
-  return InvalidArgumentError(StrCat("precision '", name,
-                                     "': expected one of ", kPricingPrecisions));
+  return InvalidArgumentError(
+      StrCat("precision '", name, "': expected one of ", kPricingPrecisions));
 }
 
 int64_t BytesPerElement(v1::ElementType t) {

@@ -5,7 +5,6 @@
 #include <map>
 #include <utility>
 
-
 namespace neurowatt {
 namespace {
 
@@ -58,8 +57,8 @@ std::vector<LayerRow> FoldLayers(const NetworkCount& count, bool per_layer,
       continue;
     }
     const std::string pattern = NamePattern(w.name);
-    auto [it, inserted] =
-        index.emplace(std::make_pair(pattern, count.layer_class[i]), rows.size());
+    auto [it, inserted] = index.emplace(
+        std::make_pair(pattern, count.layer_class[i]), rows.size());
     if (inserted) {
       rows.push_back({pattern, i, 1});
     } else {

@@ -7,8 +7,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "util/checked.h"
 #include "model/shape_inference.h"
+#include "util/checked.h"
 
 namespace neurowatt {
 namespace {
@@ -443,12 +443,24 @@ void MatrixRows(const GraphNode& gn, Workload& w) {
 
 absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
                                     std::string kind, v1::ElementType dtype) {
-  const CheckedCount* all[] = {
-      &c.neurons,     &c.synapses,     &c.instances,    &c.params,     &c.macs,
-      &c.adds,        &c.muls,         &c.compares,     &c.exps,       &c.divs,
-      &c.input_bytes, &c.output_bytes, &c.weight_bytes, &c.state_bytes,
-      &c.lookup_bytes, &c.float_input_elements, &c.fixed_input_bytes,
-      &c.state_elements};
+  const CheckedCount* all[] = {&c.neurons,
+                               &c.synapses,
+                               &c.instances,
+                               &c.params,
+                               &c.macs,
+                               &c.adds,
+                               &c.muls,
+                               &c.compares,
+                               &c.exps,
+                               &c.divs,
+                               &c.input_bytes,
+                               &c.output_bytes,
+                               &c.weight_bytes,
+                               &c.state_bytes,
+                               &c.lookup_bytes,
+                               &c.float_input_elements,
+                               &c.fixed_input_bytes,
+                               &c.state_elements};
   for (const CheckedCount* v : all) {
     if (!v->ok()) {
       return InvalidArgumentError(StrCat(
@@ -520,11 +532,27 @@ void ClassifyLayers(NetworkCount& count) {
             w.op_kind,
             w.depthwise,
             static_cast<int>(w.dtype),
-            {w.neurons, w.synapses, w.params, w.weight_bytes,
-             w.sequential_steps, w.nonzero_synapses(), w.neuron_instances,
-             w.macs, o.adds, o.muls, o.compares, o.exps, o.divs, w.input_bytes,
-             w.output_bytes, w.state_bytes, w.lookup_bytes, w.matrix_rows,
-             w.float_input_elements, w.fixed_input_bytes, w.state_elements},
+            {w.neurons,
+             w.synapses,
+             w.params,
+             w.weight_bytes,
+             w.sequential_steps,
+             w.nonzero_synapses(),
+             w.neuron_instances,
+             w.macs,
+             o.adds,
+             o.muls,
+             o.compares,
+             o.exps,
+             o.divs,
+             w.input_bytes,
+             w.output_bytes,
+             w.state_bytes,
+             w.lookup_bytes,
+             w.matrix_rows,
+             w.float_input_elements,
+             w.fixed_input_bytes,
+             w.state_elements},
             w.shared_matrix};
     auto [it, inserted] =
         index.emplace(std::move(key), static_cast<int>(count.classes.size()));
@@ -643,9 +671,9 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
       c.input_bytes += CheckedCount(elements) * bytes;
       // Integer network inputs (token ids) keep their size under a
       // precision override; node outputs and other inputs take it.
-      const bool integer = !producer.contains(gn.node.inputs(i)) &&
-                           (gn.input_dtypes[i] == v1::INT32 ||
-                            gn.input_dtypes[i] == v1::INT64);
+      const bool integer =
+          !producer.contains(gn.node.inputs(i)) &&
+          (gn.input_dtypes[i] == v1::INT32 || gn.input_dtypes[i] == v1::INT64);
       if (integer) {
         c.fixed_input_bytes += CheckedCount(elements) * bytes;
       } else {
@@ -663,8 +691,7 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     w->op_kind = OpKind(gn.node);
     if (gn.node.op_case() == v1::Node::kConv) {
       const v1::Conv& conv = gn.node.conv();
-      w->depthwise =
-          conv.groups() > 1 && conv.groups() == conv.in_channels();
+      w->depthwise = conv.groups() > 1 && conv.groups() == conv.in_channels();
     }
     if (gn.node.has_weight_stats()) {
       const v1::WeightStats& ws = gn.node.weight_stats();
@@ -714,7 +741,6 @@ std::optional<v1::WeightStats> StoredWeights(const NetworkCount& count) {
   }
   return total;
 }
-
 
 absl::StatusOr<Workload> ScaleWorkload(const Workload& per_inference,
                                        int64_t batch) {

@@ -74,9 +74,9 @@ struct Workload {
   // What the stored weights say, when the model file held them.
   std::optional<v1::WeightStats> weight_stats;
 
-  // --- Per inference: b inferences do b times as much --------------------------
-  // Neuron outputs computed: neurons x the positions (tokens, pixels,
-  // timesteps) their weights are applied at.
+  // --- Per inference: b inferences do b times as much
+  // -------------------------- Neuron outputs computed: neurons x the positions
+  // (tokens, pixels, timesteps) their weights are applied at.
   int64_t neuron_instances = 0;
   int64_t macs = 0;
   OtherOps other_ops;
@@ -117,7 +117,7 @@ struct Workload {
 // Layers whose counts are identical (GPT-3's 96 blocks): an estimator
 // prices one and multiplies.
 struct LayerClass {
-  int first = 0;           // index of its first layer in NetworkCount::layers
+  int first = 0;             // index of its first layer in NetworkCount::layers
   int64_t multiplicity = 0;  // layers of the class
 };
 

@@ -29,9 +29,9 @@ std::string RenderValidation(const bench::Validation& v) {
       "validation: forward passes the fit did not see, OpenBLAS, fp32\n"
       "  case                               predicted    measured   error\n";
   for (const bench::ValidationCase& c : v.cases) {
-    absl::StrAppend(&out, absl::StrFormat("  %-32s %9.3g s %9.3g s %+6.0f%%\n",
-                                          c.name, c.predicted_s, c.measured_s,
-                                          100 * c.error()));
+    absl::StrAppend(
+        &out, absl::StrFormat("  %-32s %9.3g s %9.3g s %+6.0f%%\n", c.name,
+                              c.predicted_s, c.measured_s, 100 * c.error()));
   }
   absl::StrAppend(
       &out, absl::StrFormat("  median absolute error %.0f%% over %d cases "
@@ -100,12 +100,13 @@ std::string RenderCalibration(const Calibration& c, bool json) {
   absl::StrAppend(&out, "kernel efficiency (of the roofline):");
   for (const char* cls : {"gemm_large", "gemm_small", "gemv", "conv",
                           "depthwise", "elementwise"}) {
-    absl::StrAppend(&out,
-                    absl::StrFormat(" %s %.0f%%", cls, 100 * Efficiency(v, cls)));
+    absl::StrAppend(
+        &out, absl::StrFormat(" %s %.0f%%", cls, 100 * Efficiency(v, cls)));
   }
-  absl::StrAppend(&out, "\n",
-                  absl::StrFormat("spiking simulation      %s synaptic events/s\n",
-                                  Si(v.spike_events_per_s().value(), "")));
+  absl::StrAppend(
+      &out, "\n",
+      absl::StrFormat("spiking simulation      %s synaptic events/s\n",
+                      Si(v.spike_events_per_s().value(), "")));
   for (const auto& n : c.notes) absl::StrAppend(&out, "note: ", n, "\n");
   absl::StrAppend(&out, validation, "profile: ", c.path, " (use it with --hw ",
                   c.path, ")\n");

@@ -148,8 +148,7 @@ std::string RenderCountTable(const NetworkCount& count,
                   " (counts are per inference)\n\n");
 
   int64_t layout_only = 0;
-  const std::vector<LayerRow> rows =
-      FoldLayers(count, per_layer, &layout_only);
+  const std::vector<LayerRow> rows = FoldLayers(count, per_layer, &layout_only);
   Table table({"layer", "kind", "x", "neurons", "synapses", "syn/neuron",
                "params", "MACs"},
               {false, false, true, true, true, true, true, true});
@@ -181,8 +180,8 @@ std::string RenderCountTable(const NetworkCount& count,
   add("MACs", t.macs);
   add("other ops", t.other_ops.total());
   add("neuron instances", t.neuron_instances);
-  totals.AddRow(
-      {"weights read", WithSeparators(t.weights_read()), Bytes(t.weights_read())});
+  totals.AddRow({"weights read", WithSeparators(t.weights_read()),
+                 Bytes(t.weights_read())});
   totals.AddRow({"state held (RNN, KV cache)", WithSeparators(t.state_bytes),
                  Bytes(t.state_bytes)});
   absl::StrAppend(&out, "\n", totals.Render());

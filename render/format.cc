@@ -145,8 +145,7 @@ std::string Table::Render() const {
 }
 
 std::string JsonText(const nlohmann::ordered_json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-         "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string FoldingNotes(const std::vector<LayerRow>& rows,

@@ -35,8 +35,8 @@ absl::StatusOr<std::string> RenderProfiles(
     return JsonText(j);
   }
   if (format != "table") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown format '", format, "': expected table or json"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown format '", format, "': expected table or json"));
   }
   Table table({"name", "kind", "description"}, {false, false, false});
   for (const auto& p : profiles) {

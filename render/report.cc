@@ -6,13 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "render/format.h"
-#include "model/layer_folding.h"
 #include "estimators/mapping.h"
-#include "render/profiles.h"
 #include "estimators/spike_activity.h"
 #include "google/protobuf/text_format.h"
 #include "model/graph.h"
+#include "model/layer_folding.h"
+#include "render/format.h"
+#include "render/profiles.h"
 
 namespace neurowatt {
 namespace {
@@ -97,12 +97,12 @@ std::string PrecisionText(const v1::CostReport& r) {
 }
 
 std::string Header(const v1::CostReport& r, const Model& model) {
-  std::string out = StrCat(
-      "model: ", r.model(), "  (batch ", r.scenario().batch(), ", precision ",
-      PrecisionText(r), "; dimensions: ",
-      absl::StrJoin(model.DimsAt(r.scenario().batch()), ", ",
-                    absl::PairFormatter("=")),
-      ")\n");
+  std::string out =
+      StrCat("model: ", r.model(), "  (batch ", r.scenario().batch(),
+             ", precision ", PrecisionText(r), "; dimensions: ",
+             absl::StrJoin(model.DimsAt(r.scenario().batch()), ", ",
+                           absl::PairFormatter("=")),
+             ")\n");
   if (r.scenario().has_spikes()) {
     absl::StrAppend(
         &out, "spikes: ", DescribeSpikeActivity(r.scenario().spikes()), "\n");
@@ -359,8 +359,8 @@ std::string ReportCsv(const v1::CostReport& r) {
   return out;
 }
 
-std::string ReportDetailTable(const v1::CostReport& r,
-                              const Model& model, bool per_layer) {
+std::string ReportDetailTable(const v1::CostReport& r, const Model& model,
+                              bool per_layer) {
   const int64_t batch = r.scenario().batch();
   const double per = static_cast<double>(batch);
   std::string out = Header(r, model);
@@ -405,8 +405,7 @@ std::string ReportDetailTable(const v1::CostReport& r,
   return out + BreakEvenText(r) + Assumptions(r);
 }
 
-std::string ReportCompareTable(const v1::CostReport& r,
-                               const Model& model) {
+std::string ReportCompareTable(const v1::CostReport& r, const Model& model) {
   const double per = static_cast<double>(r.scenario().batch());
   std::string out = Header(r, model) + "\nenergy per inference:\n";
   std::vector<std::string> headers = {"part"};
@@ -461,11 +460,12 @@ std::string ReportCompareTable(const v1::CostReport& r,
 
 absl::StatusOr<std::string> RenderReport(const v1::CostReport& report,
                                          const Model& model,
-                                         absl::string_view format,
-                                         bool compare, bool per_layer) {
+                                         absl::string_view format, bool compare,
+                                         bool per_layer) {
   std::string text;
   if (format == "json") {
-    text = JsonText(ReportJson(report, model.DimsAt(report.scenario().batch())));
+    text =
+        JsonText(ReportJson(report, model.DimsAt(report.scenario().batch())));
   } else if (format == "csv") {
     text = ReportCsv(report);
   } else if (format == "textproto") {

@@ -1,6 +1,6 @@
 // Renders a v1::CostReport for people (tables) and programs (the JSON of
-// the command-line contract, CSV, protobuf). `estimate` shows each profile in detail; `compare` puts the
-// profiles side by side with the break-even points.
+// the command-line contract, CSV, protobuf). `estimate` shows each profile in
+// detail; `compare` puts the profiles side by side with the break-even points.
 #ifndef NEUROWATT_RENDER_REPORT_H_
 #define NEUROWATT_RENDER_REPORT_H_
 
@@ -24,8 +24,8 @@ nlohmann::ordered_json ReportJson(const v1::CostReport& report,
 std::string ReportCsv(const v1::CostReport& report);
 
 // Each profile in detail: per layer, the parts of the energy, the time.
-std::string ReportDetailTable(const v1::CostReport& report,
-                              const Model& model, bool per_layer);
+std::string ReportDetailTable(const v1::CostReport& report, const Model& model,
+                              bool per_layer);
 
 // The profiles side by side, part by part, then the break-even points.
 std::string ReportCompareTable(const v1::CostReport& report,
@@ -37,8 +37,8 @@ std::string ReportCompareTable(const v1::CostReport& report,
 // protobuf). Fails (InvalidArgument) on an unknown format.
 absl::StatusOr<std::string> RenderReport(const v1::CostReport& report,
                                          const Model& model,
-                                         absl::string_view format,
-                                         bool compare, bool per_layer);
+                                         absl::string_view format, bool compare,
+                                         bool per_layer);
 
 }  // namespace neurowatt
 

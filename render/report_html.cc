@@ -1,4 +1,6 @@
 // The HTML of `neurowatt report`: four inline SVG charts and the tables.
+#include "render/report_html.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -6,15 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "render/format.h"
-#include "model/layer_folding.h"
-#include "render/report_html.h"
-#include "render/svg.h"
-#include "model/uncounted.h"
 #include "estimators/spike_activity.h"
 #include "google/protobuf/descriptor.h"
 #include "hw/profile.h"
 #include "model/brain_reference.h"
+#include "model/layer_folding.h"
+#include "model/uncounted.h"
+#include "render/format.h"
+#include "render/svg.h"
 #include "util/version.h"
 
 namespace neurowatt {
@@ -537,10 +538,10 @@ std::string ReportHtml(const Model& m, const Pricing& p,
       &out, "<p>", WithSeparators(c.neurons), " neurons, ",
       WithSeparators(c.synapses), " synapses (",
       Decimal(c.synapses_per_neuron(), 1), " per neuron), ",
-      WithSeparators(c.params), " parameters, ",
-      WithSeparators(c.macs), " MACs per batch.</p>\n",
-      "<h2>Summary</h2>\n", SummaryTable(p), "<h2>Where the energy goes</h2>\n",
-      EnergyChart(p, rows), "<h2>Roofline</h2>\n", RooflineChart(p, rows),
+      WithSeparators(c.params), " parameters, ", WithSeparators(c.macs),
+      " MACs per batch.</p>\n", "<h2>Summary</h2>\n", SummaryTable(p),
+      "<h2>Where the energy goes</h2>\n", EnergyChart(p, rows),
+      "<h2>Roofline</h2>\n", RooflineChart(p, rows),
       "<h2>Energy against spike rate</h2>\n<p class=\"note\">Each spiking "
       "profile's energy per inference as its neurons fire more; the dashed "
       "lines are the von Neumann profiles; circles mark the break-even "

@@ -50,7 +50,8 @@ std::string FormatSweepRows(const std::vector<SweepAxis>& axes,
       j["kind"] = r.kind;
       if (r.error.empty()) {
         j["energy_per_inference_joules"] = r.energy_per_inference_j;
-        for (int i = 0; i < kSweepPartCount; ++i) j[kSweepParts[i]] = r.parts[i];
+        for (int i = 0; i < kSweepPartCount; ++i)
+          j[kSweepParts[i]] = r.parts[i];
         j["latency_seconds"] = r.latency_s;
         j["bound"] = r.bound;
       } else {

@@ -20,18 +20,17 @@ std::string Read(const std::string& path) {
 }
 
 std::string Fresh(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/atomic_" +
-                          ::testing::UnitTest::GetInstance()
-                              ->current_test_info()
-                              ->name();
+  const std::string dir =
+      ::testing::TempDir() + "/atomic_" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir + "/" + name;
 }
 
 size_t FilesIn(const std::string& dir) {
-  return static_cast<size_t>(std::distance(fs::directory_iterator(dir),
-                                           fs::directory_iterator()));
+  return static_cast<size_t>(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
 
 TEST(AtomicFileTest, TheOldFileStaysUntilTheNewOneIsComplete) {

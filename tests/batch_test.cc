@@ -98,13 +98,15 @@ TEST(BatchTest, ScaledCountsAreTheCountsOfTheGraphBuiltAtTheBatch) {
     SCOPED_TRACE(c.source);
     auto model = LoadModel(c.source, c.dims);
     ASSERT_TRUE(model.ok()) << model.status();
-    const NetworkCount once = Rebuilt(c.source, c.dims, v1::ELEMENT_TYPE_UNSPECIFIED);
+    const NetworkCount once =
+        Rebuilt(c.source, c.dims, v1::ELEMENT_TYPE_UNSPECIFIED);
     ASSERT_EQ(model->count.layers.size(), once.layers.size());
     ExpectSameCounts(model->count.total, once.total);
     if (!model->has_batch_dimension()) continue;
     DimBindings at = c.dims;
     at["batch"] = 3;
-    const NetworkCount built = Rebuilt(c.source, at, v1::ELEMENT_TYPE_UNSPECIFIED);
+    const NetworkCount built =
+        Rebuilt(c.source, at, v1::ELEMENT_TYPE_UNSPECIFIED);
     auto scaled = ScaleToBatch(model->count, 3);
     ASSERT_TRUE(scaled.ok()) << scaled.status();
     ASSERT_EQ(scaled->layers.size(), built.layers.size());
@@ -138,7 +140,8 @@ TEST(BatchTest, PricingAtABatchAndPrecisionIsPricingTheRebuiltGraph) {
         // The rebuilt graph covers the whole batch as one pass.
         auto want = EstimateVonNeumann(built, hw);
         auto got = EstimateVonNeumann(model->count, hw, batch, precision);
-        ASSERT_EQ(want.ok(), got.ok()) << want.status() << " / " << got.status();
+        ASSERT_EQ(want.ok(), got.ok())
+            << want.status() << " / " << got.status();
         if (!want.ok()) continue;
         const std::string what = hw.name + " " + ElementTypeName(precision);
         ExpectRel(got->total.energy.total(), want->total.energy.total(), what);

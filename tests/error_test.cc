@@ -34,8 +34,7 @@ TEST(ErrorTest, PrefixedKeepsCodeAndDetail) {
 
 TEST(ErrorTest, NoDetailAndOkStatuses) {
   EXPECT_FALSE(DetailOf(absl::InvalidArgumentError("plain")).has_value());
-  EXPECT_TRUE(
-      WithDetail(absl::OkStatus(), ErrorSubject::kTimesteps).ok());
+  EXPECT_TRUE(WithDetail(absl::OkStatus(), ErrorSubject::kTimesteps).ok());
   EXPECT_TRUE(Prefixed("x", absl::OkStatus()).ok());
 }
 

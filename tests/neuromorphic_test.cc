@@ -187,10 +187,10 @@ TEST(NeuromorphicTest, ABatchRunsItsInferencesOneAfterAnother) {
   const NetworkCount count = Count("preset:mlp:sizes=784-512-512-10");
   auto a = ResolveSpikeActivity(count, Rate(16, 0.05));
   ASSERT_TRUE(a.ok());
-  auto one = EstimateNeuromorphic(count, Chip("loihi"), *a, 0.05, 1,
-                                  std::nullopt);
-  auto four = EstimateNeuromorphic(count, Chip("loihi"), *a, 0.05, 4,
-                                   std::nullopt);
+  auto one =
+      EstimateNeuromorphic(count, Chip("loihi"), *a, 0.05, 1, std::nullopt);
+  auto four =
+      EstimateNeuromorphic(count, Chip("loihi"), *a, 0.05, 4, std::nullopt);
   ASSERT_TRUE(one.ok() && four.ok());
   ExpectRel(four->synaptic_ops, 4 * one->synaptic_ops);
   ExpectRel(four->spikes, 4 * one->spikes);
@@ -205,7 +205,8 @@ TEST(NeuromorphicTest, OverCapacityIsAnErrorSayingByHowMuch) {
   const NetworkCount count = Count("preset:gpt3-175b");
   auto a = ResolveSpikeActivity(count, Rate(8, 0.1));
   ASSERT_TRUE(a.ok());
-  auto c = EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1, std::nullopt);
+  auto c =
+      EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1, std::nullopt);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("but the profile's system has 32"),
             std::string::npos)

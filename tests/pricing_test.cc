@@ -78,8 +78,8 @@ TEST(PricingTest, BreakEvenForEveryPairOfKinds) {
   EXPECT_EQ(b.neuromorphic(), "loihi");
   EXPECT_EQ(b.von_neumann(), "horowitz-45nm");
   // The point is where the estimator's energies meet.
-  auto at = EstimateNeuromorphic(m.count, hw[0].spiking, *p->activity,
-                                 b.knob(), 1, p->host_energy_j);
+  auto at = EstimateNeuromorphic(m.count, hw[0].spiking, *p->activity, b.knob(),
+                                 1, p->host_energy_j);
   ASSERT_TRUE(at.ok());
   ExpectRel(at->total(), p->report.hardware(1).energy_per_inference_j());
   EXPECT_FALSE(b.note().empty());
@@ -103,13 +103,14 @@ TEST(PricingTest, AcMacRewritesEveryEntryToComputeOnly) {
 }
 
 TEST(PricingTest, NonNativeNodesArePricedOnceOnTheFirstVonNeumannProfile) {
-  const Model m = Load("preset:gpt:d_model=64,layers=1,heads=4,seq=8,vocab=100");
+  const Model m =
+      Load("preset:gpt:d_model=64,layers=1,heads=4,seq=8,vocab=100");
   const auto hw = Hw({"loihi", "tpuv4i-7nm-hbm2", "horowitz-45nm"});
   auto p = Price(m, hw, Spiking(8, 0.1));
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->host, &hw[1]);
-  auto host = HostEnergy(m.count, hw[1].von_neumann, 1,
-                         v1::ELEMENT_TYPE_UNSPECIFIED);
+  auto host =
+      HostEnergy(m.count, hw[1].von_neumann, 1, v1::ELEMENT_TYPE_UNSPECIFIED);
   ASSERT_TRUE(host.ok());
   EXPECT_GT(*host, 0);
   ExpectRel(p->report.hardware(0).energy().non_native(), *host);
@@ -165,11 +166,20 @@ TEST(PricingTest, ErrorsSayWhichInputIsAtFault) {
   const std::string fixed =
       std::string(NEUROWATT_TEST_DATA) + "/onnx/mobilenet_v2.onnx";
   const Case cases[] = {
-      {"preset:seed-kv", {"horowitz-45nm"}, bf16, ErrorSubject::kPrecision,
+      {"preset:seed-kv",
+       {"horowitz-45nm"},
+       bf16,
+       ErrorSubject::kPrecision,
        "has no figures for bf16"},
-      {fixed, {"horowitz-45nm"}, batch8, ErrorSubject::kNoBatchDimension,
+      {fixed,
+       {"horowitz-45nm"},
+       batch8,
+       ErrorSubject::kNoBatchDimension,
        "fixed sizes"},
-      {"preset:seed-kv", {"loihi"}, no_steps, ErrorSubject::kTimesteps,
+      {"preset:seed-kv",
+       {"loihi"},
+       no_steps,
+       ErrorSubject::kTimesteps,
        "timesteps"},
       {"preset:seed-kv", {"loihi"}, rate, ErrorSubject::kLayerRate, "'nope'"},
   };
@@ -181,8 +191,7 @@ TEST(PricingTest, ErrorsSayWhichInputIsAtFault) {
     EXPECT_NE(p.status().message().find(c.text), std::string::npos)
         << p.status();
     // No library message names a command-line flag.
-    EXPECT_EQ(p.status().message().find("--"), std::string::npos)
-        << p.status();
+    EXPECT_EQ(p.status().message().find("--"), std::string::npos) << p.status();
     ASSERT_TRUE(DetailOf(p.status()).has_value()) << p.status();
     EXPECT_EQ(DetailOf(p.status())->subject, c.subject);
   }

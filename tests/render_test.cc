@@ -1,10 +1,9 @@
 // Rendering (render/): the count and the cost report as tables, CSV and the
 // JSON of the command-line contract, and the catalogue.
-#include "render/count.h"
-
 #include "estimators/pricing.h"
 #include "gtest/gtest.h"
 #include "hw/profile.h"
+#include "render/count.h"
 #include "render/format.h"
 #include "render/profiles.h"
 #include "render/report.h"

@@ -42,8 +42,7 @@ TEST(SourceTest, FixedSizesHaveNoBatchDimension) {
   auto bound = LoadModel(kOnnx + "mobilenet_v2.onnx", {{"batch", 2}});
   ASSERT_FALSE(bound.ok());
   ASSERT_TRUE(DetailOf(bound.status()).has_value());
-  EXPECT_EQ(DetailOf(bound.status())->subject,
-            ErrorSubject::kNoBatchDimension);
+  EXPECT_EQ(DetailOf(bound.status())->subject, ErrorSubject::kNoBatchDimension);
 }
 
 TEST(SourceTest, DimensionErrorsNameTheSourceAndCarryADetail) {

@@ -29,8 +29,8 @@ TEST(SpikeCurvesTest, OneCurvePerSpikingProfileWithItsCrossing) {
     EXPECT_GE(curves[0].points[k].second, curves[0].points[k - 1].second);
   }
   // At the scenario's own rate the curve is the report's energy.
-  auto at = EstimateNeuromorphic(m->count, (*hw)[0].spiking, *p->activity,
-                                 0.05, 1, p->host_energy_j);
+  auto at = EstimateNeuromorphic(m->count, (*hw)[0].spiking, *p->activity, 0.05,
+                                 1, p->host_energy_j);
   ASSERT_TRUE(at.ok());
   EXPECT_DOUBLE_EQ(at->total(), p->report.hardware(0).energy_per_inference_j());
   // Loihi breaks even with the 45 nm processor at a feasible rate (0.43).

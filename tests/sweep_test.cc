@@ -1,5 +1,7 @@
 // Sweeps: axis parsing, the engine (explore/sweep.h) with a sink in memory,
 // and end-to-end runs of the real binary.
+#include "explore/sweep.h"
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -7,11 +9,10 @@
 #include <sstream>
 
 #include "estimators/pricing.h"
-#include "explore/sweep.h"
 #include "gtest/gtest.h"
 #include "model/source.h"
-#include "render/sweep_rows.h"
 #include "nlohmann/json.hpp"
+#include "render/sweep_rows.h"
 
 namespace neurowatt {
 namespace {
@@ -110,8 +111,9 @@ TEST(SweepEngineTest, RowsComeInOrderAndEqualPrice) {
 TEST(SweepEngineTest, ModelKeysRebuildOnlyWhatChanges) {
   // A preset key changes the model; the batch does not. Rows for layers=2
   // and batch 2 are twice the layers' work of layers=1 at the same batch.
-  const SweepSpec spec = Spec("preset:gpt:d_model=64,heads=4,seq=8,vocab=100",
-                              {"horowitz-45nm"}, {"layers=1,2", "batch=1,2"}, 2);
+  const SweepSpec spec =
+      Spec("preset:gpt:d_model=64,heads=4,seq=8,vocab=100", {"horowitz-45nm"},
+           {"layers=1,2", "batch=1,2"}, 2);
   Collect sink;
   ASSERT_TRUE(RunSweep(spec, sink).ok());
   ASSERT_EQ(sink.rows.size(), 4u);
@@ -135,17 +137,17 @@ TEST(SweepEngineTest, ARowThatDoesNotFitIsARowAndOtherMistakesAreErrors) {
 
   // A model key on a file, a key twice, no axes: errors before any row.
   Collect none;
-  EXPECT_FALSE(RunSweep(Spec(std::string(NEUROWATT_TEST_DATA) +
-                                 "/lenet5.textproto",
-                             {"horowitz-45nm"}, {"layers=1,2"}, 1),
-                        none)
-                   .ok());
+  EXPECT_FALSE(
+      RunSweep(Spec(std::string(NEUROWATT_TEST_DATA) + "/lenet5.textproto",
+                    {"horowitz-45nm"}, {"layers=1,2"}, 1),
+               none)
+          .ok());
   EXPECT_FALSE(RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"},
                              {"batch=1,2", "batch=3"}, 1),
                         none)
                    .ok());
-  EXPECT_FALSE(RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"}, {}, 1), none)
-                   .ok());
+  EXPECT_FALSE(
+      RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"}, {}, 1), none).ok());
   // A mistake in every configuration (an unknown preset key) is found on
   // the first one.
   auto bad = RunSweep(
@@ -166,9 +168,9 @@ TEST(SweepEngineTest, TheSinksErrorStopsTheSweep) {
     }
     int calls = 0;
   } sink;
-  auto st = RunSweep(Spec("preset:seed-kv", {"horowitz-45nm"},
-                          {"batch=1:1000:1000"}, 2),
-                     sink);
+  auto st = RunSweep(
+      Spec("preset:seed-kv", {"horowitz-45nm"}, {"batch=1:1000:1000"}, 2),
+      sink);
   EXPECT_EQ(st.code(), absl::StatusCode::kInternal);
   EXPECT_EQ(sink.calls, 3);
 }
@@ -193,7 +195,8 @@ TEST(SweepRowsTest, CsvAndJsonLines) {
   EXPECT_EQ(FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, false),
             "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0.002,"
             "timesteps,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,it broke\n");
-  const std::string jsonl = FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, true);
+  const std::string jsonl =
+      FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, true);
   std::istringstream lines(jsonl);
   std::string a, b;
   std::getline(lines, a);

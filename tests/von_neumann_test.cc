@@ -27,8 +27,8 @@ VonNeumannCost Estimate(const std::string& source, int64_t batch,
                         const v1::HardwareProfile& profile = Horowitz()) {
   auto m = LoadModel(source, {});
   EXPECT_TRUE(m.ok()) << m.status();
-  auto c =
-      EstimateVonNeumann(m->count, CompileVonNeumann(profile), batch, precision);
+  auto c = EstimateVonNeumann(m->count, CompileVonNeumann(profile), batch,
+                              precision);
   EXPECT_TRUE(c.ok()) << c.status();
   return *c;
 }

@@ -16,7 +16,6 @@
 namespace neurowatt {
 namespace {
 
-
 using absl::StrCat;
 
 // Keeps the parser's first error with its position; line and column are

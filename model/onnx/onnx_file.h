@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "util/mapped_file.h"
 #include "onnx/onnx_pb.h"
+#include "util/mapped_file.h"
 
 namespace neurowatt {
 
