@@ -1,17 +1,11 @@
 #include "absl/status/status.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "render/report.h"
-#include "util/atomic_file.h"
 
 namespace neurowatt::cli {
 namespace {
 
 absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
-  const std::string format = args.Get("format").value_or("table");
-  if (auto f = OneOf("format", format, ReportFormats()); !f.ok()) {
-    return f.status();
-  }
   const std::string convention = args.Get("convention").value_or("physical");
   if (auto c = OneOf("convention", convention, {"physical", "ac-mac"});
       !c.ok()) {
@@ -22,18 +16,10 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         "compare needs two or more --hw profiles, e.g. --hw loihi --hw "
         "horowitz-45nm");
   }
-  auto in = LoadPriceable(args);
-  if (!in.ok()) return in.status();
-  WarnUncounted(in->model.source, in->model.count, err);
   PricingOptions options;
   options.break_even = true;
   options.ac_mac = convention == "ac-mac";
-  auto priced = Price(in->model, in->hardware, in->scenario, options);
-  if (!priced.ok()) return priced.status();
-  auto text = RenderReport(priced->report, in->model, format,
-                           /*compare=*/true, args.Has("per-layer"));
-  if (!text.ok()) return text.status();
-  return WriteOutput(args.Get("output"), *text, out);
+  return PriceAndWrite(args, options, /*compare=*/true, out, err);
 }
 
 }  // namespace

@@ -1,25 +1,11 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "render/report.h"
-#include "util/atomic_file.h"
 
 namespace neurowatt::cli {
 namespace {
 
 absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
-  const std::string format = args.Get("format").value_or("table");
-  if (auto f = OneOf("format", format, ReportFormats()); !f.ok()) {
-    return f.status();
-  }
-  auto in = LoadPriceable(args);
-  if (!in.ok()) return in.status();
-  WarnUncounted(in->model.source, in->model.count, err);
-  auto priced = Price(in->model, in->hardware, in->scenario);
-  if (!priced.ok()) return priced.status();
-  auto text = RenderReport(priced->report, in->model, format,
-                           /*compare=*/false, args.Has("per-layer"));
-  if (!text.ok()) return text.status();
-  return WriteOutput(args.Get("output"), *text, out);
+  return PriceAndWrite(args, PricingOptions(), /*compare=*/false, out, err);
 }
 
 }  // namespace

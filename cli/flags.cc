@@ -6,6 +6,8 @@
 #include "absl/strings/str_split.h"
 #include "model/activity_file.h"
 #include "model/uncounted.h"
+#include "render/report.h"
+#include "util/atomic_file.h"
 
 namespace neurowatt::cli {
 namespace {
@@ -181,6 +183,23 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   if (!model.ok()) return model.status();
   p.model = *std::move(model);
   return p;
+}
+
+absl::Status PriceAndWrite(const ParsedArgs& args, const PricingOptions& options,
+                           bool compare, std::ostream& out, std::ostream& err) {
+  const std::string format = args.Get("format").value_or("table");
+  if (auto f = OneOf("format", format, ReportFormats()); !f.ok()) {
+    return f.status();
+  }
+  auto in = LoadPriceable(args);
+  if (!in.ok()) return in.status();
+  WarnUncounted(in->model.source, in->model.count, err);
+  auto priced = Price(in->model, in->hardware, in->scenario, options);
+  if (!priced.ok()) return priced.status();
+  auto text = RenderReport(priced->report, in->model, format, compare,
+                           args.Has("per-layer"));
+  if (!text.ok()) return text.status();
+  return WriteOutput(args.Get("output"), *text, out);
 }
 
 void WarnUncounted(const std::string& source, const NetworkCount& count,

@@ -45,6 +45,13 @@ struct Priceable {
 };
 absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args);
 
+// What estimate and compare do once their own flags are checked: load what
+// the pricing flags name, price it with `options`, and write the report as
+// --format says (the side-by-side table when `compare`) to -o or `out`;
+// unknown ops are warned about on `err`.
+absl::Status PriceAndWrite(const ParsedArgs& args, const PricingOptions& options,
+                           bool compare, std::ostream& out, std::ostream& err);
+
 // One warning line on `err` naming `source` when some of its nodes are not
 // counted (ops neurowatt does not know).
 void WarnUncounted(const std::string& source, const NetworkCount& count,

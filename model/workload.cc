@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "model/shape_inference.h"
 #include "util/checked.h"
 
@@ -516,8 +517,9 @@ void Accumulate(const Workload& w, Counts& t) {
 
 // Identical layers: every field but the name and the inputs' sources.
 void ClassifyLayers(NetworkCount& count) {
-  using Key = std::tuple<std::string, std::string, int, int, bool, int,
-                         std::array<int64_t, 21>, bool>;
+  // Views into count.layers, which does not change while they live.
+  using Key = std::tuple<absl::string_view, absl::string_view, int, int, bool,
+                         int, std::array<int64_t, 21>, bool>;
   absl::flat_hash_map<Key, int> index;
   index.reserve(count.layers.size());
   count.layer_class.clear();
@@ -555,7 +557,7 @@ void ClassifyLayers(NetworkCount& count) {
              w.state_elements},
             w.shared_matrix};
     auto [it, inserted] =
-        index.emplace(std::move(key), static_cast<int>(count.classes.size()));
+        index.emplace(key, static_cast<int>(count.classes.size()));
     if (inserted) count.classes.push_back({static_cast<int>(i), 0});
     ++count.classes[it->second].multiplicity;
     count.layer_class.push_back(it->second);

@@ -85,8 +85,9 @@ struct Workload {
   int64_t state_bytes = 0;   // held across steps: RNN state, KV cache
   int64_t lookup_bytes = 0;  // table rows an embedding reads
   // Rows one matrix is applied to at once: the tokens or positions of a
-  // linear layer, 1 for a recurrent step, the rows of each product of an
-  // activation x activation matmul. A stored matrix serves the whole batch
+  // linear layer, the batch's rows in each step of a recurrent layer (1 for
+  // one inference), the rows of each product of an activation x activation
+  // matmul. A stored matrix serves the whole batch
   // (b inferences give b x the rows); an activation matrix belongs to one
   // inference, so the batch does not add rows to its products.
   int64_t matrix_rows = 1;
