@@ -166,8 +166,9 @@ absl::StatusOr<double> Rate(py::handle value, const std::string& what) {
   return v;
 }
 
-// The pricing arguments, converted while the GIL is held; `spikes` is
-// checked once the hardware says whether anything spikes.
+// The pricing arguments, converted while the GIL is held. The spike
+// settings are put together (SpikeSettings) once the hardware says whether
+// anything spikes.
 struct PricingArgs {
   std::string source;
   std::vector<std::string> hw;
@@ -179,7 +180,9 @@ struct PricingArgs {
   std::optional<double> spike_rate;
   std::optional<double> input_rate;
   std::vector<std::pair<std::string, double>> layer_rates;
-  bool rate_given = false;  // coding, spike_rate, input_rate or layer_rates
+  // Which of coding, spike_rate, input_rate and layer_rates are given: an
+  // activity file replaces them all.
+  std::vector<std::string> rate_args;
 };
 
 // Converts and checks what needs neither the model nor the hardware, in the
@@ -251,8 +254,10 @@ absl::StatusOr<PricingArgs> ReadPricingArgs(
     if (!r.ok()) return r.status();
     a.layer_rates.emplace_back(name, *r);
   }
-  a.rate_given =
-      a.coding || a.spike_rate || a.input_rate || !a.layer_rates.empty();
+  if (a.coding) a.rate_args.push_back("coding");
+  if (a.spike_rate) a.rate_args.push_back("spike_rate");
+  if (a.input_rate) a.rate_args.push_back("input_rate");
+  if (!a.layer_rates.empty()) a.rate_args.push_back("layer_rates");
   return a;
 }
 
@@ -263,10 +268,10 @@ absl::StatusOr<v1::SpikeActivity> SpikeSettings(const PricingArgs& a,
                                                 bool needed) {
   v1::SpikeActivity s;
   if (a.activity) {
-    if (a.rate_given) {
-      return InvalidArgumentError(
-          "activity and coding, spike_rate, input_rate or layer_rates are "
-          "both given; measured counts replace the rate settings");
+    if (!a.rate_args.empty()) {
+      return InvalidArgumentError(StrCat("activity and ", a.rate_args[0],
+                                         " are both given; measured counts "
+                                         "replace the rate settings"));
     }
     auto measured = ReadActivityFile(*a.activity);
     if (!measured.ok()) return measured.status();

@@ -29,7 +29,7 @@ import os as _os
 import warnings as _warnings
 
 try:
-    from neurowatt import _neurowatt
+    import neurowatt._neurowatt as _neurowatt
 except ImportError as e:
     # A build without the extension (NEUROWATT_BUILD_PYTHON=OFF, sanitizer
     # builds) still has the schema's modules: neurowatt.v1 stays importable
