@@ -2,15 +2,17 @@
 # Installs the Debian packages neurowatt needs (only those missing, so a
 # second run is fast), then configures and builds into build/. Chromium is
 # there for the test that renders an HTML report in a real browser;
-# python3-protobuf for the test that runs examples/write_architecture.py
-# with the Python module the build generates from proto/.
+# python3-protobuf for the tests that run examples/write_architecture.py
+# with the Python module the build generates from proto/; pybind11-dev and
+# python3-dev build the Python package's extension (python/module.cc) for
+# Debian's /usr/bin/python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
   cmake g++ make
   libprotobuf-dev protobuf-compiler
-  python3-protobuf
+  python3-protobuf python3-dev pybind11-dev
   libonnx-dev
   libabsl-dev
   libboost-graph-dev
