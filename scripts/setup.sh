@@ -26,5 +26,5 @@ packages=(
 
 ./scripts/install_packages.sh "${packages[@]}"
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROWATT_WERROR=ON >&2
 cmake --build build -j"$(nproc)" >&2
