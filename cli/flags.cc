@@ -15,10 +15,12 @@ namespace {
 using absl::InvalidArgumentError;
 using absl::StrCat;
 
-absl::StatusOr<double> ParseRate(const std::string& flag,
-                                 const std::string& text) {
+// The value of a rate flag as a number; the range is SpikeActivityFrom's to
+// check.
+absl::StatusOr<double> ParseNumber(const std::string& flag,
+                                   const std::string& text) {
   double v;
-  if (!absl::SimpleAtod(text, &v) || !(v >= 0 && v <= 1)) {
+  if (!absl::SimpleAtod(text, &v)) {
     return InvalidArgumentError(
         StrCat("--", flag, " ", text, ": expected a number from 0 to 1"));
   }
@@ -74,68 +76,45 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values) {
 
 absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
                                                   bool needed) {
-  v1::SpikeActivity s;
-  if (auto file = args.Get("activity")) {
-    for (const char* f : {"coding", "spike-rate", "input-rate", "layer-rate"}) {
-      if (args.Has(f)) {
-        return InvalidArgumentError(StrCat("--activity and --", f,
-                                           " are both given; measured counts "
-                                           "replace the rate settings"));
-      }
-    }
-    auto measured = ReadActivityFile(*file);
-    if (!measured.ok()) return measured.status();
-    s = *std::move(measured);
-  } else {
-    const std::string coding = args.Get("coding").value_or("rate");
-    if (auto c = OneOf("coding", coding, {"rate", "ttfs"}); !c.ok()) {
-      return c.status();
-    }
-    s.set_coding(coding == "ttfs" ? v1::SpikeActivity::TTFS
-                                  : v1::SpikeActivity::RATE);
-    if (auto r = args.Get("spike-rate")) {
-      auto v = ParseRate("spike-rate", *r);
-      if (!v.ok()) return v.status();
-      s.set_spike_rate(*v);
-    } else if (needed) {
+  SpikeSettings settings;
+  settings.activity_file = args.Get("activity");
+  settings.coding = args.Get("coding");
+  if (auto r = args.Get("spike-rate")) {
+    auto v = ParseNumber("spike-rate", *r);
+    if (!v.ok()) return v.status();
+    settings.spike_rate = *v;
+  }
+  if (auto r = args.Get("input-rate")) {
+    auto v = ParseNumber("input-rate", *r);
+    if (!v.ok()) return v.status();
+    settings.input_rate = *v;
+  }
+  for (const std::string& lr : args.GetAll("layer-rate")) {
+    std::vector<std::string> kv = absl::StrSplit(lr, absl::MaxSplits('=', 1));
+    if (kv.size() != 2 || kv[0].empty()) {
       return InvalidArgumentError(
-          "neuromorphic profiles need spike activity: --spike-rate R (with "
-          "--timesteps T), or --activity FILE");
+          StrCat("--layer-rate ", lr, ": expected NAME=RATE"));
     }
-    if (auto r = args.Get("input-rate")) {
-      auto v = ParseRate("input-rate", *r);
-      if (!v.ok()) return v.status();
-      s.set_input_spike_rate(*v);
-    }
-    for (const std::string& lr : args.GetAll("layer-rate")) {
-      std::vector<std::string> kv = absl::StrSplit(lr, absl::MaxSplits('=', 1));
-      if (kv.size() != 2 || kv[0].empty()) {
-        return InvalidArgumentError(
-            StrCat("--layer-rate ", lr, ": expected NAME=RATE"));
-      }
-      auto v = ParseRate("layer-rate", kv[1]);
-      if (!v.ok()) return v.status();
-      (*s.mutable_layer_rates())[kv[0]] = *v;
-    }
+    auto v = ParseNumber("layer-rate", kv[1]);
+    if (!v.ok()) return v.status();
+    settings.layer_rates[kv[0]] = *v;
   }
   if (auto t = args.Get("timesteps")) {
     int64_t steps;
-    if (!absl::SimpleAtoi(*t, &steps) || steps <= 0 || steps > (1 << 30)) {
+    if (!absl::SimpleAtoi(*t, &steps)) {
       return InvalidArgumentError(
           StrCat("--timesteps ", *t, ": expected a whole number >= 1"));
     }
-    if (s.timesteps() != 0 && s.timesteps() != steps) {
-      return InvalidArgumentError(StrCat("--timesteps ", steps,
-                                         " disagrees with the activity "
-                                         "file's ",
-                                         s.timesteps()));
-    }
-    s.set_timesteps(steps);
-  } else if (needed && s.timesteps() == 0) {
-    return InvalidArgumentError(
-        "neuromorphic profiles need --timesteps T (steps per inference)");
+    settings.timesteps = steps;
   }
-  return s;
+  SpikeSettingNames names;
+  names.activity_file = "--activity";
+  names.coding = "--coding";
+  names.timesteps = "--timesteps";
+  names.spike_rate = "--spike-rate";
+  names.input_rate = "--input-rate";
+  names.layer_rates = "--layer-rate";
+  return SpikeActivityFrom(settings, needed, names);
 }
 
 absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
@@ -185,8 +164,9 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   return p;
 }
 
-absl::Status PriceAndWrite(const ParsedArgs& args, const PricingOptions& options,
-                           bool compare, std::ostream& out, std::ostream& err) {
+absl::Status PriceAndWrite(const ParsedArgs& args,
+                           const PricingOptions& options, bool compare,
+                           std::ostream& out, std::ostream& err) {
   const std::string format = args.Get("format").value_or("table");
   if (auto f = OneOf("format", format, ReportFormats()); !f.ok()) {
     return f.status();

@@ -116,4 +116,90 @@ absl::StatusOr<v1::SpikeActivity> ParseActivity(const std::string& text,
       StrCat(path, ": activity files are .json or .csv"));
 }
 
+absl::StatusOr<v1::SpikeActivity> SpikeActivityFrom(
+    const SpikeSettings& in, bool needed, const SpikeSettingNames& names) {
+  // `what` names the setting and its value: "--spike-rate 2".
+  auto rate = [](const std::string& what, double v) -> absl::Status {
+    if (v >= 0 && v <= 1) return absl::OkStatus();
+    return InvalidArgumentError(
+        StrCat(what, ": expected a number from 0 to 1"));
+  };
+  v1::SpikeActivity s;
+  if (in.activity_file) {
+    // Measured counts replace the rates: giving both is a mistake, found
+    // before the file is read.
+    const std::pair<bool, const std::string*> rates[] = {
+        {in.coding.has_value(), &names.coding},
+        {in.spike_rate.has_value(), &names.spike_rate},
+        {in.input_rate.has_value(), &names.input_rate},
+        {!in.layer_rates.empty(), &names.layer_rates}};
+    for (const auto& [given, name] : rates) {
+      if (given) {
+        return InvalidArgumentError(StrCat(names.activity_file, " and ", *name,
+                                           " are both given; measured counts "
+                                           "replace the rate settings"));
+      }
+    }
+    auto measured = ReadActivityFile(*in.activity_file);
+    if (!measured.ok()) return measured.status();
+    s = *std::move(measured);
+  } else {
+    const std::string coding = in.coding.value_or("rate");
+    if (coding != "rate" && coding != "ttfs") {
+      return InvalidArgumentError(
+          StrCat(names.coding, " ", coding, ": expected one of rate, ttfs"));
+    }
+    s.set_coding(coding == "ttfs" ? v1::SpikeActivity::TTFS
+                                  : v1::SpikeActivity::RATE);
+    if (in.spike_rate) {
+      if (auto st = rate(StrCat(names.spike_rate, " ", *in.spike_rate),
+                         *in.spike_rate);
+          !st.ok()) {
+        return st;
+      }
+      s.set_spike_rate(*in.spike_rate);
+    } else if (needed) {
+      return InvalidArgumentError(StrCat(
+          "neuromorphic profiles need spike activity: ", names.spike_rate,
+          " R (with ", names.timesteps, " T), or ", names.activity_file,
+          " FILE"));
+    }
+    if (in.input_rate) {
+      if (auto st = rate(StrCat(names.input_rate, " ", *in.input_rate),
+                         *in.input_rate);
+          !st.ok()) {
+        return st;
+      }
+      s.set_input_spike_rate(*in.input_rate);
+    }
+    for (const auto& [layer, r] : in.layer_rates) {
+      if (auto st = rate(StrCat(names.layer_rates, " ", layer, "=", r), r);
+          !st.ok()) {
+        return st;
+      }
+      (*s.mutable_layer_rates())[layer] = r;
+    }
+  }
+  if (in.timesteps) {
+    const int64_t steps = *in.timesteps;
+    if (steps <= 0 || steps > (int64_t{1} << 30)) {
+      return InvalidArgumentError(
+          StrCat(names.timesteps, " ", steps,
+                 ": expected a whole number from 1 to 2^30"));
+    }
+    if (s.timesteps() != 0 && s.timesteps() != steps) {
+      return InvalidArgumentError(StrCat(names.timesteps, " ", steps,
+                                         " disagrees with the activity "
+                                         "file's ",
+                                         s.timesteps()));
+    }
+    s.set_timesteps(steps);
+  } else if (needed && s.timesteps() == 0) {
+    return InvalidArgumentError(StrCat("neuromorphic profiles need ",
+                                       names.timesteps,
+                                       " T (steps per inference)"));
+  }
+  return s;
+}
+
 }  // namespace neurowatt

@@ -3,7 +3,8 @@
 // functions; this module is what they call).
 //
 // Each function takes the command line's inputs as Python values, checks
-// them as cli/flags.cc checks the flags, runs the library and returns
+// them as cli/flags.cc checks the flags (the spike settings with the same
+// library function, SpikeActivityFrom), runs the library and returns
 // (json_text, uncounted): the JSON text `neurowatt COMMAND --format json`
 // prints - the same renderer, so the parsed dict is the CLI's - and the
 // summary of ops not counted ("" when there are none), which the package
@@ -156,33 +157,15 @@ std::vector<std::string> Profiles(py::handle hw) {
   return out;
 }
 
-// A rate from 0 to 1 (ParseRate); NaN is out of range.
-absl::StatusOr<double> Rate(py::handle value, const std::string& what) {
-  const double v = ToDouble(value, what.c_str());
-  if (!(v >= 0 && v <= 1)) {
-    return InvalidArgumentError(StrCat(what, " ", std::string(py::str(value)),
-                                       ": expected a number from 0 to 1"));
-  }
-  return v;
-}
-
-// The pricing arguments, converted while the GIL is held. The spike
-// settings are put together (SpikeSettings) once the hardware says whether
+// The pricing arguments, converted while the GIL is held; the spike
+// settings are checked (SpikeActivityFrom) once the hardware says whether
 // anything spikes.
 struct PricingArgs {
   std::string source;
   std::vector<std::string> hw;
   DimBindings dims;
   v1::Scenario scenario;  // batch and precision
-  std::optional<std::string> activity;
-  std::optional<int64_t> timesteps;
-  std::optional<std::string> coding;
-  std::optional<double> spike_rate;
-  std::optional<double> input_rate;
-  std::vector<std::pair<std::string, double>> layer_rates;
-  // Which of coding, spike_rate, input_rate and layer_rates are given: an
-  // activity file replaces them all.
-  std::vector<std::string> rate_args;
+  SpikeSettings spikes;
 };
 
 // Converts and checks what needs neither the model nor the hardware, in the
@@ -226,90 +209,28 @@ absl::StatusOr<PricingArgs> ReadPricingArgs(
     }
     a.scenario.set_precision(*parsed);
   }
-  if (!activity.is_none()) a.activity = ToString(activity, "activity");
-  if (!timesteps.is_none()) {
-    const int64_t steps = ToInt(timesteps, "timesteps");
-    if (steps <= 0 || steps > (1 << 30)) {
-      return InvalidArgumentError(
-          StrCat("timesteps ", std::string(py::str(timesteps)),
-                 ": expected a whole number from 1 to 2^30"));
-    }
-    a.timesteps = steps;
-  }
-  if (!coding.is_none()) a.coding = ToString(coding, "coding");
-  // Rates are range-checked whether or not a profile spikes, as the CLI
-  // checks its flags.
-  if (!spike_rate.is_none()) {
-    auto r = Rate(spike_rate, "spike_rate");
-    if (!r.ok()) return r.status();
-    a.spike_rate = *r;
-  }
-  if (!input_rate.is_none()) {
-    auto r = Rate(input_rate, "input_rate");
-    if (!r.ok()) return r.status();
-    a.input_rate = *r;
-  }
+  SpikeSettings& sp = a.spikes;
+  if (!activity.is_none()) sp.activity_file = ToString(activity, "activity");
+  if (!timesteps.is_none()) sp.timesteps = ToInt(timesteps, "timesteps");
+  if (!coding.is_none()) sp.coding = ToString(coding, "coding");
+  if (!spike_rate.is_none()) sp.spike_rate = ToDouble(spike_rate, "spike_rate");
+  if (!input_rate.is_none()) sp.input_rate = ToDouble(input_rate, "input_rate");
   for (const auto& [name, v] : Items(layer_rates, "layer_rates")) {
-    auto r = Rate(v, StrCat("layer_rates['", name, "']"));
-    if (!r.ok()) return r.status();
-    a.layer_rates.emplace_back(name, *r);
+    sp.layer_rates[name] = ToDouble(v, "layer_rates values");
   }
-  if (a.coding) a.rate_args.push_back("coding");
-  if (a.spike_rate) a.rate_args.push_back("spike_rate");
-  if (a.input_rate) a.rate_args.push_back("input_rate");
-  if (!a.layer_rates.empty()) a.rate_args.push_back("layer_rates");
   return a;
 }
 
-// The spike activity of `a` (ParseSpikeFlags): an activity file, or a
-// coding with rates; when `needed` (a profile spikes), timesteps and a rate
-// or an activity file. Reads the activity file: no GIL needed.
-absl::StatusOr<v1::SpikeActivity> SpikeSettings(const PricingArgs& a,
-                                                bool needed) {
-  v1::SpikeActivity s;
-  if (a.activity) {
-    if (!a.rate_args.empty()) {
-      return InvalidArgumentError(StrCat("activity and ", a.rate_args[0],
-                                         " are both given; measured counts "
-                                         "replace the rate settings"));
-    }
-    auto measured = ReadActivityFile(*a.activity);
-    if (!measured.ok()) return measured.status();
-    s = *std::move(measured);
-  } else {
-    const std::string coding = a.coding.value_or("rate");
-    if (coding != "rate" && coding != "ttfs") {
-      return InvalidArgumentError(
-          StrCat("coding ", coding, ": expected one of rate, ttfs"));
-    }
-    s.set_coding(coding == "ttfs" ? v1::SpikeActivity::TTFS
-                                  : v1::SpikeActivity::RATE);
-    if (a.spike_rate) {
-      s.set_spike_rate(*a.spike_rate);
-    } else if (needed) {
-      return InvalidArgumentError(
-          "neuromorphic profiles need spike activity: spike_rate (with "
-          "timesteps), or an activity file");
-    }
-    if (a.input_rate) s.set_input_spike_rate(*a.input_rate);
-    for (const auto& [name, r] : a.layer_rates) {
-      (*s.mutable_layer_rates())[name] = r;
-    }
-  }
-  if (a.timesteps) {
-    const int64_t steps = *a.timesteps;  // in range: ReadPricingArgs
-    if (s.timesteps() != 0 && s.timesteps() != steps) {
-      return InvalidArgumentError(StrCat("timesteps ", steps,
-                                         " disagrees with the activity "
-                                         "file's ",
-                                         s.timesteps()));
-    }
-    s.set_timesteps(steps);
-  } else if (needed && s.timesteps() == 0) {
-    return InvalidArgumentError(
-        "neuromorphic profiles need timesteps (steps per inference)");
-  }
-  return s;
+// The keywords' names in SpikeActivityFrom's messages.
+SpikeSettingNames KeywordNames() {
+  SpikeSettingNames n;
+  n.activity_file = "activity";
+  n.coding = "coding";
+  n.timesteps = "timesteps";
+  n.spike_rate = "spike_rate";
+  n.input_rate = "input_rate";
+  n.layer_rates = "layer_rates";
+  return n;
 }
 
 // What a command returns to the package: JSON text and the uncounted
@@ -328,7 +249,7 @@ absl::StatusOr<Output> PriceToJson(const PricingArgs& a,
   if (!hardware.ok()) return hardware.status();
   bool spiking = false;
   for (const Hardware& h : *hardware) spiking |= h.neuromorphic;
-  auto spikes = SpikeSettings(a, spiking);
+  auto spikes = SpikeActivityFrom(a.spikes, spiking, KeywordNames());
   if (!spikes.ok()) return spikes.status();
   v1::Scenario scenario = a.scenario;
   if (spiking) *scenario.mutable_spikes() = *std::move(spikes);

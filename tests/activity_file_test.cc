@@ -59,5 +59,71 @@ TEST(ActivityFileTest, AMissingFileIsNotFound) {
   EXPECT_EQ(a.status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(SpikeSettingsTest, RatesOrAMeasuredFile) {
+  SpikeSettings s;
+  s.coding = "ttfs";
+  s.timesteps = 8;
+  s.spike_rate = 0.25;
+  s.input_rate = 0.5;
+  s.layer_rates["fc1"] = 1;
+  auto a = SpikeActivityFrom(s, /*needed=*/true);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->coding(), v1::SpikeActivity::TTFS);
+  EXPECT_EQ(a->timesteps(), 8);
+  EXPECT_EQ(a->spike_rate(), 0.25);
+  EXPECT_EQ(a->input_spike_rate(), 0.5);
+  EXPECT_EQ(a->layer_rates().at("fc1"), 1);
+  // Nothing is needed when nothing spikes.
+  EXPECT_TRUE(SpikeActivityFrom(SpikeSettings(), false).ok());
+}
+
+TEST(SpikeSettingsTest, MistakesInTheCallersWords) {
+  SpikeSettingNames flags;
+  flags.activity_file = "--activity";
+  flags.spike_rate = "--spike-rate";
+  flags.timesteps = "--timesteps";
+  flags.layer_rates = "--layer-rate";
+  struct Case {
+    SpikeSettings s;
+    std::string message;
+  };
+  SpikeSettings both;
+  both.activity_file = "/nonexistent.json";  // never read: the clash first
+  both.spike_rate = 0.1;
+  SpikeSettings high;
+  high.spike_rate = 2;
+  high.timesteps = 4;
+  SpikeSettings layer;
+  layer.spike_rate = 0.1;
+  layer.timesteps = 4;
+  layer.layer_rates["fc1"] = -0.5;
+  SpikeSettings no_rate;
+  no_rate.timesteps = 4;
+  SpikeSettings no_steps;
+  no_steps.spike_rate = 0.1;
+  SpikeSettings zero = no_steps;
+  zero.timesteps = 0;
+  SpikeSettings burst = high;
+  burst.spike_rate = 0.1;
+  burst.coding = "burst";
+  const Case cases[] = {
+      {both, "--activity and --spike-rate are both given"},
+      {high, "--spike-rate 2: expected a number from 0 to 1"},
+      {layer, "--layer-rate fc1=-0.5: expected a number from 0 to 1"},
+      {no_rate,
+       "need spike activity: --spike-rate R (with --timesteps T), "
+       "or --activity FILE"},
+      {no_steps, "need --timesteps T"},
+      {zero, "--timesteps 0: expected a whole number from 1 to 2^30"},
+      {burst, "coding burst: expected one of rate, ttfs"},
+  };
+  for (const Case& c : cases) {
+    auto a = SpikeActivityFrom(c.s, /*needed=*/true, flags);
+    ASSERT_FALSE(a.ok()) << c.message;
+    EXPECT_NE(a.status().message().find(c.message), std::string::npos)
+        << a.status();
+  }
+}
+
 }  // namespace
 }  // namespace neurowatt
