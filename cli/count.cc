@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "model/batch.h"
 #include "render/format.h"
 #include "util/atomic_file.h"
 

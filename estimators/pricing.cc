@@ -8,6 +8,7 @@
 #include "estimators/cost_report.h"
 #include "estimators/neuromorphic.h"
 #include "estimators/von_neumann.h"
+#include "model/batch.h"
 #include "util/error.h"
 
 namespace neurowatt {

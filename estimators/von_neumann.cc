@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "estimators/mapping.h"
+#include "model/batch.h"
 #include "util/error.h"
 
 namespace neurowatt {

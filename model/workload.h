@@ -3,7 +3,7 @@
 //
 // A Workload is counted for ONE inference (batch 1): a batch of b
 // independent inferences shares the weights and multiplies everything else
-// by b (ScaleToBatch; the estimators take the batch as a parameter), so a
+// by b (model/batch.h; the estimators take the batch as a parameter), so a
 // scenario never rebuilds the graph.
 //
 // Conventions (after ../shared/seed/neuron-chapter.txt):
@@ -92,9 +92,9 @@ struct Workload {
   // inference, so the batch does not add rows to its products.
   int64_t matrix_rows = 1;
   bool shared_matrix = false;  // the matrix is stored weights
-  // What a precision override re-prices (see TrafficAt): the elements of
-  // the floating-point inputs and of the state, and the bytes of integer
-  // network inputs (token ids), whose size no precision changes.
+  // What a precision override re-prices (see TrafficAt, model/batch.h): the
+  // elements of the floating-point inputs and of the state, and the bytes of
+  // integer network inputs (token ids), whose size no precision changes.
   int64_t float_input_elements = 0;
   int64_t fixed_input_bytes = 0;
   int64_t state_elements = 0;
@@ -146,29 +146,6 @@ std::optional<v1::WeightStats> StoredWeights(const NetworkCount& count);
 // Fills `count.layer_class` and `count.classes` from `count.layers`
 // (CountNetwork does; a caller that builds a NetworkCount itself calls it).
 void ClassifyLayers(NetworkCount& count);
-
-// The counts of `batch` inferences: per-inference fields multiplied by
-// `batch`, shared ones kept. Fails (InvalidArgument) when a count no longer
-// fits in 64 bits.
-absl::StatusOr<NetworkCount> ScaleToBatch(const NetworkCount& per_inference,
-                                          int64_t batch);
-
-// The same for one Workload (a layer, or the totals).
-absl::StatusOr<Workload> ScaleWorkload(const Workload& per_inference,
-                                       int64_t batch);
-
-// The bytes one layer moves for `batch` inferences with every floating-point
-// tensor at `precision` (UNSPECIFIED: as declared): the estimators' view of
-// a Workload, as doubles.
-struct Traffic {
-  v1::ElementType dtype;  // of the arithmetic
-  double weights = 0;     // weights read (matrices once, lookups per item)
-  double inputs = 0;
-  double outputs = 0;
-  double state = 0;
-  double stored = 0;  // params x element size: the weights held
-};
-Traffic TrafficAt(const Workload& w, double batch, v1::ElementType precision);
 
 }  // namespace neurowatt
 

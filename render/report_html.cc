@@ -11,6 +11,7 @@
 #include "estimators/spike_activity.h"
 #include "google/protobuf/descriptor.h"
 #include "hw/profile.h"
+#include "model/batch.h"
 #include "model/brain_reference.h"
 #include "model/layer_folding.h"
 #include "model/uncounted.h"

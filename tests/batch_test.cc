@@ -9,6 +9,7 @@
 #include "estimators/von_neumann.h"
 #include "gtest/gtest.h"
 #include "hw/profile.h"
+#include "model/batch.h"
 #include "model/graph.h"
 #include "model/presets.h"
 #include "model/source.h"

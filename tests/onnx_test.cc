@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "model/batch.h"
 #include "model/onnx/importer.h"
 #include "onnx/onnx_pb.h"
 #include "tests/test_util.h"

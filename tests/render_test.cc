@@ -3,6 +3,7 @@
 #include "estimators/pricing.h"
 #include "gtest/gtest.h"
 #include "hw/profile.h"
+#include "model/batch.h"
 #include "render/count.h"
 #include "render/format.h"
 #include "render/profiles.h"

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
+#include "model/batch.h"
 #include "model/architecture_io.h"
 #include "model/graph.h"
 #include "model/source.h"

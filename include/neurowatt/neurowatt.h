@@ -41,6 +41,7 @@
 #include "estimators/pricing.h"
 #include "explore/sweep.h"
 #include "hw/hardware.h"
+#include "model/batch.h"
 #include "model/source.h"
 #include "model/workload.h"
 #include "neurowatt/v1/cost_report.pb.h"
