@@ -1,11 +1,8 @@
-#include "render/count.h"
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "model/batch.h"
-#include "render/format.h"
+#include "neurowatt/neurowatt.h"
 #include "util/atomic_file.h"
 
 namespace neurowatt::cli {
@@ -30,18 +27,18 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         "weight_stats)"));
   }
   WarnUncounted(source, model->count, err);
-  // Counts are per inference of the batch the dimensions name.
-  auto count = ScaleToBatch(model->count, model->batch);
+  // Counts are for the batch the dimensions name (one inference unless
+  // --dim batch=N).
+  auto count = Count(*model);
   if (!count.ok()) return count.status();
-  const DimBindings dimensions = model->DimsAt(model->batch);
   std::string text;
   if (format == "json") {
-    text = JsonText(CountToJson(*count, dimensions));
+    text = CountJsonText(*model, *count);
   } else if (format == "csv") {
     text = RenderCountCsv(*count);
   } else {
-    text = RenderCountTable(*count, model->arch.description(), dimensions,
-                            args.Has("per-layer"));
+    text = RenderCountTable(*count, model->arch.description(),
+                            model->DimsAt(model->batch), args.Has("per-layer"));
     if (weights) text += RenderWeightTable(*count);
   }
   return WriteOutput(args.Get("output"), text, out);

@@ -135,13 +135,16 @@ ChipsNeeded ChipsFor(const NetworkCount& count,
 absl::StatusOr<double> HostEnergy(const NetworkCount& count,
                                   const VonNeumannParams& host, int64_t batch,
                                   v1::ElementType precision) {
-  NetworkCount foreign;  // the nodes a spiking chip cannot run
-  for (const Workload& w : count.layers) {
-    if (!SpikeNative(w)) foreign.layers.push_back(w);
+  // The layers of a class compute the same op, so a class is spike-native
+  // or not as a whole.
+  std::vector<bool> foreign(count.classes.size());
+  bool any = false;
+  for (size_t k = 0; k < count.classes.size(); ++k) {
+    foreign[k] = !SpikeNative(count.layers[count.classes[k].first]);
+    any |= foreign[k];
   }
-  if (foreign.layers.empty()) return 0.0;
-  ClassifyLayers(foreign);
-  auto hosted = EstimateVonNeumann(foreign, host, batch, precision);
+  if (!any) return 0.0;
+  auto hosted = EstimateVonNeumann(count, host, batch, precision, &foreign);
   if (!hosted.ok()) return hosted.status();
   return hosted->total.energy.total();
 }

@@ -76,10 +76,9 @@ const std::vector<std::string>& VonNeumannAssumptions() {
   return *list;
 }
 
-absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
-                                                  const VonNeumannParams& hw,
-                                                  int64_t batch_size,
-                                                  v1::ElementType precision) {
+absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
+    const NetworkCount& count, const VonNeumannParams& hw, int64_t batch_size,
+    v1::ElementType precision, const std::vector<bool>* only) {
   const int levels = static_cast<int>(hw.levels.size());
   const int tile = levels >= 2 ? levels - 2 : -1;
   const double tile_bytes = tile >= 0 ? hw.levels[tile].capacity_bytes : 0;
@@ -89,7 +88,9 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
   // Each class's traffic at this batch and precision, once.
   std::vector<Traffic> traffic(n);
   double weights_held = 0, state_held = 0;
+  auto priced = [only](size_t k) { return only == nullptr || (*only)[k]; };
   for (size_t k = 0; k < n; ++k) {
+    if (!priced(k)) continue;
     const LayerClass& cls = count.classes[k];
     traffic[k] = TrafficAt(count.layers[cls.first], batch, precision);
     const double times = static_cast<double>(cls.multiplicity);
@@ -123,6 +124,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(const NetworkCount& count,
   std::array<double, kMaxMemoryLevels + 1> time_by_bound{};
   std::array<double, kMaxMemoryLevels> reads, writes;
   for (size_t k = 0; k < n; ++k) {
+    if (!priced(k)) continue;
     const Workload& w = count.layers[count.classes[k].first];
     const Traffic& tr = traffic[k];
     VonNeumannLayerCost& c = out.classes[k];

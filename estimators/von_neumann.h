@@ -70,9 +70,14 @@ struct VonNeumannCost {
 // distinct layers, not of layers. Fails (InvalidArgument, with an
 // ErrorSubject::kPrecision detail) when a node's precision has no figures in
 // the profile, or when the figures give a non-finite result.
+//
+// With `only` (one flag per class), the classes not flagged are left out,
+// as if the network were the flagged layers alone (the nodes a spiking chip
+// leaves to its von Neumann host); their costs stay zero.
 absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     const NetworkCount& count, const VonNeumannParams& hw, int64_t batch = 1,
-    v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED);
+    v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED,
+    const std::vector<bool>* only = nullptr);
 
 // The model's assumptions in one line each, for reports.
 const std::vector<std::string>& VonNeumannAssumptions();

@@ -513,9 +513,8 @@ void Accumulate(const Workload& w, Counts& t) {
   t.state_elements += w.state_elements;
 }
 
-}  // namespace
-
-// Identical layers: every field but the name and the inputs' sources.
+// Fills count.layer_class and count.classes: identical layers, every field
+// but the name and the inputs' sources, in order of first appearance.
 void ClassifyLayers(NetworkCount& count) {
   // Views into count.layers, which does not change while they live.
   using Key = std::tuple<absl::string_view, absl::string_view, int, int, bool,
@@ -563,6 +562,8 @@ void ClassifyLayers(NetworkCount& count) {
     count.layer_class.push_back(it->second);
   }
 }
+
+}  // namespace
 
 double Workload::synapses_per_neuron() const {
   return neurons == 0

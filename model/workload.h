@@ -143,10 +143,6 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph);
 // stored weights were read; nullopt when none were.
 std::optional<v1::WeightStats> StoredWeights(const NetworkCount& count);
 
-// Fills `count.layer_class` and `count.classes` from `count.layers`
-// (CountNetwork does; a caller that builds a NetworkCount itself calls it).
-void ClassifyLayers(NetworkCount& count);
-
 }  // namespace neurowatt
 
 #endif  // NEUROWATT_MODEL_WORKLOAD_H_
