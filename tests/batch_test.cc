@@ -2,6 +2,8 @@
 // pricing at a batch and a precision must give what building the graph at
 // that batch and precision gives. Checked on every preset and every ONNX
 // fixture against the graph rebuilt from scratch.
+#include "model/batch.h"
+
 #include <string>
 #include <vector>
 
@@ -9,7 +11,6 @@
 #include "estimators/von_neumann.h"
 #include "gtest/gtest.h"
 #include "hw/profile.h"
-#include "model/batch.h"
 #include "model/graph.h"
 #include "model/presets.h"
 #include "model/source.h"
@@ -170,9 +171,25 @@ TEST(BatchTest, IdenticalBlocksArePricedOnce) {
   const NetworkCount& c = model->count;
   EXPECT_EQ(c.layers.size(), 96u * 22 + 5);
   ASSERT_EQ(c.layer_class.size(), c.layers.size());
-  // Within a block the q, k, v and o projections are alike (one class),
-  // as are the two residual additions; nothing else repeats.
-  EXPECT_LT(c.classes.size(), 25u);
+  // 14 distinct layers: the two embeddings, the head, and what the blocks
+  // share - the 4 x 96 projections q, k, v, o; the 2 x 96 + 1 norms (ln1,
+  // ln2, the final one); the 2 x 96 residual additions and the embeddings'
+  // sum; the 4 x 96 head splits and merges, each kind; and per block the
+  // score and value matmuls, the softmax, the MLP's key, GELU and value.
+  ASSERT_EQ(c.classes.size(), 14u);
+  auto multiplicity = [&](const std::string& name) {
+    for (size_t i = 0; i < c.layers.size(); ++i) {
+      if (c.layers[i].name == name) {
+        return c.classes[static_cast<size_t>(c.layer_class[i])].multiplicity;
+      }
+    }
+    return int64_t{0};
+  };
+  EXPECT_EQ(multiplicity("blocks.57.attn.o"), 4 * 96);
+  EXPECT_EQ(multiplicity("ln_f"), 2 * 96 + 1);
+  EXPECT_EQ(multiplicity("blocks.3.attn.residual"), 2 * 96 + 1);
+  EXPECT_EQ(multiplicity("blocks.95.mlp.key"), 96);
+  EXPECT_EQ(multiplicity("lm_head"), 1);
   int64_t layers = 0;
   for (const LayerClass& k : c.classes) {
     layers += k.multiplicity;
