@@ -117,6 +117,32 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
   return SpikeActivityFrom(settings, needed, names);
 }
 
+absl::Status ParseBatchAndPrecision(const ParsedArgs& args,
+                                    const DimBindings& dims,
+                                    v1::Scenario& scenario) {
+  if (auto b = args.Get("batch")) {
+    int64_t batch = 0;
+    if (!absl::SimpleAtoi(*b, &batch) || batch <= 0 || batch > kMaxDimension) {
+      return InvalidArgumentError(
+          StrCat("--batch ", *b, ": expected a whole number from 1 to 2^40"));
+    }
+    if (dims.count("batch")) {
+      return InvalidArgumentError(
+          "--batch and --dim batch=... are both given; use --batch");
+    }
+    scenario.set_batch(batch);
+  }
+  if (auto s = args.Get("precision")) {
+    auto parsed = PricingPrecision(*s);
+    if (!parsed.ok()) {
+      return InvalidArgumentError(
+          StrCat("--precision ", *s, ": expected one of ", kPricingPrecisions));
+    }
+    scenario.set_precision(*parsed);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   const std::vector<std::string> hw = args.GetAll("hw");
   if (hw.empty()) {
@@ -127,25 +153,8 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
   Priceable p;
-  if (auto b = args.Get("batch")) {
-    int64_t batch = 0;
-    if (!absl::SimpleAtoi(*b, &batch) || batch <= 0 || batch > kMaxDimension) {
-      return InvalidArgumentError(
-          StrCat("--batch ", *b, ": expected a whole number from 1 to 2^40"));
-    }
-    if (dims->count("batch")) {
-      return InvalidArgumentError(
-          "--batch and --dim batch=... are both given; use --batch");
-    }
-    p.scenario.set_batch(batch);
-  }
-  if (auto s = args.Get("precision")) {
-    auto parsed = PricingPrecision(*s);
-    if (!parsed.ok()) {
-      return InvalidArgumentError(
-          StrCat("--precision ", *s, ": expected one of ", kPricingPrecisions));
-    }
-    p.scenario.set_precision(*parsed);
+  if (auto st = ParseBatchAndPrecision(args, *dims, p.scenario); !st.ok()) {
+    return st;
   }
   auto hardware = LoadHardware(hw);
   if (!hardware.ok()) return hardware.status();

@@ -35,6 +35,12 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values);
 absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
                                                   bool needed);
 
+// --batch (1 to 2^40; not with --dim batch=..., one of `dims`) and
+// --precision into `scenario`.
+absl::Status ParseBatchAndPrecision(const ParsedArgs& args,
+                                    const DimBindings& dims,
+                                    v1::Scenario& scenario);
+
 // The model and hardware the pricing flags name, and the scenario they
 // describe: loaded, checked and ready for Price. Profiles load first, so a
 // typo in --hw does not wait for a large model.
@@ -49,8 +55,9 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args);
 // the pricing flags name, price it with `options`, and write the report as
 // --format says (the side-by-side table when `compare`) to -o or `out`;
 // unknown ops are warned about on `err`.
-absl::Status PriceAndWrite(const ParsedArgs& args, const PricingOptions& options,
-                           bool compare, std::ostream& out, std::ostream& err);
+absl::Status PriceAndWrite(const ParsedArgs& args,
+                           const PricingOptions& options, bool compare,
+                           std::ostream& out, std::ostream& err);
 
 // One warning line on `err` naming `source` when some of its nodes are not
 // counted (ops neurowatt does not know).

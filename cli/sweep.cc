@@ -29,24 +29,8 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
   s.dims = *dims;
-  if (auto b = args.Get("batch")) {
-    int64_t batch = 0;
-    if (!absl::SimpleAtoi(*b, &batch) || batch <= 0 || batch > kMaxDimension) {
-      return InvalidArgumentError(StrCat("--batch ", *b, ": expected >= 1"));
-    }
-    if (s.dims.count("batch")) {
-      return InvalidArgumentError(
-          "--batch and --dim batch=... are both given; use --batch");
-    }
-    s.scenario.set_batch(batch);
-  }
-  if (auto p = args.Get("precision")) {
-    auto t = PricingPrecision(*p);
-    if (!t.ok()) {
-      return InvalidArgumentError(
-          StrCat("--precision ", *p, ": expected one of ", kPricingPrecisions));
-    }
-    s.scenario.set_precision(*t);
+  if (auto st = ParseBatchAndPrecision(args, s.dims, s.scenario); !st.ok()) {
+    return st;
   }
   for (const std::string& v : args.GetAll("vary")) {
     auto axis = ParseSweepAxis(v);

@@ -458,14 +458,17 @@ std::string ReportCompareTable(const v1::CostReport& r, const Model& model) {
   return out + BreakEvenText(r) + Assumptions(r);
 }
 
+std::string ReportJsonText(const Model& model, const v1::CostReport& report) {
+  return JsonText(ReportJson(report, model.DimsAt(report.scenario().batch())));
+}
+
 absl::StatusOr<std::string> RenderReport(const v1::CostReport& report,
                                          const Model& model,
                                          absl::string_view format, bool compare,
                                          bool per_layer) {
   std::string text;
   if (format == "json") {
-    text =
-        JsonText(ReportJson(report, model.DimsAt(report.scenario().batch())));
+    text = ReportJsonText(model, report);
   } else if (format == "csv") {
     text = ReportCsv(report);
   } else if (format == "textproto") {

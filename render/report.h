@@ -20,6 +20,10 @@ namespace neurowatt {
 nlohmann::ordered_json ReportJson(const v1::CostReport& report,
                                   const DimBindings& bindings);
 
+// `report` (Price's, for `model`) as the JSON text of `neurowatt estimate` or
+// `neurowatt compare --format json`.
+std::string ReportJsonText(const Model& model, const v1::CostReport& report);
+
 // One row per (hardware, layer) and a total row per hardware.
 std::string ReportCsv(const v1::CostReport& report);
 

@@ -70,13 +70,6 @@ inline std::string CountJsonText(const Model& model, const NetworkCount& count,
       CountToJson(count, model.DimsAt(batch == 0 ? model.batch : batch)));
 }
 
-// `report` (Price's, for `model`) as the JSON of `neurowatt estimate` or
-// `neurowatt compare --format json`.
-inline std::string ReportJsonText(const Model& model,
-                                  const v1::CostReport& report) {
-  return JsonText(ReportJson(report, model.DimsAt(report.scenario().batch())));
-}
-
 }  // namespace neurowatt
 
 #endif  // NEUROWATT_NEUROWATT_H_
