@@ -183,7 +183,11 @@ absl::Status InFlagTerms(const absl::Status& status) {
       hint = StrCat("check --layer-rate ", name, "=R");
       break;
     case ErrorSubject::kCapacity:
-      return status;  // no flag sizes the system
+      hint = "size the system with --chips N or --chips auto";
+      break;
+    case ErrorSubject::kChips:
+      hint = "check --chips";
+      break;
   }
   return absl::Status(status.code(), StrCat(status.message(), "; ", hint));
 }

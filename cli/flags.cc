@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "estimators/system.h"
 #include "model/activity_file.h"
 #include "model/uncounted.h"
 #include "render/report.h"
@@ -34,9 +35,13 @@ std::vector<FlagSpec> PricingFlags() {
       {"hw", '\0', "NAME|PATH", "hardware profile (repeatable)", true},
       {"batch", '\0', "N", "inferences per batch (default 1)"},
       {"precision", '\0', "P",
-       "fp32, fp16, bf16 or int8 for every layer (default: the model's)"},
+       "fp32, tf32, fp16, bf16, fp8, int8 or int4 for every layer "
+       "(default: the model's)"},
       {"dim", '\0', "NAME=VALUE", "bind a symbolic dimension (repeatable)",
        true},
+      {"chips", '\0', "N|auto",
+       "chips in each profile's system (default auto: as few as hold the "
+       "network)"},
       {"coding", '\0', "CODING",
        "spike coding: rate (default) or ttfs (time to first spike)"},
       {"timesteps", '\0', "T", "spiking timesteps per inference"},
@@ -117,7 +122,7 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
   return SpikeActivityFrom(settings, needed, names);
 }
 
-absl::Status ParseBatchAndPrecision(const ParsedArgs& args,
+absl::Status ParseScenarioFlags(const ParsedArgs& args,
                                     const DimBindings& dims,
                                     v1::Scenario& scenario) {
   if (auto b = args.Get("batch")) {
@@ -140,6 +145,15 @@ absl::Status ParseBatchAndPrecision(const ParsedArgs& args,
     }
     scenario.set_precision(*parsed);
   }
+  if (auto c = args.Get("chips")) {
+    auto chips = ParseChips(*c);
+    if (!chips.ok()) {
+      return InvalidArgumentError(StrCat(
+          "--chips ", *c, ": expected auto or a whole number from 1 to ",
+          kMaxSystemChips));
+    }
+    scenario.set_chips(*chips);
+  }
   return absl::OkStatus();
 }
 
@@ -153,7 +167,7 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
   Priceable p;
-  if (auto st = ParseBatchAndPrecision(args, *dims, p.scenario); !st.ok()) {
+  if (auto st = ParseScenarioFlags(args, *dims, p.scenario); !st.ok()) {
     return st;
   }
   auto hardware = LoadHardware(hw);

@@ -35,9 +35,9 @@ absl::StatusOr<DimBindings> ParseDims(const std::vector<std::string>& values);
 absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
                                                   bool needed);
 
-// --batch (1 to 2^40; not with --dim batch=..., one of `dims`) and
-// --precision into `scenario`.
-absl::Status ParseBatchAndPrecision(const ParsedArgs& args,
+// --batch (1 to 2^40; not with --dim batch=..., one of `dims`),
+// --precision and --chips into `scenario`.
+absl::Status ParseScenarioFlags(const ParsedArgs& args,
                                     const DimBindings& dims,
                                     v1::Scenario& scenario);
 

@@ -13,10 +13,11 @@ namespace {
 
 using absl::StrCat;
 
-// What `report` prices when the user names nothing: two conventional chips
-// and two spiking references.
-constexpr const char* kDefaultProfiles[] = {"horowitz-45nm", "tpuv4i-7nm-hbm2",
-                                            "loihi", "brain"};
+// What `report` prices when the user names nothing: the seed chapter's
+// 45 nm processor and a current GPU, Loihi's published energies and the
+// current Loihi 2, and the brain; each sized to hold the network.
+constexpr const char* kDefaultProfiles[] = {"horowitz-45nm", "h100-sxm",
+                                            "loihi", "loihi2", "brain"};
 constexpr const char* kDefaultTimesteps = "16";
 constexpr const char* kDefaultRate = "0.05";
 
@@ -26,8 +27,9 @@ std::string Summary(const v1::CostReport& r, const std::string& path,
   for (const auto& h : r.hardware()) {
     absl::StrAppend(
         &out,
-        absl::StrFormat("  %-16s %-12s %12s per inference", h.name(), h.kind(),
-                        Si(h.energy_per_inference_j(), "J")),
+        absl::StrFormat("  %-16s %-12s %12s per inference on %d chip(s)",
+                        h.name(), h.kind(), Si(h.energy_per_inference_j(), "J"),
+                        h.system().chips()),
         "\n");
   }
   for (const v1::Unpriced& u : r.unpriced()) {
@@ -56,8 +58,9 @@ absl::Status Run(const ParsedArgs& given, std::ostream& out,
   if (!args.Has("hw")) {
     for (const char* hw : kDefaultProfiles) args.Add("hw", hw);
     notes.push_back(
-        "Profiles: the default set (horowitz-45nm, tpuv4i-7nm-hbm2, loihi, "
-        "brain); choose others with --hw.");
+        "Profiles: the default set (horowitz-45nm, h100-sxm, loihi, loihi2, "
+        "brain), each system sized to hold the network (--chips auto); "
+        "choose others with --hw.");
   }
   if (!args.Has("activity")) {
     if (!args.Has("timesteps")) args.Add("timesteps", kDefaultTimesteps);
@@ -102,7 +105,7 @@ const CommandSpec& ReportSpec() {
       if (f.name == "hw") {
         f.help =
             "hardware profile (repeatable; default horowitz-45nm, "
-            "tpuv4i-7nm-hbm2, loihi, brain)";
+            "h100-sxm, loihi, loihi2, brain)";
       }
       flags.push_back(f);
     }

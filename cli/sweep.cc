@@ -29,7 +29,7 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
   auto dims = ParseDims(args.GetAll("dim"));
   if (!dims.ok()) return dims.status();
   s.dims = *dims;
-  if (auto st = ParseBatchAndPrecision(args, s.dims, s.scenario); !st.ok()) {
+  if (auto st = ParseScenarioFlags(args, s.dims, s.scenario); !st.ok()) {
     return st;
   }
   for (const std::string& v : args.GetAll("vary")) {
@@ -41,6 +41,9 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
       return InvalidArgumentError(
           "--vary batch and a fixed batch (--batch or --dim batch) are "
           "both given");
+    }
+    if (axis->key == "chips" && args.Has("chips")) {
+      return InvalidArgumentError("--vary chips and --chips are both given");
     }
     if (args.Has("activity") &&
         (axis->key == "coding" || axis->key == "spike_rate" ||
@@ -159,9 +162,9 @@ const CommandSpec& SweepSpec() {
         "KEY=START:STOP:COUNT ...] -o out.csv|out.jsonl",
         "Prices every combination of the varied parameters on every profile.\n"
         "One row per (configuration, hardware): the values, energy per\n"
-        "inference and its parts, latency and what bounds it.",
-        "Keys: batch, precision, spike_rate, timesteps, coding, input_rate,\n"
-        "and for presets their own keys (d_model, layers, sizes, hidden...).\n"
+        "inference and its parts, latency, what bounds it and the chips.",
+        "Keys: batch, precision, chips (auto or N), spike_rate, timesteps,\n"
+        "coding, input_rate, and for presets their own keys (d_model, layers, sizes, hidden...).\n"
         "The last --vary changes fastest; rows are in that order whatever the\n"
         "number of threads. Rows stream to a temporary file that replaces the\n"
         "output only when the sweep is complete. A configuration that cannot\n"

@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "estimators/mapping.h"
+#include "estimators/system.h"
 #include "hw/profile.h"
+#include "hw/system_params.h"
 
 namespace neurowatt {
 namespace {
@@ -19,6 +21,22 @@ void FillEnergy(const VonNeumannEnergy& e, v1::EnergyBreakdown& out) {
   out.set_refresh(e.refresh);
   out.set_standby(e.standby);
   out.set_static_power(e.static_power);
+  out.set_interconnect(e.interconnect);
+}
+
+void FillSystem(const SystemShape& s, const SystemParams& params,
+                double link_bytes, double link_s, v1::SystemStats& out) {
+  out.set_chips(s.chips);
+  out.set_chips_needed(s.needed);
+  out.set_tensor_parallel(s.tensor);
+  out.set_pipeline_stages(s.pipeline);
+  out.set_nodes(s.nodes);
+  out.set_automatic(s.automatic);
+  out.set_why(s.why);
+  out.set_interconnect_bytes(link_bytes);
+  out.set_interconnect_seconds(link_s);
+  out.set_topology(params.topology);
+  out.set_described_chips(s.described_chips);
 }
 
 template <typename Message>
@@ -35,10 +53,15 @@ void FillLevels(const VonNeumannLayerCost& c, const VonNeumannParams& hw,
 }  // namespace
 
 std::string BoundName(const VonNeumannParams& hw, int bound) {
+  if (bound == kLinkBound) return "interconnect";
+  if (bound == kPowerBound) return "power (TDP)";
   return bound < 0 ? "compute" : hw.levels[bound].name;
 }
 
 std::string BoundName(const NeuromorphicCost& cost) {
+  if (cost.link_time_s > std::max(cost.busiest_core_s, cost.steps_time_s)) {
+    return "interconnect";
+  }
   return cost.busiest_core_s > cost.steps_time_s ? "busiest core" : "timesteps";
 }
 
@@ -77,14 +100,10 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
           absl::StrCat(profile.name(), " assumed figures: ", s.note()));
     }
   }
-  const double weights = cost.weight_bytes;
-  const LevelParams& main = params.levels.back();
-  if (weights > main.capacity_bytes) {
-    out.add_assumptions(absl::StrFormat(
-        "The weights (%.4g GB) exceed %s (%.4g GB): a real system needs %.0f "
-        "such chips; this estimate prices one.",
-        weights / 1e9, main.name, main.capacity_bytes / 1e9,
-        std::ceil(weights / main.capacity_bytes)));
+  FillSystem(cost.system, params.system, cost.links.bytes, cost.links.time_s,
+             *out.mutable_system());
+  if (cost.system.chips > 1) {
+    for (const std::string& a : SystemAssumptions()) out.add_assumptions(a);
   }
   return out;
 }
@@ -95,6 +114,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
                                     const std::string& coding,
                                     int64_t timesteps,
                                     const std::string& host) {
+  const SystemParams profile_system = CompileSystem(profile);
   v1::HardwareCost out;
   out.set_name(profile.name());
   out.set_kind(ProfileKindName(profile));
@@ -105,6 +125,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
   e->set_neuron_updates(cost.neuron);
   e->set_spike_routing(cost.routing);
   e->set_static_power(cost.static_energy);
+  e->set_interconnect(cost.interconnect);
   e->set_non_native(cost.non_native);
   out.set_energy_per_inference_j(cost.total() / static_cast<double>(batch));
   out.set_latency_s(cost.time_s);
@@ -115,10 +136,11 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
     l->set_name(count.layers[i].name);
     l->set_kind(count.layers[i].kind);
     v1::EnergyBreakdown* le = l->mutable_energy();
-    le->set_total(c.synaptic + c.neuron + c.routing);
+    le->set_total(c.synaptic + c.neuron + c.routing + c.interconnect);
     le->set_synaptic_ops(c.synaptic);
     le->set_neuron_updates(c.neuron);
     le->set_spike_routing(c.routing);
+    le->set_interconnect(c.interconnect);
     l->set_ops(c.synaptic_ops);
     l->set_bound(SpikeNative(count.layers[i]) ? "" : "not spike-native");
   }
@@ -147,6 +169,16 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
                      static_cast<double>(batch));
   }
   st->set_non_native_host(host);
+  FillSystem(cost.system, profile_system, cost.link_bytes,
+             cost.link_time_s, *out.mutable_system());
+  if (cost.chips > 1 && cost.link_bytes == 0 &&
+      !profile_system.intra_node.present &&
+      !profile_system.inter_node.present) {
+    out.add_assumptions(absl::StrCat(
+        profile.name(),
+        " describes no link between chips: spikes between chips are priced "
+        "as hops on one grid of cores"));
+  }
   for (const std::string& a : NeuromorphicAssumptions()) {
     out.add_assumptions(a);
   }

@@ -19,20 +19,40 @@ struct Placement {
   // it takes (0 for layers without neurons).
   std::vector<double> start, size;
   std::vector<double> hops;  // per layer: to the next neuron layer
+  // Per layer, per spike: links crossed to the next neuron layer's chips,
+  // within a node and between nodes.
+  std::vector<double> chip_crossings, node_crossings;
   std::vector<std::string> notes;
   double cores_needed = 0;  // may be astronomically large
 };
 
+// Per spike of a layer spread over cores [a, a + a_size): the units (chips or
+// nodes of `unit` cores) holding the next layer's cores [b, b + b_size)
+// that the spike must cross a link to reach: one message per unit of the
+// target, less the chance that the spike starts on one of them.
+double Crossings(double a, double a_size, double b, double b_size,
+                 double unit) {
+  if (a_size <= 0 || b_size <= 0) return 0;
+  const double first = std::floor(b / unit);
+  const double last = std::ceil((b + b_size) / unit) - 1;
+  const double covered_lo = first * unit, covered_hi = (last + 1) * unit;
+  const double overlap =
+      std::max(0.0, std::min(a + a_size, covered_hi) - std::max(a, covered_lo));
+  return (last - first + 1) - overlap / a_size;
+}
+
 // Packs the layers with neurons onto cores in order, each taking the share
 // of a core its neurons or its synapses need (small layers share a core),
 // on a grid of ceil(sqrt(cores per chip)) columns per chip, chips side by
-// side.
+// side (or, when links join them, each chip a grid of its own).
 Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
   Placement p;
   const size_t n = count.layers.size();
   p.start.assign(n, 0);
   p.size.assign(n, 0);
   p.hops.assign(n, 0);
+  p.chip_crossings.assign(n, 0);
+  p.node_crossings.assign(n, 0);
   std::vector<size_t> order;
   double position = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -55,10 +75,15 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
   p.cores_needed = std::max(1.0, std::ceil(position));
   const double per_chip = chip.cores_per_chip;
   const double width = std::ceil(std::sqrt(per_chip));
+  // Without links between chips, the chips' grids join into one (chips
+  // side by side); with them, a spike's hops are within its chips and the
+  // links carry it between them.
+  const bool linked =
+      chip.system.intra_node.present || chip.system.inter_node.present;
   auto xy = [&](double core) {
     const double c = std::floor(core / per_chip);
     const double in_chip = core - c * per_chip;
-    return std::make_pair(c * width + std::fmod(in_chip, width),
+    return std::make_pair((linked ? 0 : c * width) + std::fmod(in_chip, width),
                           std::floor(in_chip / width));
   };
   for (size_t k = 0; k + 1 < order.size(); ++k) {
@@ -66,6 +91,13 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
     const auto [x0, y0] = xy(p.start[a] + p.size[a] / 2);
     const auto [x1, y1] = xy(p.start[b] + p.size[b] / 2);
     p.hops[a] = std::fabs(x1 - x0) + std::fabs(y1 - y0);
+    const double node_cores =
+        per_chip * static_cast<double>(chip.system.chips_per_node);
+    const double all = Crossings(p.start[a], p.size[a], p.start[b], p.size[b],
+                                 per_chip);
+    p.node_crossings[a] = Crossings(p.start[a], p.size[a], p.start[b],
+                                    p.size[b], node_cores);
+    p.chip_crossings[a] = std::max(0.0, all - p.node_crossings[a]);
   }
   return p;
 }
@@ -128,7 +160,6 @@ ChipsNeeded ChipsFor(const NetworkCount& count,
   ChipsNeeded out;
   out.cores = Place(count, chip).cores_needed;
   out.chips = std::ceil(out.cores / chip.cores_per_chip);
-  out.fits = out.chips <= chip.max_chips;
   return out;
 }
 
@@ -152,22 +183,22 @@ absl::StatusOr<double> HostEnergy(const NetworkCount& count,
 absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, double x, int64_t batch_size,
-    std::optional<double> host_energy_j) {
+    std::optional<double> host_energy_j, int64_t chips) {
   NeuromorphicCost out;
   const Placement place = Place(count, chip);
-  const double chips = std::ceil(place.cores_needed / chip.cores_per_chip);
-  if (!(chips <= chip.max_chips)) {
-    return WithDetail(absl::InvalidArgumentError(absl::StrFormat(
-                          "the network needs %.0f cores = %.0f chips of %s, "
-                          "but the profile's system has %.0f (%.1fx over)",
-                          place.cores_needed, chips, chip.name, chip.max_chips,
-                          chips / chip.max_chips)),
-                      ErrorSubject::kCapacity, chip.name);
-  }
-  // Both fit in 64 bits now: chips <= max_chips <= 1e7 (validated).
+  auto shape = ShapeNeuromorphicSystem(
+      std::ceil(place.cores_needed / chip.cores_per_chip), place.cores_needed,
+      chip.system, chips, chip.name);
+  if (!shape.ok()) return shape.status();
+  out.system = *shape;
+  // Both fit in 64 bits now: cores <= chips x cores per chip, both bounded.
   out.cores = static_cast<int64_t>(place.cores_needed);
-  out.chips = static_cast<int64_t>(chips);
+  out.chips = shape->chips;
   out.notes = place.notes;
+  const LinkParams* intra = chip.system.LinkBetween(true);
+  const LinkParams* inter = chip.system.LinkBetween(false);
+  const double bits = chip.system.spike_message_bits;
+  double link_seconds = 0;  // summed over chips
 
   const double batch = static_cast<double>(batch_size);
   const double steps = static_cast<double>(spikes.timesteps);
@@ -205,7 +236,20 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
       c.active_updates = std::min(c.spikes, updates);
       c.inactive_updates = updates - c.active_updates;
       c.hops = place.hops[i];
+      c.chip_crossings = place.chip_crossings[i];
+      c.node_crossings = place.node_crossings[i];
       c.cores = static_cast<int64_t>(std::ceil(place.size[i]));
+    }
+    // Spikes to other chips cross a link once per target chip; without a
+    // link the profile's grid of hops stands for it.
+    for (const auto& [crossings, link] :
+         {std::pair{c.chip_crossings, intra},
+          std::pair{c.node_crossings, inter}}) {
+      if (crossings <= 0 || link == nullptr) continue;
+      const double sent = c.spikes * crossings * bits / 8;
+      c.interconnect += sent * 8 * link->j_per_bit;
+      out.link_bytes += sent;
+      link_seconds += sent / link->bytes_per_s;
     }
     c.synaptic = c.synaptic_ops * chip.synaptic_op_j;
     if (!chip.all_in) {
@@ -222,6 +266,7 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     out.synaptic += c.synaptic;
     out.neuron += c.neuron;
     out.routing += c.routing;
+    out.interconnect += c.interconnect;
   }
   const double input_spikes = static_cast<double>(count.input_elements) *
                               batch * spikes.network_input.at(x);
@@ -232,7 +277,10 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
   }
   out.busiest_core_s = BusiestCore(place, work);
   out.steps_time_s = batch * steps * chip.timestep_s;
-  out.time_s = std::max(out.steps_time_s, out.busiest_core_s);
+  // Every chip in use sends over its own links at once.
+  out.link_time_s = link_seconds / static_cast<double>(out.chips);
+  out.time_s =
+      std::max({out.steps_time_s, out.busiest_core_s, out.link_time_s});
   if (!chip.all_in) {
     out.static_power_w = static_cast<double>(out.chips) * chip.static_w;
     out.static_energy = out.static_power_w * out.time_s;

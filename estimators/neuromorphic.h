@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "estimators/spike_activity.h"
+#include "estimators/system.h"
 #include "hw/neuromorphic_params.h"
 #include "hw/von_neumann_params.h"
 #include "model/workload.h"
@@ -30,11 +31,16 @@ struct NeuromorphicLayerCost {
   double active_updates = 0;
   double inactive_updates = 0;
   double hops = 0;  // per spike, to the next layer's cores
+  // Per spike: links crossed to reach the next layer's chips, within a node
+  // and between nodes.
+  double chip_crossings = 0;
+  double node_crossings = 0;
   int64_t cores = 0;
   // Joules.
   double synaptic = 0;
   double neuron = 0;
   double routing = 0;
+  double interconnect = 0;  // spikes sent between chips
 };
 
 struct NeuromorphicCost {
@@ -48,19 +54,25 @@ struct NeuromorphicCost {
   double neuron = 0;
   double routing = 0;
   double static_energy = 0;
-  double non_native = 0;  // on the host; 0 without one
-  // Seconds: the larger of timesteps x timestep and the busiest core's work.
+  double interconnect = 0;  // spikes sent between chips
+  double non_native = 0;    // on the host; 0 without one
+  // Seconds: the largest of timesteps x timestep, the busiest core's work
+  // and the links' traffic spread over the chips.
   double time_s = 0;
   double steps_time_s = 0;
   double busiest_core_s = 0;
+  double link_time_s = 0;
+  double link_bytes = 0;      // sent between chips
   double static_power_w = 0;  // chips x static power per chip
   int64_t cores = 0;
   int64_t chips = 0;
+  SystemShape system;
   std::vector<size_t> non_native_layers;  // indices into the count
   std::vector<std::string> notes;         // limits the model does not enforce
 
   double total() const {
-    return synaptic + neuron + routing + static_energy + non_native;
+    return synaptic + neuron + routing + static_energy + interconnect +
+           non_native;
   }
 };
 
@@ -70,7 +82,6 @@ struct NeuromorphicCost {
 struct ChipsNeeded {
   double cores = 0;
   double chips = 0;
-  bool fits = false;  // chips <= the profile's system
 };
 ChipsNeeded ChipsFor(const NetworkCount& count, const NeuromorphicParams& chip);
 
@@ -85,14 +96,15 @@ absl::StatusOr<double> HostEnergy(const NetworkCount& count,
 // Prices `count` (counted per inference) for `batch` inferences on `chip`
 // with the activity `spikes` evaluated at knob `x`. `host_energy_j`, when
 // given (HostEnergy), is what a von Neumann host charges for the nodes that
-// are not spike-native; without it they are listed but not priced. Fails
+// are not spike-native; without it they are listed but not priced.
+// `chips` sizes the system (ShapeNeuromorphicSystem): 0 for the chips the
+// network needs, else that many, all paying static power. Fails
 // (InvalidArgument, with an ErrorSubject::kCapacity detail) when the
-// network needs more chips than the profile's system has, saying by how
-// much.
+// network needs more chips than that, saying by how much.
 absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, double x, int64_t batch,
-    std::optional<double> host_energy_j);
+    std::optional<double> host_energy_j, int64_t chips = 0);
 
 // The model's assumptions in one line each, for reports.
 const std::vector<std::string>& NeuromorphicAssumptions();

@@ -8,6 +8,7 @@
 #include "estimators/cost_report.h"
 #include "estimators/neuromorphic.h"
 #include "estimators/von_neumann.h"
+#include "hw/profile.h"
 #include "model/batch.h"
 #include "util/error.h"
 
@@ -99,6 +100,9 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
   if (!batch.ok()) return batch.status();
   c.batch = *batch;
   c.precision = scenario.precision();
+  if (scenario.chips() < 0 || scenario.chips() > kMaxSystemChips) {
+    return ParseChips(StrCat(scenario.chips())).status();
+  }
   const NetworkCount& count = model.count;
   c.host = FirstVonNeumann(hardware);
   c.profiles.reserve(hardware.size());
@@ -109,8 +113,8 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
     ProfileCost& pc = c.profiles.emplace_back();
     pc.hardware = &h;
     if (!h.neuromorphic) {
-      auto cost =
-          EstimateVonNeumann(count, h.von_neumann, c.batch, c.precision);
+      auto cost = EstimateVonNeumann(count, h.von_neumann, c.batch,
+                                     c.precision, nullptr, scenario.chips());
       if (cost.ok()) {
         pc.von_neumann = *std::move(cost);
       } else {
@@ -136,7 +140,7 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
     }
     const SpikeActivity& activity = **c.activity;
     auto cost = EstimateNeuromorphic(count, h.spiking, activity, activity.knob,
-                                     c.batch, c.host_energy_j);
+                                     c.batch, c.host_energy_j, scenario.chips());
     if (cost.ok()) {
       pc.neuromorphic = *std::move(cost);
     } else {
@@ -178,20 +182,24 @@ absl::StatusOr<Pricing> Price(const Model& model,
   for (const ProfileCost& pc : costs->profiles) {
     const Hardware& h = *pc.hardware;
     if (!pc.status.ok()) {
-      if (!h.neuromorphic) return pc.status;
       const auto detail = DetailOf(pc.status);
       const bool too_small =
           detail && detail->subject == ErrorSubject::kCapacity;
       if (!options.keep_going || !too_small) {
         return Prefixed(StrCat(model.source, " on ", h.name()), pc.status);
       }
-      const ChipsNeeded need = ChipsFor(count, h.spiking);
       v1::Unpriced* u = r.add_unpriced();
       u->set_name(h.name());
+      u->set_kind(ProfileKindName(h.profile));
       u->set_reason(std::string(pc.status.message()));
-      u->set_cores_needed(need.cores);
-      u->set_chips_needed(need.chips);
-      u->set_chips_available(h.spiking.max_chips);
+      if (h.neuromorphic) {
+        const ChipsNeeded need = ChipsFor(count, h.spiking);
+        u->set_cores_needed(need.cores);
+        u->set_chips_needed(need.chips);
+      }
+      u->set_chips_available(scenario.chips() > 0
+                                 ? static_cast<double>(scenario.chips())
+                                 : h.system().described_chips);
       continue;
     }
     if (pc.von_neumann) {

@@ -71,14 +71,18 @@ const std::vector<std::string>& VonNeumannAssumptions() {
       "kernel class, plus the measured cost of a library call for GEMM, "
       "GEMV and convolution layers, when the profile has them; layers run "
       "one after another.",
-      "Static power x time is added for the package.",
+      "A layer whose compute and data-movement energy would make a chip "
+      "draw more than its TDP in the roofline's time runs at the TDP "
+      "instead (power-bound), when the profile gives one.",
+      "Static power x time is added for the package (every chip in use, "
+      "and each node's own power when the profile gives it).",
   };
   return *list;
 }
 
 absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     const NetworkCount& count, const VonNeumannParams& hw, int64_t batch_size,
-    v1::ElementType precision, const std::vector<bool>* only) {
+    v1::ElementType precision, const std::vector<bool>* only, int64_t chips) {
   const int levels = static_cast<int>(hw.levels.size());
   const int tile = levels >= 2 ? levels - 2 : -1;
   const double tile_bytes = tile >= 0 ? hw.levels[tile].capacity_bytes : 0;
@@ -87,20 +91,43 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
 
   // Each class's traffic at this batch and precision, once.
   std::vector<Traffic> traffic(n);
-  double weights_held = 0, state_held = 0;
+  std::vector<double> stored(n, 0);  // per layer of the class
+  double weights_held = 0, state_held = 0, largest_layer = 0;
   auto priced = [only](size_t k) { return only == nullptr || (*only)[k]; };
   for (size_t k = 0; k < n; ++k) {
     if (!priced(k)) continue;
     const LayerClass& cls = count.classes[k];
     traffic[k] = TrafficAt(count.layers[cls.first], batch, precision);
     const double times = static_cast<double>(cls.multiplicity);
+    stored[k] = traffic[k].stored;
     weights_held += traffic[k].stored * times;
     state_held += traffic[k].state * times;
+    largest_layer =
+        std::max(largest_layer, traffic[k].inputs + traffic[k].outputs);
   }
   VonNeumannCost out;
+  auto shape = ShapeVonNeumannSystem(weights_held + state_held + largest_layer,
+                                     hw.levels.back().capacity_bytes,
+                                     hw.system, chips, hw.name);
+  if (!shape.ok()) return shape.status();
+  out.system = *shape;
+  const int64_t tensor = shape->tensor;
+  const double t = static_cast<double>(tensor);
+  const double in_use = static_cast<double>(shape->chips);
+  const bool split = shape->chips > 1;
+  const CollectivePlan plan =
+      split ? PlanCollectives(count, tensor, shape->pipeline, stored, only)
+            : CollectivePlan{};
+  const double static_w =
+      hw.static_power_w * in_use +
+      hw.system.node_static_w * static_cast<double>(shape->nodes);
+
+  // Each chip holds its share of the weights and state.
+  const double chip_weights = weights_held / in_use;
+  const double chip_state = state_held / in_use;
   out.weight_bytes = weights_held;
-  out.weight_level = Home(hw, weights_held);
-  out.state_level = Home(hw, state_held);
+  out.weight_level = Home(hw, chip_weights);
+  out.state_level = Home(hw, chip_state);
   out.classes.resize(n);
   // Per-level constants, hoisted out of the layer loop.
   std::array<double, kMaxMemoryLevels> seconds_per_byte{};
@@ -108,20 +135,22 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     seconds_per_byte[l] = 1 / hw.levels[l].bandwidth_bytes_per_s;
   }
 
-  // Weights and state are held throughout; each layer adds its activations
-  // at (at most) two levels, so only those levels are re-evaluated.
+  // Weights and state are held throughout, on every chip; each layer adds
+  // its activations at (at most) two levels of its stage's chips, so only
+  // those levels are re-evaluated.
   std::array<double, kMaxMemoryLevels> base_held{};
-  base_held[out.weight_level] += weights_held;
-  base_held[out.state_level] += state_held;
+  base_held[out.weight_level] += chip_weights;
+  base_held[out.state_level] += chip_state;
   HoldPower base;
   for (int l = 0; l < levels; ++l) {
     const HoldPower h = Hold(hw, l, base_held[l]);
-    base.leakage += h.leakage;
-    base.refresh += h.refresh;
-    base.standby += h.standby;
+    base.leakage += h.leakage * in_use;
+    base.refresh += h.refresh * in_use;
+    base.standby += h.standby * in_use;
   }
 
-  std::array<double, kMaxMemoryLevels + 1> time_by_bound{};
+  // Indexed by bound + 3: power, links, compute, then the levels.
+  std::array<double, kMaxMemoryLevels + 3> time_by_bound{};
   std::array<double, kMaxMemoryLevels> reads, writes;
   for (size_t k = 0; k < n; ++k) {
     if (!priced(k)) continue;
@@ -150,9 +179,11 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     c.energy.compute =
         mul_adds * (p.mul_j + p.add_j) + adds * p.add_j + muls * p.mul_j;
 
-    const double weight = tr.weights;
-    const double input = tr.inputs;
-    const double output = tr.outputs;
+    // One chip's share of the layer: the tensor-parallel chips each take
+    // 1/t of its weights, work and activations.
+    const double weight = tr.weights / t;
+    const double input = tr.inputs / t;
+    const double output = tr.outputs / t;
     const int input_home = Home(hw, input);
     const int output_home = Home(hw, output);
     if (weight > 0 && tile >= 0 && weight > tile_bytes && input > tile_bytes) {
@@ -176,19 +207,20 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
       reads[again] += weight * static_cast<double>(w.sequential_steps - 1);
     }
     writes[output_home] += output;
-    writes[out.state_level] += tr.state;
+    writes[out.state_level] += tr.state / t;
 
-    double time = p.present ? c.ops / p.peak_ops_per_s : 0;
+    double time = p.present ? c.ops / t / p.peak_ops_per_s : 0;
     c.bound = -1;
     for (int l = 0; l < levels; ++l) {
       const LevelParams& m = hw.levels[l];
-      c.bytes[l] = reads[l] + writes[l];
+      const double chip_bytes = reads[l] + writes[l];
+      c.bytes[l] = chip_bytes * t;
       c.level_energy[l] =
-          8 * (reads[l] * m.read_j_per_bit + writes[l] * m.write_j_per_bit);
+          8 * t * (reads[l] * m.read_j_per_bit + writes[l] * m.write_j_per_bit);
       c.energy.data_movement += c.level_energy[l];
-      const double t = c.bytes[l] * seconds_per_byte[l];
-      if (t > time) {
-        time = t;
+      const double seconds = chip_bytes * seconds_per_byte[l];
+      if (seconds > time) {
+        time = seconds;
         c.bound = l;
       }
     }
@@ -222,15 +254,51 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     }
     time /= hw.efficiency[kernel_class];
     if (kernel_class != kElementwise && c.ops > 0) time += hw.kernel_call_s;
+
+    // The class's collectives, per layer of it: all-reduces and all-gathers
+    // within the node, stage outputs to the next node (each tensor-parallel
+    // chip sends its slice, in parallel).
+    const double times = static_cast<double>(count.classes[k].multiplicity);
+    LinkCost link;
+    if (split) {
+      if (tensor > 1) {
+        const LinkParams& intra = hw.system.intra_node;
+        link += AllReduce(tr.outputs, tensor, intra) *
+                (plan.all_reduces[k] / times);
+        link += AllGather(tr.outputs, tensor, intra) *
+                (plan.all_gathers[k] / times);
+      }
+      if (plan.stage_sends[k] > 0) {
+        LinkCost send = Transfer(output, hw.system.inter_node);
+        send.bytes *= t;
+        send.energy_j *= t;
+        link += send * (plan.stage_sends[k] / times);
+      }
+    }
+    // A chip cannot draw more than its TDP: work whose dynamic energy would
+    // exceed it in the roofline's time runs at TDP (clocks throttle).
+    if (hw.tdp_w > hw.static_power_w) {
+      const double dynamic_j =
+          (c.energy.compute + c.energy.data_movement) / t;
+      const double at_tdp = dynamic_j / (hw.tdp_w - hw.static_power_w);
+      if (at_tdp > time) {
+        time = at_tdp;
+        c.bound = kPowerBound;
+      }
+    }
+    if (link.time_s > time) c.bound = kLinkBound;
+    time += link.time_s;
     c.time_s = time;
+    c.energy.interconnect = link.energy_j;
+    c.link_bytes = link.bytes;
 
     HoldPower power = base;
     auto add_held = [&](int level, double bytes) {
       const HoldPower before = Hold(hw, level, base_held[level]);
       const HoldPower after = Hold(hw, level, base_held[level] + bytes);
-      power.leakage += after.leakage - before.leakage;
-      power.refresh += after.refresh - before.refresh;
-      power.standby += after.standby - before.standby;
+      power.leakage += (after.leakage - before.leakage) * t;
+      power.refresh += (after.refresh - before.refresh) * t;
+      power.standby += (after.standby - before.standby) * t;
     };
     if (input_home == output_home) {
       add_held(input_home, input + output);
@@ -241,23 +309,25 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     c.energy.leakage = power.leakage * time;
     c.energy.refresh = power.refresh * time;
     c.energy.standby = power.standby * time;
-    c.energy.static_power = hw.static_power_w * time;
+    c.energy.static_power = static_w * time;
 
-    const double times = static_cast<double>(count.classes[k].multiplicity);
-    VonNeumannLayerCost& t = out.total;
-    t.energy.compute += c.energy.compute * times;
-    t.energy.data_movement += c.energy.data_movement * times;
-    t.energy.leakage += c.energy.leakage * times;
-    t.energy.refresh += c.energy.refresh * times;
-    t.energy.standby += c.energy.standby * times;
-    t.energy.static_power += c.energy.static_power * times;
+    VonNeumannLayerCost& sum = out.total;
+    sum.energy.compute += c.energy.compute * times;
+    sum.energy.data_movement += c.energy.data_movement * times;
+    sum.energy.leakage += c.energy.leakage * times;
+    sum.energy.refresh += c.energy.refresh * times;
+    sum.energy.standby += c.energy.standby * times;
+    sum.energy.static_power += c.energy.static_power * times;
+    sum.energy.interconnect += c.energy.interconnect * times;
     for (int l = 0; l < levels; ++l) {
-      t.bytes[l] += c.bytes[l] * times;
-      t.level_energy[l] += c.level_energy[l] * times;
+      sum.bytes[l] += c.bytes[l] * times;
+      sum.level_energy[l] += c.level_energy[l] * times;
     }
-    t.ops += c.ops * times;
-    t.time_s += c.time_s * times;
-    time_by_bound[c.bound + 1] += c.time_s * times;
+    sum.ops += c.ops * times;
+    sum.time_s += c.time_s * times;
+    sum.link_bytes += c.link_bytes * times;
+    out.links += link * times;
+    time_by_bound[c.bound + 3] += c.time_s * times;
   }
   if (!std::isfinite(out.total.energy.total()) ||
       !std::isfinite(out.total.time_s)) {
@@ -269,7 +339,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
   // The whole run is bound by whatever bounds the most time.
   out.total.bound = static_cast<int>(
       std::max_element(time_by_bound.begin(), time_by_bound.end()) -
-      time_by_bound.begin() - 1);
+      time_by_bound.begin() - 3);
   return out;
 }
 

@@ -16,10 +16,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "estimators/system.h"
 #include "hw/von_neumann_params.h"
 #include "model/workload.h"
 
 namespace neurowatt {
+
+// VonNeumannLayerCost::bound of time spent mostly on links between chips,
+// and of time stretched to keep a chip within its TDP.
+inline constexpr int kLinkBound = -2;
+inline constexpr int kPowerBound = -3;
 
 // Joules.
 struct VonNeumannEnergy {
@@ -29,10 +35,12 @@ struct VonNeumannEnergy {
   double refresh = 0;  // DRAM: refreshing bits held
   double standby = 0;  // DRAM: precharge standby of bits held
   double static_power = 0;
+  double interconnect = 0;  // bits sent over links between chips
 
   double bit_maintenance() const { return leakage + refresh + standby; }
   double total() const {
-    return compute + data_movement + bit_maintenance() + static_power;
+    return compute + data_movement + bit_maintenance() + static_power +
+           interconnect;
   }
 };
 
@@ -45,8 +53,10 @@ struct VonNeumannLayerCost {
   // divide 8).
   double ops = 0;
   double time_s = 0;
-  // -1: compute-bound; otherwise the memory level that sets the time.
+  // -1: compute-bound; kLinkBound: the links between chips; kPowerBound:
+  // the chip's TDP; otherwise the memory level that sets the time.
   int bound = -1;
+  double link_bytes = 0;  // sent over links between chips
 };
 
 struct VonNeumannCost {
@@ -57,6 +67,8 @@ struct VonNeumannCost {
   double weight_bytes = 0;    // the network's stored weights: params x size
   int weight_level = 0;       // where they live
   int state_level = 0;        // where state (KV cache, RNN state) lives
+  SystemShape system;         // the chips it runs on
+  LinkCost links;             // collectives and stage transfers, in total
 
   // The cost of layer `i` of the `count` that was priced.
   const VonNeumannLayerCost& Layer(const NetworkCount& count, size_t i) const {
@@ -71,13 +83,17 @@ struct VonNeumannCost {
 // ErrorSubject::kPrecision detail) when a node's precision has no figures in
 // the profile, or when the figures give a non-finite result.
 //
+// `chips` sizes the system (ShapeVonNeumannSystem): 0 for as few chips as
+// hold the network, else that many; it fails (kCapacity) when they cannot.
+// Energies are the whole system's; bytes per level are summed over chips.
+//
 // With `only` (one flag per class), the classes not flagged are left out,
 // as if the network were the flagged layers alone (the nodes a spiking chip
 // leaves to its von Neumann host); their costs stay zero.
 absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     const NetworkCount& count, const VonNeumannParams& hw, int64_t batch = 1,
     v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED,
-    const std::vector<bool>* only = nullptr);
+    const std::vector<bool>* only = nullptr, int64_t chips = 0);
 
 // The model's assumptions in one line each, for reports.
 const std::vector<std::string>& VonNeumannAssumptions();

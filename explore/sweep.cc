@@ -54,6 +54,8 @@ Configuration Configure(const SweepSpec& s,
       c.scenario.set_batch(i);
     } else if (k == "precision") {
       c.scenario.set_precision(PricingPrecision(v).value_or(v1::FP32));
+    } else if (k == "chips") {
+      c.scenario.set_chips(ParseChips(v).value_or(0));
     } else if (k == "spike_rate") {
       (void)absl::SimpleAtod(v, &d);
       spikes.set_spike_rate(d);
@@ -128,8 +130,10 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
     r.energy_per_inference_j = c.total() / per;
     r.latency_s = c.time_s;
     r.bound = BoundName(c);
+    r.chips = c.chips;
     const double v[] = {0,          0,        0,         c.static_energy,
-                        c.synaptic, c.neuron, c.routing, c.non_native};
+                        c.synaptic, c.neuron, c.routing, c.non_native,
+                        c.interconnect};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   } else {
     const VonNeumannCost& c = *pc.von_neumann;
@@ -137,6 +141,7 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
     r.energy_per_inference_j = e.total() / per;
     r.latency_s = c.total.time_s;
     r.bound = BoundName(pc.hardware->von_neumann, c.total.bound);
+    r.chips = c.system.chips;
     const double v[] = {e.compute,
                         e.data_movement,
                         e.bit_maintenance(),
@@ -144,7 +149,8 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
                         0,
                         0,
                         0,
-                        0};
+                        0,
+                        e.interconnect};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   }
   return r;
@@ -216,7 +222,8 @@ absl::Status Check(const SweepSpec& s) {
 
 bool IsScenarioKey(const std::string& k) {
   return k == "batch" || k == "precision" || k == "spike_rate" ||
-         k == "timesteps" || k == "coding" || k == "input_rate";
+         k == "timesteps" || k == "coding" || k == "input_rate" ||
+         k == "chips";
 }
 
 absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
@@ -257,6 +264,11 @@ absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
     if (axis.key == "coding" && v != "rate" && v != "ttfs") {
       return InvalidArgumentError(
           StrCat("coding=", v, ": expected rate or ttfs"));
+    }
+    if (axis.key == "chips" && !ParseChips(v).ok()) {
+      return InvalidArgumentError(
+          StrCat("chips=", v, ": expected auto or a whole number from 1 to ",
+                 kMaxSystemChips));
     }
     if (axis.key == "precision" && !PricingPrecision(v).ok()) {
       return InvalidArgumentError(

@@ -52,19 +52,21 @@ struct SweepSpec {
 // von Neumann parts, then neuromorphic ones (0 where a kind has none).
 inline constexpr const char* kSweepParts[] = {
     "compute",      "data_movement",  "bit_maintenance", "static",
-    "synaptic_ops", "neuron_updates", "spike_routing",   "non_native"};
-inline constexpr int kSweepPartCount = 8;
+    "synaptic_ops", "neuron_updates", "spike_routing",   "non_native",
+    "interconnect"};
+inline constexpr int kSweepPartCount = 9;
 
 struct SweepRow {
   std::string hardware, kind;
   std::string error;  // empty when priced
-  // The error is a spiking system too small for this configuration's
-  // network: a row of its own, not a mistake in the sweep.
+  // The error is a system too small for this configuration's network: a
+  // row of its own, not a mistake in the sweep.
   bool does_not_fit = false;
   double energy_per_inference_j = 0;
   double parts[kSweepPartCount] = {};  // joules per inference
   double latency_s = 0;                // the whole batch
   std::string bound;
+  int64_t chips = 0;  // in the priced system
 };
 
 // Receives the rows of each configuration, in configuration order, from the

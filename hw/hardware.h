@@ -20,6 +20,9 @@ struct Hardware {
   NeuromorphicParams spiking;    // when neuromorphic
 
   const std::string& name() const { return profile.name(); }
+  const SystemParams& system() const {
+    return neuromorphic ? spiking.system : von_neumann.system;
+  }
 };
 
 // Compiles `profile`, which must have passed ValidateProfile.

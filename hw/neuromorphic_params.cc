@@ -19,7 +19,7 @@ NeuromorphicParams CompileNeuromorphic(const v1::HardwareProfile& profile) {
   p.timestep_s = n.timestep_s().value();
   p.synaptic_op_s = n.synaptic_op_time_s().value();
   p.neuron_update_s = n.neuron_update_time_s().value();
-  p.max_chips = n.max_chips().value();
+  p.system = CompileSystem(profile);
   p.max_fan_in = n.max_fan_in().value();
   p.max_fan_out = n.max_fan_out().value();
   return p;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "hw/system_params.h"
 #include "neurowatt/v1/hardware.pb.h"
 
 namespace neurowatt {
@@ -23,7 +24,7 @@ struct NeuromorphicParams {
   double timestep_s = 0;
   double synaptic_op_s = 0;    // 0 when the profile gives none
   double neuron_update_s = 0;  // 0 when the profile gives none
-  double max_chips = 1;
+  SystemParams system;
   double max_fan_in = 0;   // 0: no limit given
   double max_fan_out = 0;  // 0: no limit given
 };

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hw/catalogue.h"
+#include "hw/system_params.h"
 #include "hw/von_neumann_params.h"
 #include "util/error.h"
 #include "util/proto_io.h"
@@ -59,6 +60,9 @@ class Validator {
                        "assumed)");
       }
     }
+    if (p_.has_system()) {
+      if (auto s = System(p_.system()); !s.ok()) return s;
+    }
     switch (p_.kind_case()) {
       case v1::HardwareProfile::kVonNeumann:
         return VonNeumann(p_.von_neumann());
@@ -94,6 +98,13 @@ class Validator {
                                  "', which the profile does not declare"));
     }
     return absl::OkStatus();
+  }
+
+#define NW_OPTIONAL_AT(msg, field, where, range)                         \
+  if (msg.has_##field()) {                                               \
+    if (auto s = Check(true, msg.field(), StrCat(where, #field), range); \
+        !s.ok())                                                         \
+      return s;                                                          \
   }
 
 #define NW_CHECK(msg, field, where, range)                                     \
@@ -185,12 +196,71 @@ class Validator {
     if (v.has_kernel_call_s()) {
       NW_CHECK(v, kernel_call_s, "", Range::kNonNegative);
     }
+    if (v.has_tdp_w()) {
+      NW_CHECK(v, tdp_w, "", Range::kPositive);
+      if (v.tdp_w().value() < v.static_power_w().value()) {
+        return Error("tdp_w", StrCat("is ", v.tdp_w().value(),
+                                     " W, below static_power_w (",
+                                     v.static_power_w().value(), " W)"));
+      }
+    }
     return absl::OkStatus();
   }
-#define NW_OPTIONAL(msg, field, range)                                       \
-  if (msg.has_##field()) {                                                   \
-    if (auto s = Check(true, msg.field(), #field, range); !s.ok()) return s; \
+
+  absl::Status Link(const v1::Interconnect& l, const std::string& where) const {
+    NW_CHECK(l, bandwidth_bytes_per_s, where, Range::kPositive);
+    NW_CHECK(l, latency_s, where, Range::kNonNegative);
+    NW_CHECK(l, energy_j_per_bit, where, Range::kNonNegative);
+    return absl::OkStatus();
   }
+
+  // A count of chips: a whole number from 1 to kMaxSystemChips.
+  absl::Status Chips(const v1::Quantity& q, const std::string& where) const {
+    if (auto s = Check(true, q, where, Range::kPositive); !s.ok()) return s;
+    if (q.value() < 1 || q.value() > kMaxSystemChips ||
+        q.value() != std::floor(q.value())) {
+      return Error(where, StrCat("is ", q.value(),
+                                 "; it must be a whole number from 1 to ",
+                                 kMaxSystemChips));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status System(const v1::SystemProfile& sys) const {
+    if (sys.has_chips()) {
+      if (auto st = Chips(sys.chips(), "system.chips"); !st.ok()) return st;
+    }
+    if (sys.has_chips_per_node()) {
+      if (auto st = Chips(sys.chips_per_node(), "system.chips_per_node");
+          !st.ok()) {
+        return st;
+      }
+      if (sys.chips_per_node().value() > 1 && !sys.has_intra_node()) {
+        return Error("system.intra_node",
+                     "is missing: chips_per_node is above 1, so chips of a "
+                     "node need a link");
+      }
+    }
+    if (sys.has_intra_node()) {
+      if (auto st = Link(sys.intra_node(), "system.intra_node."); !st.ok()) {
+        return st;
+      }
+    }
+    if (sys.has_inter_node()) {
+      if (auto st = Link(sys.inter_node(), "system.inter_node."); !st.ok()) {
+        return st;
+      }
+    }
+    NW_OPTIONAL_AT(sys, node_static_power_w, "system.", Range::kNonNegative);
+    NW_OPTIONAL_AT(sys, spike_message_bits, "system.", Range::kPositive);
+    if (p_.has_neuromorphic() && (sys.has_intra_node() || sys.has_inter_node()) &&
+        !sys.has_spike_message_bits()) {
+      return Error("system.spike_message_bits",
+                   "is missing: spikes between chips are priced per bit");
+    }
+    return absl::OkStatus();
+  }
+#define NW_OPTIONAL(msg, field, range) NW_OPTIONAL_AT(msg, field, "", range)
 
   absl::Status Neuromorphic(const v1::NeuromorphicProfile& n) const {
     NW_CHECK(n, synaptic_op_energy_j, "", Range::kPositive);
@@ -198,15 +268,21 @@ class Validator {
     NW_CHECK(n, neurons_per_core, "", Range::kPositive);
     NW_CHECK(n, synapses_per_core, "", Range::kPositive);
     NW_CHECK(n, timestep_s, "", Range::kPositive);
-    NW_CHECK(n, max_chips, "", Range::kPositive);
+    if (n.has_max_chips()) {
+      if (auto s = Chips(n.max_chips(), "max_chips"); !s.ok()) return s;
+    } else if (!p_.system().has_chips()) {
+      return Error("system.chips",
+                   "is missing: a neuromorphic profile says how many chips "
+                   "its largest system has");
+    }
     // Placement works core by core: keep its sizes physical.
     const struct {
       const char* field;
       double value, lo, hi;
     } bounds[] = {{"cores_per_chip", n.cores_per_chip().value(), 1, 1e7},
                   {"neurons_per_core", n.neurons_per_core().value(), 1, 1e12},
-                  {"synapses_per_core", n.synapses_per_core().value(), 1, 1e16},
-                  {"max_chips", n.max_chips().value(), 1, 1e7}};
+                  {"synapses_per_core", n.synapses_per_core().value(), 1,
+                   1e16}};
     for (const auto& b : bounds) {
       if (b.value < b.lo || b.value > b.hi) {
         return Error(b.field, StrCat("is ", b.value, "; it must be from ", b.lo,
@@ -236,6 +312,7 @@ class Validator {
     return absl::OkStatus();
   }
 #undef NW_OPTIONAL
+#undef NW_OPTIONAL_AT
 #undef NW_CHECK
 
   const v1::HardwareProfile& p_;

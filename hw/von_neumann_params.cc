@@ -35,6 +35,8 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
   }
   out.static_power_w = v.static_power_w().value();
   out.kernel_call_s = v.kernel_call_s().value();
+  out.tdp_w = v.tdp_w().value();
+  out.system = CompileSystem(profile);
   for (const auto& e : v.efficiency()) {
     const int k = KernelClassIndex(e.kernel_class());
     if (k >= 0) out.efficiency[k] = e.fraction().value();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/system_params.h"
 #include "neurowatt/v1/hardware.pb.h"
 
 namespace neurowatt {
@@ -57,6 +58,8 @@ struct VonNeumannParams {
   // Fraction of the roofline each kernel class achieves (1 when unknown).
   std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1};
   double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
+  double tdp_w = 0;          // per chip; 0: not given
+  SystemParams system;
 };
 
 // Flattens `profile`, which must have passed ValidateProfile and be of the

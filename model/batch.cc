@@ -79,7 +79,7 @@ Traffic TrafficAt(const Workload& w, double batch, v1::ElementType precision) {
   }
   // Every node and floating-point tensor takes the precision; weights,
   // lookups and outputs are elements of the node's own type.
-  const double size = static_cast<double>(BytesPerElement(precision));
+  const double size = ElementBytes(precision);
   const double ratio = size / declared;
   t.dtype = precision;
   t.weights = (static_cast<double>(w.weight_bytes) +

@@ -180,8 +180,13 @@ absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
 
 }  // namespace
 
+double ElementBytes(v1::ElementType t) {
+  return t == v1::INT4 ? 0.5 : static_cast<double>(BytesPerElement(t));
+}
+
 absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name) {
-  for (v1::ElementType t : {v1::FP32, v1::FP16, v1::BF16, v1::INT8}) {
+  for (v1::ElementType t : {v1::FP32, v1::TF32, v1::FP16, v1::BF16, v1::FP8,
+                            v1::INT8, v1::INT4}) {
     if (ElementTypeName(t) == name) return t;
   }
   return InvalidArgumentError(
@@ -194,6 +199,8 @@ int64_t BytesPerElement(v1::ElementType t) {
     case v1::BF16:
       return 2;
     case v1::INT8:
+    case v1::FP8:
+    case v1::INT4:  // a whole byte: counts are in whole bytes
       return 1;
     case v1::FP64:
     case v1::INT64:

@@ -79,18 +79,24 @@ class Graph {
   DimBindings bindings_;
 };
 
-// Bytes per element of `t` (FP32 for UNSPECIFIED).
+// Bytes per element of `t` (FP32 for UNSPECIFIED) as a model's tensors
+// are counted, in whole bytes: INT4 counts as 1.
 int64_t BytesPerElement(v1::ElementType t);
+
+// Bytes per element of `t` as it moves when a network is priced at it:
+// INT4 packs two elements per byte (0.5); otherwise BytesPerElement.
+double ElementBytes(v1::ElementType t);
 
 // Lower-case name of `t`, e.g. "fp16".
 std::string ElementTypeName(v1::ElementType t);
 
 // The precisions a price can be asked at, by name: PricingPrecision's
 // choices, as error messages list them.
-inline constexpr char kPricingPrecisions[] = "fp32, fp16, bf16, int8";
+inline constexpr char kPricingPrecisions[] =
+    "fp32, tf32, fp16, bf16, fp8, int8, int4";
 
-// The precision a price can be asked at, by that name: fp32, fp16, bf16 or
-// int8. InvalidArgument for any other name, listing these.
+// The precision a price can be asked at, by that name (kPricingPrecisions).
+// InvalidArgument for any other name, listing these.
 absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name);
 
 // Number of elements in `shape`, or an error when it overflows 64 bits.

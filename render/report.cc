@@ -31,6 +31,7 @@ json BreakdownJson(const v1::HardwareCost& h, const v1::EnergyBreakdown& e,
     b["neuron_updates"] = e.neuron_updates();
     b["spike_routing"] = e.spike_routing();
     b["static"] = e.static_power();
+    b["interconnect"] = e.interconnect();
     b["non_native"] = e.non_native();
     return b;
   }
@@ -38,6 +39,7 @@ json BreakdownJson(const v1::HardwareCost& h, const v1::EnergyBreakdown& e,
   b["data_movement"] = e.data_movement();
   b["bit_maintenance"] = e.bit_maintenance();
   b["static"] = e.static_power();
+  b["interconnect"] = e.interconnect();
   b["leakage"] = e.leakage();
   b["refresh"] = e.refresh();
   b["standby"] = e.standby();
@@ -73,6 +75,32 @@ json SpikingJson(const v1::SpikingStats& s) {
           {"chips", s.chips()},
           {"non_native", nn},
           {"non_native_host", s.non_native_host()}};
+}
+
+json SystemJson(const v1::SystemStats& s) {
+  return {{"chips", s.chips()},
+          {"chips_needed", s.chips_needed()},
+          {"tensor_parallel", s.tensor_parallel()},
+          {"pipeline_stages", s.pipeline_stages()},
+          {"nodes", s.nodes()},
+          {"sized", s.automatic() ? "auto" : "given"},
+          {"why", s.why()},
+          {"topology", s.topology()},
+          {"largest_described_chips", s.described_chips()},
+          {"interconnect_bytes", s.interconnect_bytes()},
+          {"interconnect_seconds", s.interconnect_seconds()}};
+}
+
+// "system: 16 chip(s) in 2 node(s), sized by --chips auto: why".
+std::string SystemLine(const v1::SystemStats& s) {
+  return absl::StrFormat(
+      "system: %d chip(s) in %d node(s), %s: %s%s\n", s.chips(), s.nodes(),
+      s.automatic() ? "sized by --chips auto" : "as given by --chips",
+      s.why(),
+      s.interconnect_bytes() > 0
+          ? StrCat("; ", BytesReal(s.interconnect_bytes()), " over links in ",
+                   Si(s.interconnect_seconds(), "s"))
+          : std::string());
 }
 
 json BreakEvenJson(const v1::BreakEven& b) {
@@ -156,6 +184,7 @@ std::vector<std::tuple<std::string, double, bool>> Parts(
              {"neuron updates", e.neuron_updates(), true},
              {"spike routing", e.spike_routing(), true},
              {"static", e.static_power(), true},
+             {"interconnect", e.interconnect(), true},
              {"not spike-native (host)", e.non_native(), true}};
     return parts;
   }
@@ -172,6 +201,7 @@ std::vector<std::tuple<std::string, double, bool>> Parts(
   parts.emplace_back("  DRAM refresh", e.refresh(), false);
   parts.emplace_back("  DRAM standby", e.standby(), false);
   parts.emplace_back("static", e.static_power(), true);
+  parts.emplace_back("interconnect", e.interconnect(), true);
   return parts;
 }
 
@@ -296,6 +326,8 @@ json ReportJson(const v1::CostReport& r, const DimBindings& bindings) {
     o["energy_per_inference_joules"] = h.energy_per_inference_j();
     o["latency_seconds"] = h.latency_s();
     o["bound"] = h.bound();
+    o["chips"] = h.system().chips();
+    o["system"] = SystemJson(h.system());
     o["breakdown"] = BreakdownJson(h, h.energy(), h.levels());
     if (Spiking(h)) {
       o["spiking"] = SpikingJson(h.spiking());
@@ -338,17 +370,18 @@ std::string ReportCsv(const v1::CostReport& r) {
   std::string out =
       "hardware,layer,kind,energy_joules,compute,data_movement,"
       "bit_maintenance,leakage,refresh,standby,static,latency_seconds,bound,"
-      "synaptic_ops,neuron_updates,spike_routing,non_native\n";
+      "synaptic_ops,neuron_updates,spike_routing,non_native,interconnect\n";
   auto row = [&](const std::string& hw, const std::string& name,
                  const std::string& kind, const v1::EnergyBreakdown& e,
                  double time, const std::string& bound) {
     out += absl::StrFormat(
         "%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.6g,%.6g,"
-        "%.6g,%.6g\n",
+        "%.6g,%.6g,%.6g\n",
         CsvField(hw), CsvField(name), kind, e.total(), e.compute(),
         e.data_movement(), e.bit_maintenance(), e.leakage(), e.refresh(),
         e.standby(), e.static_power(), time, CsvField(bound), e.synaptic_ops(),
-        e.neuron_updates(), e.spike_routing(), e.non_native());
+        e.neuron_updates(), e.spike_routing(), e.non_native(),
+        e.interconnect());
   };
   for (const v1::HardwareCost& h : r.hardware()) {
     for (const v1::LayerCost& l : h.layers()) {
@@ -392,6 +425,7 @@ std::string ReportDetailTable(const v1::CostReport& r, const Model& model,
            top && v == largest && v > 0 ? "<- largest" : ""});
     }
     absl::StrAppend(&out, table.Render());
+    absl::StrAppend(&out, SystemLine(h.system()));
     if (Spiking(h)) {
       absl::StrAppend(&out, SpikingSummary(h, per));
     } else {
@@ -445,10 +479,13 @@ std::string ReportCompareTable(const v1::CostReport& r, const Model& model) {
   std::vector<std::string> latency = {"latency per batch"};
   for (const auto& h : r.hardware()) latency.push_back(Si(h.latency_s(), "s"));
   table.AddRow(latency);
+  std::vector<std::string> chips = {"chips"};
+  for (const auto& h : r.hardware()) chips.push_back(StrCat(h.system().chips()));
+  table.AddRow(chips);
   absl::StrAppend(&out, table.Render());
   for (const auto& h : r.hardware()) {
-    if (Spiking(h))
-      absl::StrAppend(&out, "\n", h.name(), ": ", SpikingSummary(h, per));
+    absl::StrAppend(&out, "\n", h.name(), ": ", SystemLine(h.system()));
+    if (Spiking(h)) absl::StrAppend(&out, SpikingSummary(h, per));
   }
   if (r.break_even().empty()) {
     absl::StrAppend(&out,

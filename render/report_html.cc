@@ -43,12 +43,14 @@ std::vector<Part> PartsOf(const v1::HardwareCost& h) {
   if (Spiking(h)) {
     return {{"synaptic ops", &v1::EnergyBreakdown::synaptic_ops},
             {"neuron updates", &v1::EnergyBreakdown::neuron_updates},
-            {"spike routing", &v1::EnergyBreakdown::spike_routing}};
+            {"spike routing", &v1::EnergyBreakdown::spike_routing},
+            {"interconnect", &v1::EnergyBreakdown::interconnect}};
   }
   return {{"compute", &v1::EnergyBreakdown::compute},
           {"data movement", &v1::EnergyBreakdown::data_movement},
           {"bit maintenance", &v1::EnergyBreakdown::bit_maintenance},
-          {"static", &v1::EnergyBreakdown::static_power}};
+          {"static", &v1::EnergyBreakdown::static_power},
+          {"interconnect", &v1::EnergyBreakdown::interconnect}};
 }
 
 // The folded rows of `h` with the most energy (row energy x repeats).
@@ -341,17 +343,17 @@ std::string SummaryTable(const Pricing& p) {
     }
     if (Spiking(h) && h.energy().static_power() > best) largest = "static";
     if (Spiking(h) && h.energy().non_native() > best) largest = "host";
-    const std::string capacity = Spiking(h)
-                                     ? StrCat(h.spiking().cores(), " cores, ",
-                                              h.spiking().chips(), " chip(s)")
-                                     : StrCat("weights in ", h.weights_level());
+    const std::string capacity = StrCat(
+        Spiking(h) ? StrCat(h.spiking().cores(), " cores on ")
+                   : StrCat("weights in ", h.weights_level(), " of "),
+        h.system().chips(), " chip(s): ", h.system().why());
     absl::StrAppend(&out, "<tr>", Cell(h.name()), Cell(h.kind()),
                     Cell(Joules(h.energy_per_inference_j()), true),
                     Cell(largest), Cell(Si(h.latency_s(), "s"), true),
                     Cell(capacity), "</tr>\n");
   }
   for (const v1::Unpriced& u : p.report.unpriced()) {
-    absl::StrAppend(&out, "<tr>", Cell(u.name()), Cell("neuromorphic"),
+    absl::StrAppend(&out, "<tr>", Cell(u.name()), Cell(u.kind()),
                     Cell("does not fit", true), Cell("-"), Cell("-"),
                     Cell(u.reason()), "</tr>\n");
   }

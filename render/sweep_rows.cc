@@ -24,7 +24,7 @@ std::string SweepCsvHeader(const std::vector<SweepAxis>& axes) {
   for (const auto& a : axes) cols.push_back(CsvField(a.key));
   cols.insert(cols.end(), {"hardware", "kind", "energy_per_inference_joules"});
   for (const char* p : kSweepParts) cols.push_back(p);
-  cols.insert(cols.end(), {"latency_seconds", "bound", "error"});
+  cols.insert(cols.end(), {"latency_seconds", "bound", "chips", "error"});
   return absl::StrJoin(cols, ",") + "\n";
 }
 
@@ -54,6 +54,7 @@ std::string FormatSweepRows(const std::vector<SweepAxis>& axes,
           j[kSweepParts[i]] = r.parts[i];
         j["latency_seconds"] = r.latency_s;
         j["bound"] = r.bound;
+        j["chips"] = r.chips;
       } else {
         j["error"] = r.error;
       }
@@ -72,9 +73,10 @@ std::string FormatSweepRows(const std::vector<SweepAxis>& axes,
       for (double p : r.parts) cells.push_back(absl::StrFormat("%.6g", p));
       cells.push_back(absl::StrFormat("%.6g", r.latency_s));
       cells.push_back(CsvField(r.bound));
+      cells.push_back(absl::StrCat(r.chips));
       cells.push_back("");
     } else {
-      for (int i = 0; i < kSweepPartCount + 3; ++i) cells.push_back("");
+      for (int i = 0; i < kSweepPartCount + 4; ++i) cells.push_back("");
       cells.push_back(CsvField(r.error));
     }
     out += absl::StrJoin(cells, ",") + "\n";

@@ -61,7 +61,9 @@ TEST(FlagsTest, LibraryErrorsNameTheFlag) {
             "it is wrong; bind it with --dim seq=N");
   EXPECT_EQ(in_flags(ErrorSubject::kUnknownDimension, "seq"),
             "it is wrong; check --dim seq");
-  EXPECT_EQ(in_flags(ErrorSubject::kCapacity, "loihi"), "it is wrong");
+  EXPECT_EQ(in_flags(ErrorSubject::kCapacity, "loihi"),
+            "it is wrong; size the system with --chips N or --chips auto");
+  EXPECT_EQ(in_flags(ErrorSubject::kChips, ""), "it is wrong; check --chips");
   // Without a detail the message is the library's.
   EXPECT_EQ(InFlagTerms(absl::NotFoundError("plain")).message(), "plain");
   EXPECT_EQ(InFlagTerms(absl::NotFoundError("plain")).code(),

@@ -8,6 +8,7 @@
 #include "estimators/break_even.h"
 #include "estimators/von_neumann.h"
 #include "gtest/gtest.h"
+#include "util/error.h"
 #include "hw/profile.h"
 #include "model/source.h"
 
@@ -205,13 +206,25 @@ TEST(NeuromorphicTest, OverCapacityIsAnErrorSayingByHowMuch) {
   const NetworkCount count = Count("preset:gpt3-175b");
   auto a = ResolveSpikeActivity(count, Rate(8, 0.1));
   ASSERT_TRUE(a.ok());
-  auto c =
-      EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1, std::nullopt);
+  // Loihi's 32-chip system: 165,888 chips are needed.
+  auto c = EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1,
+                                std::nullopt, 32);
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("but the profile's system has 32"),
+  EXPECT_NE(c.status().message().find("= 1.659e+05 chips of loihi, but 32 "
+                                      "were asked for (5184.0x over)"),
             std::string::npos)
       << c.status();
-  EXPECT_NE(c.status().message().find("x over"), std::string::npos);
+  EXPECT_EQ(DetailOf(c.status())->subject, ErrorSubject::kCapacity);
+  // Sized by auto, the system holds it, larger than any described.
+  auto sized =
+      EstimateNeuromorphic(count, Chip("loihi"), *a, a->knob, 1, std::nullopt);
+  ASSERT_TRUE(sized.ok()) << sized.status();
+  EXPECT_EQ(sized->chips, 165'888);
+  EXPECT_TRUE(sized->system.automatic);
+  EXPECT_NE(sized->system.why.find("larger than the largest system of this "
+                                   "kind described (32 chip(s))"),
+            std::string::npos)
+      << sized->system.why;
 }
 
 // Energy per inference on `chip` at knob x.

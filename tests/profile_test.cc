@@ -1,5 +1,6 @@
 // The catalogue and profile validation.
 #include "hw/profile.h"
+#include "hw/system_params.h"
 
 #include <cmath>
 #include <fstream>
@@ -113,8 +114,47 @@ TEST(ProfileValidationTest, RejectsBadNumbersNamingTheField) {
   n.mutable_neuromorphic()->mutable_neurons_per_core()->set_value(1e-300);
   ExpectInvalid(n, "neurons_per_core is 1e-300");
   n = *loihi;
-  n.mutable_neuromorphic()->mutable_max_chips()->set_value(1e300);
-  ExpectInvalid(n, "max_chips is 1e+300");
+  n.mutable_system()->mutable_chips()->set_value(1e300);
+  ExpectInvalid(n, "system.chips is 1e+300; it must be a whole number from 1");
+  n = *loihi;
+  n.mutable_system()->mutable_chips()->set_value(2.5);
+  ExpectInvalid(n, "system.chips is 2.5");
+  n = *loihi;
+  n.clear_system();
+  ExpectInvalid(n, "system.chips is missing");
+  // The old field still reads, for profiles written before systems.
+  n.mutable_neuromorphic()->mutable_max_chips()->set_value(32);
+  n.mutable_neuromorphic()->mutable_max_chips()->set_source("davies2018");
+  EXPECT_TRUE(ValidateProfile(n).ok());
+  EXPECT_EQ(CompileSystem(n).described_chips, 32);
+}
+
+TEST(ProfileValidationTest, SystemsNeedTheirLinks) {
+  v1::HardwareProfile p = Valid();
+  v1::SystemProfile* s = p.mutable_system();
+  s->clear_intra_node();
+  s->mutable_chips_per_node()->set_value(8);
+  s->mutable_chips_per_node()->set_source("assumed");
+  ExpectInvalid(p, "system.intra_node is missing: chips_per_node is above 1");
+  *s->mutable_intra_node() = s->inter_node();
+  EXPECT_TRUE(ValidateProfile(p).ok());
+  s->mutable_intra_node()->mutable_bandwidth_bytes_per_s()->set_value(0);
+  ExpectInvalid(p, "system.intra_node.bandwidth_bytes_per_s is 0");
+  p = Valid();
+  p.mutable_system()->mutable_inter_node()->mutable_energy_j_per_bit()
+      ->set_source("nowhere");
+  ExpectInvalid(p, "names source 'nowhere'");
+  // A spiking chip's links price spikes by the bit.
+  auto loihi2 = LoadProfile("loihi2");
+  ASSERT_TRUE(loihi2.ok());
+  v1::HardwareProfile n = *loihi2;
+  n.mutable_system()->clear_spike_message_bits();
+  ExpectInvalid(n, "system.spike_message_bits is missing");
+  // A TDP below the idle power is a mistake.
+  p = Valid();
+  p.mutable_von_neumann()->mutable_tdp_w()->set_value(-1);
+  p.mutable_von_neumann()->mutable_tdp_w()->set_source("assumed");
+  ExpectInvalid(p, "tdp_w is -1");
 }
 
 TEST(ProfileLoadTest, FilesAndUnknownNames) {
@@ -142,6 +182,111 @@ TEST(ProfileLoadTest, FilesAndUnknownNames) {
   EXPECT_NE(truncated.status().message().find("mine.textproto:2:"),
             std::string::npos)
       << truncated.status();
+}
+
+}  // namespace
+}  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+double Peak(const v1::HardwareProfile& p, v1::ElementType t) {
+  for (const auto& f : p.von_neumann().precisions()) {
+    if (f.precision() == t) return f.peak_ops_per_s().value();
+  }
+  ADD_FAILURE() << p.name() << " has no " << v1::ElementType_Name(t);
+  return 0;
+}
+
+double MacEnergy(const v1::HardwareProfile& p, v1::ElementType t) {
+  for (const auto& f : p.von_neumann().precisions()) {
+    if (f.precision() == t) {
+      return f.mul_energy_j().value() + f.add_energy_j().value();
+    }
+  }
+  return 0;
+}
+
+v1::HardwareProfile Load(const std::string& name) {
+  auto p = LoadProfile(name);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? *p : v1::HardwareProfile();
+}
+
+TEST(CatalogueTest, DatacentreGpusMatchTheirDatasheets) {
+  // NVIDIA H100 SXM5 datasheet: dense bf16 989.4 TFLOPS, fp8 and int8
+  // 1,978.9, tf32 494.7; 80 GB HBM3 at 3.35 TB/s; 700 W.
+  const v1::HardwareProfile h100 = Load("h100-sxm");
+  EXPECT_DOUBLE_EQ(Peak(h100, v1::BF16), 989.4e12);
+  EXPECT_DOUBLE_EQ(Peak(h100, v1::FP8), 1978.9e12);
+  EXPECT_DOUBLE_EQ(Peak(h100, v1::INT8), 1978.9e12);
+  EXPECT_DOUBLE_EQ(Peak(h100, v1::TF32), 494.7e12);
+  const auto& hbm = h100.von_neumann().memory(2);
+  EXPECT_EQ(hbm.technology(), v1::MemoryLevel::DRAM);
+  EXPECT_DOUBLE_EQ(hbm.bandwidth_bytes_per_s().value(), 3.35e12);
+  EXPECT_DOUBLE_EQ(h100.von_neumann().tdp_w().value(), 700);
+  // Energy per op derived as (TDP - idle) / dense peak: a MAC is two ops.
+  const double idle = h100.von_neumann().static_power_w().value();
+  EXPECT_NEAR(MacEnergy(h100, v1::BF16), 2 * (700 - idle) / 989.4e12,
+              1e-3 * MacEnergy(h100, v1::BF16));
+  // NVLink 4: 900 GB/s both ways per GPU; 8 GPUs a board.
+  EXPECT_DOUBLE_EQ(
+      h100.system().intra_node().bandwidth_bytes_per_s().value(), 450e9);
+  EXPECT_EQ(h100.system().chips_per_node().value(), 8);
+
+  // A100 SXM4: 40 GB HBM2 at 1,555 GB/s or 80 GB HBM2e at 2,039 GB/s; dense
+  // int4 1,248 TOPS; 400 W.
+  const v1::HardwareProfile a40 = Load("a100-sxm-40gb");
+  const v1::HardwareProfile a80 = Load("a100-sxm-80gb");
+  EXPECT_DOUBLE_EQ(a40.von_neumann().memory(2).capacity_bytes().value(),
+                   40.0 * (1 << 30));
+  EXPECT_DOUBLE_EQ(a80.von_neumann().memory(2).capacity_bytes().value(),
+                   80.0 * (1 << 30));
+  EXPECT_DOUBLE_EQ(a40.von_neumann().memory(2).bandwidth_bytes_per_s().value(),
+                   1.555e12);
+  EXPECT_DOUBLE_EQ(a80.von_neumann().memory(2).bandwidth_bytes_per_s().value(),
+                   2.039e12);
+  EXPECT_DOUBLE_EQ(Peak(a40, v1::INT4), 1248e12);
+  EXPECT_DOUBLE_EQ(Peak(a40, v1::BF16), 312e12);
+
+  // DGX H100: 8 H100s; 10.2 kW maximum, of which 8 x 700 W are the GPUs.
+  const v1::HardwareProfile dgx = Load("dgx-h100");
+  EXPECT_EQ(dgx.system().chips().value(), 8);
+  EXPECT_DOUBLE_EQ(dgx.system().node_static_power_w().value(),
+                   10200 - 8 * 700);
+  EXPECT_DOUBLE_EQ(Peak(dgx, v1::BF16), Peak(h100, v1::BF16));
+}
+
+TEST(CatalogueTest, NeuromorphicSystemsMatchTheirPublishedSizes) {
+  // Loihi 2: 128 cores, up to 1,048,576 neurons and 120 M synapses a chip.
+  const v1::HardwareProfile l2 = Load("loihi2");
+  const auto& n = l2.neuromorphic();
+  EXPECT_DOUBLE_EQ(n.cores_per_chip().value() * n.neurons_per_core().value(),
+                   1048576);
+  EXPECT_DOUBLE_EQ(n.cores_per_chip().value() * n.synapses_per_core().value(),
+                   120e6);
+  // Hala Point: 1,152 Loihi 2 chips, 140,544 cores, 1.15 B neurons, 128 B
+  // synapses (Intel, April 2024).
+  const v1::HardwareProfile hp = Load("hala-point");
+  const auto& h = hp.neuromorphic();
+  const double chips = hp.system().chips().value();
+  EXPECT_EQ(chips, 1152);
+  EXPECT_DOUBLE_EQ(chips * h.cores_per_chip().value(), 140544);
+  EXPECT_NEAR(chips * h.cores_per_chip().value() * h.neurons_per_core().value(),
+              1.15e9, 0.01 * 1.15e9);
+  EXPECT_NEAR(
+      chips * h.cores_per_chip().value() * h.synapses_per_core().value(),
+      128e9, 1e-3 * 128e9);
+  // Speck: 0.42 mW resting (Yao et al., Nat. Commun. 2024).
+  EXPECT_DOUBLE_EQ(Load("speck").neuromorphic().static_power_w().value(),
+                   0.42e-3);
+  // Every catalogue profile now says how large its system is.
+  for (const auto& p : CatalogueProfiles()) {
+    if (p.has_neuromorphic()) {
+      EXPECT_TRUE(p.system().has_chips()) << p.name();
+      EXPECT_FALSE(p.neuromorphic().has_max_chips()) << p.name();
+    }
+  }
 }
 
 }  // namespace

@@ -280,7 +280,7 @@ TEST(PythonTest, ErrorsAreTheLibrarysMessages) {
        "ValueError: batch and dims={'batch': ...} are both given"},
       {"neurowatt.estimate('preset:seed-kv', hw=['horowitz-45nm'], "
        "precision='fp64')",
-       "ValueError: precision fp64: expected one of fp32, fp16, bf16, int8"},
+       "ValueError: precision fp64: expected one of fp32, tf32, fp16, bf16, fp8, int8, int4"},
       {"neurowatt.count('preset:gpt2-small', dims={'seq': -1})",
        "ValueError: dims seq=-1: expected a whole number from 1 to 2^40"},
       {"neurowatt.count('preset:seed-kv', dims={'nope': 3})", "ValueError: "},

@@ -83,7 +83,8 @@ TEST(RenderReportTest, TheJsonContractAndCsv) {
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "hardware,layer,kind,energy_joules,compute,data_movement,"
             "bit_maintenance,leakage,refresh,standby,static,latency_seconds,"
-            "bound,synaptic_ops,neuron_updates,spike_routing,non_native");
+            "bound,synaptic_ops,neuron_updates,spike_routing,non_native,"
+            "interconnect");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3 + 1);
   EXPECT_NE(csv.find("\nhorowitz-45nm,seed-kv,total,"), std::string::npos);
 

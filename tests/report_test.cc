@@ -177,9 +177,9 @@ TEST(ReportDefaultsTest, QuickStartWritesReportHtml) {
             &summary),
       0);
   EXPECT_TRUE(std::filesystem::exists(dir + "/report.html"));
-  // The default set: two conventional profiles and two spiking ones.
+  // The default set: two conventional profiles and three spiking ones.
   for (const char* hw :
-       {"horowitz-45nm", "tpuv4i-7nm-hbm2", "loihi", "brain"}) {
+       {"horowitz-45nm", "h100-sxm", "loihi", "loihi2", "brain"}) {
     EXPECT_NE(summary.find(hw), std::string::npos) << hw;
   }
   EXPECT_NE(Slurp(dir + "/report.html").find("a default (rate coding"),

@@ -33,7 +33,13 @@ TEST(ParseSweepAxisTest, ListsAndRanges) {
   EXPECT_FALSE(ParseSweepAxis("spike_rate=0,1.5").ok());
   EXPECT_FALSE(ParseSweepAxis("batch=0:4:0").ok());
   EXPECT_FALSE(ParseSweepAxis("coding=burst").ok());
-  EXPECT_FALSE(ParseSweepAxis("precision=fp8").ok());
+  EXPECT_FALSE(ParseSweepAxis("precision=fp64").ok());
+  EXPECT_TRUE(ParseSweepAxis("precision=fp8,int4").ok());
+  auto chips = ParseSweepAxis("chips=auto,8,16");
+  ASSERT_TRUE(chips.ok());
+  EXPECT_EQ(chips->values, (std::vector<std::string>{"auto", "8", "16"}));
+  EXPECT_FALSE(ParseSweepAxis("chips=0").ok());
+  EXPECT_FALSE(ParseSweepAxis("chips=some").ok());
   EXPECT_FALSE(ParseSweepAxis("batch").ok());
 }
 
@@ -127,13 +133,25 @@ TEST(SweepEngineTest, ModelKeysRebuildOnlyWhatChanges) {
 
 TEST(SweepEngineTest, ARowThatDoesNotFitIsARowAndOtherMistakesAreErrors) {
   Collect sink;
-  auto fits = RunSweep(
-      Spec("preset:mlp", {"loihi"}, {"sizes=64-64,32768-32768"}, 1), sink);
+  // Loihi's 32-chip system: 32768 x 32768 synapses need 64 chips.
+  SweepSpec small =
+      Spec("preset:mlp", {"loihi"}, {"sizes=64-64,32768-32768"}, 1);
+  small.scenario.set_chips(32);
+  auto fits = RunSweep(small, sink);
   ASSERT_TRUE(fits.ok()) << fits;
   ASSERT_EQ(sink.rows.size(), 2u);
   EXPECT_TRUE(sink.rows[0][0].error.empty());
+  EXPECT_EQ(sink.rows[0][0].chips, 32);
   EXPECT_TRUE(sink.rows[1][0].does_not_fit);
   EXPECT_NE(sink.rows[1][0].error.find("(2.0x over)"), std::string::npos);
+  // Sized by auto (the default), both fit: the second on 64 chips.
+  Collect sized;
+  ASSERT_TRUE(
+      RunSweep(Spec("preset:mlp", {"loihi"}, {"sizes=64-64,32768-32768"}, 1),
+               sized)
+          .ok());
+  EXPECT_EQ(sized.rows[0][0].chips, 1);
+  EXPECT_EQ(sized.rows[1][0].chips, 64);
 
   // A model key on a file, a key twice, no axes: errors before any row.
   Collect none;
@@ -184,6 +202,7 @@ TEST(SweepRowsTest, CsvAndJsonLines) {
   ok.parts[4] = 1e-6;
   ok.latency_s = 2e-3;
   ok.bound = "timesteps";
+  ok.chips = 3;
   SweepRow bad;
   bad.hardware = "x,y";
   bad.kind = "von_neumann";
@@ -191,10 +210,12 @@ TEST(SweepRowsTest, CsvAndJsonLines) {
   EXPECT_EQ(SweepCsvHeader(axes),
             "batch,coding,hardware,kind,energy_per_inference_joules,compute,"
             "data_movement,bit_maintenance,static,synaptic_ops,neuron_updates,"
-            "spike_routing,non_native,latency_seconds,bound,error\n");
+            "spike_routing,non_native,interconnect,latency_seconds,bound,"
+            "chips,error\n");
   EXPECT_EQ(FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, false),
-            "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0.002,"
-            "timesteps,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,it broke\n");
+            "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0,0.002,"
+            "timesteps,3,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,,,it "
+            "broke\n");
   const std::string jsonl =
       FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, true);
   std::istringstream lines(jsonl);
@@ -268,7 +289,8 @@ TEST(SweepTest, JsonlAndPerConfigurationErrors) {
   const std::string out = ::testing::TempDir() + "/sweep.jsonl";
   ASSERT_EQ(
       RunCli("sweep preset:mlp --hw loihi --vary "
-             "sizes=64-64,32768-32768 --timesteps 4 --spike-rate 0.1 -o " +
+             "sizes=64-64,32768-32768 --timesteps 4 --spike-rate 0.1 "
+             "--chips 32 -o " +
              out),
       0);
   std::istringstream lines(Slurp(out));

@@ -24,7 +24,8 @@ enum class ErrorSubject {
   kSpikeRate,         // a spike rate outside [0, 1]
   kInputRate,         // the input neurons' rate outside [0, 1]
   kLayerRate,         // a per-layer rate: unknown layer or out of range
-  kCapacity,          // a spiking system too small for the network
+  kCapacity,          // a system too small for the network
+  kChips,             // a chip count out of range
 };
 
 struct ErrorDetail {

@@ -1,0 +1,304 @@
+// Systems of many chips: sizing, collectives worked by hand, and what they
+// add to both estimators.
+#include "estimators/system.h"
+
+#include <numeric>
+
+#include "estimators/neuromorphic.h"
+#include "estimators/spike_activity.h"
+#include "estimators/von_neumann.h"
+#include "gtest/gtest.h"
+#include "hw/profile.h"
+#include "tests/test_util.h"
+#include "util/error.h"
+
+namespace neurowatt {
+namespace {
+
+constexpr double kGB = 1e9;
+
+void ExpectRel(double actual, double expected) {
+  EXPECT_NEAR(actual, expected, 1e-9 * std::abs(expected))
+      << "actual " << actual << " expected " << expected;
+}
+
+LinkParams Link(double bytes_per_s, double latency_s, double j_per_bit) {
+  return {true, "test", bytes_per_s, latency_s, j_per_bit};
+}
+
+// Eight chips a node on a fast link, nodes on a slow one.
+SystemParams Nodes(int64_t per_node, bool inter = true) {
+  SystemParams s;
+  s.described_chips = 8;
+  s.chips_per_node = per_node;
+  s.intra_node = Link(450e9, 2e-6, 11e-12);
+  if (inter) s.inter_node = Link(50e9, 3e-6, 42.5e-12);
+  return s;
+}
+
+TEST(ParseChipsTest, AutoOrAWholeNumber) {
+  EXPECT_EQ(*ParseChips("auto"), 0);
+  EXPECT_EQ(*ParseChips("8"), 8);
+  EXPECT_EQ(*ParseChips("10000000"), 10'000'000);
+  for (const char* bad : {"0", "-2", "2.5", "eight", "", "10000001"}) {
+    auto c = ParseChips(bad);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(DetailOf(c.status())->subject, ErrorSubject::kChips);
+  }
+}
+
+TEST(ShapeSystemTest, AutoHoldsTheNetworkInWholeNodes) {
+  // 100 GB on 80 GB chips: two chips of one node, tensor-parallel.
+  auto two = ShapeVonNeumannSystem(100 * kGB, 80 * kGB, Nodes(8), 0, "gpu");
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->chips, 2);
+  EXPECT_EQ(two->tensor, 2);
+  EXPECT_EQ(two->pipeline, 1);
+  EXPECT_EQ(two->nodes, 1);
+  EXPECT_TRUE(two->automatic);
+  // 700 GB need 9 chips: two whole nodes, 8-way tensor-parallel stages.
+  auto nine = ShapeVonNeumannSystem(700 * kGB, 80 * kGB, Nodes(8), 0, "gpu");
+  ASSERT_TRUE(nine.ok());
+  EXPECT_EQ(nine->needed, 9);
+  EXPECT_EQ(nine->chips, 16);
+  EXPECT_EQ(nine->tensor, 8);
+  EXPECT_EQ(nine->pipeline, 2);
+  EXPECT_EQ(nine->nodes, 2);
+  EXPECT_NE(nine->why.find("need 9 chip(s) of 80 GB; rounded up to whole "
+                           "nodes of 8"),
+            std::string::npos)
+      << nine->why;
+  EXPECT_NE(nine->why.find("larger than the largest system of this kind "
+                           "described (8 chip(s))"),
+            std::string::npos);
+  // What fits one chip stays on one.
+  auto one = ShapeVonNeumannSystem(1 * kGB, 80 * kGB, Nodes(8), 0, "gpu");
+  EXPECT_EQ(one->chips, 1);
+  EXPECT_EQ(one->tensor, 1);
+}
+
+TEST(ShapeSystemTest, GivenCountsMustHoldItAndBeWholeNodes) {
+  auto three = ShapeVonNeumannSystem(700 * kGB, 80 * kGB, Nodes(8), 24, "gpu");
+  ASSERT_TRUE(three.ok());
+  EXPECT_EQ(three->chips, 24);
+  EXPECT_EQ(three->pipeline, 3);
+  EXPECT_FALSE(three->automatic);
+  struct Case {
+    int64_t chips;
+    SystemParams system;
+    std::string message;
+  } cases[] = {
+      {4, Nodes(8),
+       "need 9 chip(s) of 80 GB, but 4 were asked for"},
+      {12, Nodes(8), "12 chips of gpu span more than one node of 8, so they "
+                     "must be whole nodes (8, 16, ...)"},
+      {0, Nodes(8, false),
+       "and the profile describes no link between nodes (system.inter_node)"},
+      {0, Nodes(1, false), "describes no link between chips"},
+  };
+  for (const Case& c : cases) {
+    auto s = ShapeVonNeumannSystem(700 * kGB, 80 * kGB, c.system, c.chips,
+                                   "gpu");
+    ASSERT_FALSE(s.ok()) << c.message;
+    EXPECT_NE(s.status().message().find(c.message), std::string::npos)
+        << s.status();
+    EXPECT_EQ(DetailOf(s.status())->subject, ErrorSubject::kCapacity);
+  }
+}
+
+TEST(ShapeSystemTest, SpikingSystemsAreTheChipsNeededOrThoseGiven) {
+  auto sized = ShapeNeuromorphicSystem(3, 300, Nodes(2), 0, "chip");
+  ASSERT_TRUE(sized.ok());
+  EXPECT_EQ(sized->chips, 3);
+  EXPECT_EQ(sized->nodes, 2);
+  auto given = ShapeNeuromorphicSystem(3, 300, Nodes(2), 8, "chip");
+  EXPECT_EQ(given->chips, 8);
+  EXPECT_EQ(given->nodes, 4);
+  auto small = ShapeNeuromorphicSystem(3, 300, Nodes(2), 2, "chip");
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.status().message().find("take 300 cores = 3 chips of chip, "
+                                          "but 2 were asked for (1.5x over)"),
+            std::string::npos)
+      << small.status();
+}
+
+TEST(CollectivesTest, RingAllReduceAndTransfersByHand) {
+  const LinkParams l = Link(100e9, 1e-6, 1e-12);
+  // 4 KiB over 4 chips: each sends 2 x 3/4 x 4096 = 6,144 B in 6 steps.
+  const LinkCost ar = AllReduce(4096, 4, l);
+  ExpectRel(ar.bytes, 4 * 6144);
+  ExpectRel(ar.energy_j, 4 * 6144 * 8 * 1e-12);
+  ExpectRel(ar.time_s, 6144 / 100e9 + 6 * 1e-6);
+  const LinkCost ag = AllGather(4096, 4, l);
+  ExpectRel(ag.bytes, 2 * 6144);
+  ExpectRel(ag.time_s, 3072 / 100e9 + 3 * 1e-6);
+  const LinkCost t = Transfer(1000, l);
+  ExpectRel(t.energy_j, 8000 * 1e-12);
+  ExpectRel(t.time_s, 1000 / 100e9 + 1e-6);
+  EXPECT_EQ(AllReduce(4096, 1, l).bytes, 0);
+}
+
+double Sum(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0);
+}
+
+TEST(CollectivesTest, MegatronSplitsOfAGptAndAnMlp) {
+  // Per block: q, k, v column-parallel, o row-parallel (all-reduce); MLP key
+  // column, value row (all-reduce). The two embeddings are split by rows
+  // (all-reduce each); the tied LM head is column-parallel and its split
+  // logits are gathered.
+  auto gpt = CountSource("preset:gpt:d_model=64,layers=2,heads=4,seq=8,vocab=100");
+  ASSERT_TRUE(gpt.ok());
+  std::vector<double> none(gpt->classes.size(), 0);
+  const CollectivePlan p = PlanCollectives(*gpt, 8, 1, none, nullptr);
+  EXPECT_EQ(Sum(p.all_reduces), 2 + 2 * 2);
+  EXPECT_EQ(Sum(p.all_gathers), 1);
+  EXPECT_EQ(Sum(p.stage_sends), 0);
+  EXPECT_EQ(p.all_reduces[gpt->layer_class[0]], 1);  // wpe
+
+  // An MLP of three equal layers in three stages: one cut after each of the
+  // first two (equal weight bytes).
+  auto mlp = CountSource("preset:mlp:sizes=64-64-64-64");
+  ASSERT_TRUE(mlp.ok());
+  std::vector<double> bytes(mlp->classes.size(), 0);
+  for (size_t i = 0; i < mlp->layers.size(); ++i) {
+    bytes[mlp->layer_class[i]] =
+        static_cast<double>(mlp->layers[i].weight_bytes);
+  }
+  const CollectivePlan staged = PlanCollectives(*mlp, 1, 3, bytes, nullptr);
+  EXPECT_EQ(Sum(staged.all_reduces), 0);
+  EXPECT_EQ(Sum(staged.stage_sends), 2);
+  // The three identical layers are one class: its two sends.
+  ASSERT_EQ(mlp->layer_class[0], mlp->layer_class[2]);
+  EXPECT_EQ(staged.stage_sends[mlp->layer_class[0]], 2);
+}
+
+v1::HardwareProfile HorowitzPairs() {
+  // horowitz-45nm with two processors a node on its own 10 GbE link.
+  auto p = LoadProfile("horowitz-45nm");
+  EXPECT_TRUE(p.ok());
+  v1::SystemProfile* s = p->mutable_system();
+  s->mutable_chips_per_node()->set_value(2);
+  *s->mutable_intra_node() = s->inter_node();
+  EXPECT_TRUE(ValidateProfile(*p).ok());
+  return *p;
+}
+
+TEST(VonNeumannSystemTest, TensorParallelMlpByHand) {
+  // fc1 (1024 -> 4096) is column-parallel, fc2 (4096 -> 1024) row-parallel:
+  // one all-reduce of fc2's 1024 fp32 outputs over 2 chips, each sending
+  // 2 x 1/2 x 4096 B over 10 GbE (1.25 GB/s, 10 us, 1.14 nJ/bit).
+  auto m = LoadModel("preset:mlp:sizes=1024-4096-1024", {});
+  ASSERT_TRUE(m.ok());
+  const VonNeumannParams hw = CompileVonNeumann(HorowitzPairs());
+  auto one = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 1);
+  auto two = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 2);
+  ASSERT_TRUE(one.ok() && two.ok()) << two.status();
+  EXPECT_EQ(two->system.tensor, 2);
+  ExpectRel(two->links.bytes, 2 * 4096);
+  ExpectRel(two->total.energy.interconnect, 2 * 4096 * 8 * 1.14e-9);
+  ExpectRel(two->links.time_s, 4096 / 1.25e9 + 2 * 10e-6);
+  // The arithmetic is the same work; fc1 streams half its 16 MiB of weights
+  // on each chip at once: half the time.
+  ExpectRel(two->total.energy.compute, one->total.energy.compute);
+  const Workload& fc1 = Layer(m->count, "fc1");
+  (void)fc1;
+  ExpectRel(two->Layer(m->count, 0).time_s, one->Layer(m->count, 0).time_s / 2);
+  const size_t fc2 = 2;
+  ASSERT_EQ(m->count.layers[fc2].name, "fc2");
+  ExpectRel(two->Layer(m->count, fc2).time_s,
+            one->Layer(m->count, fc2).time_s / 2 + two->links.time_s);
+}
+
+TEST(VonNeumannSystemTest, PipelineStagesSendTheirOutputs) {
+  // Three equal 1024 x 1024 layers on three single-processor nodes: fc1's
+  // and fc2's 4 KiB outputs cross 10 GbE once each.
+  auto m = LoadModel("preset:mlp:sizes=1024-1024-1024-1024", {});
+  ASSERT_TRUE(m.ok());
+  auto p = LoadProfile("horowitz-45nm");
+  ASSERT_TRUE(p.ok());
+  const VonNeumannParams hw = CompileVonNeumann(*p);
+  auto c = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 3);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->system.pipeline, 3);
+  EXPECT_EQ(c->system.tensor, 1);
+  ExpectRel(c->links.bytes, 2 * 4096);
+  ExpectRel(c->total.energy.interconnect, 2 * 4096 * 8 * 1.14e-9);
+  ExpectRel(c->links.time_s, 2 * (4096 / 1.25e9 + 10e-6));
+  // Every chip holds a third of the weights, so all three stay in DRAM and
+  // static power (0 in this profile) is the only term that scales.
+  EXPECT_EQ(c->weight_level, 3);
+}
+
+TEST(VonNeumannSystemTest, Gpt3OnH100sIsTensorParallelWithinANode) {
+  // 175B parameters at bf16 (350 GB) need 5 chips of 80 GiB; each of the
+  // preset's 96 blocks (blocks only, as the seed chapter counts) all-reduces
+  // twice.
+  auto m = LoadModel("preset:gpt3-175b", {});
+  ASSERT_TRUE(m.ok());
+  auto p = LoadProfile("h100-sxm");
+  ASSERT_TRUE(p.ok());
+  auto c = EstimateVonNeumann(m->count, CompileVonNeumann(*p), 1, v1::BF16);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->system.chips, 5);
+  EXPECT_EQ(c->system.tensor, 5);
+  // Each all-reduce moves 2 x 4/5 x (2048 x 12288 x 2 B) per chip.
+  const double activation = 2048.0 * 12288 * 2;
+  ExpectRel(c->links.bytes, 2 * 96 * (2 * 4.0 / 5 * activation) * 5);
+  // At 11 pJ/bit on NVLink 4 (h100-sxm.textproto).
+  ExpectRel(c->total.energy.interconnect, c->links.bytes * 8 * 11e-12);
+}
+
+NeuromorphicParams TwoCoreChips() {
+  // loihi2 made tiny: 2 cores a chip, 100 neurons a core, 2 chips a node on
+  // a 10 pJ/bit link, 32-bit spike messages.
+  auto p = LoadProfile("loihi2");
+  EXPECT_TRUE(p.ok());
+  v1::NeuromorphicProfile* n = p->mutable_neuromorphic();
+  n->mutable_cores_per_chip()->set_value(2);
+  n->mutable_neurons_per_core()->set_value(100);
+  n->mutable_synapses_per_core()->set_value(1e6);
+  v1::SystemProfile* s = p->mutable_system();
+  s->mutable_chips_per_node()->set_value(2);
+  s->mutable_intra_node()->mutable_energy_j_per_bit()->set_value(10e-12);
+  s->mutable_spike_message_bits()->set_value(32);
+  EXPECT_TRUE(ValidateProfile(*p).ok()) << ValidateProfile(*p);
+  return CompileNeuromorphic(*p);
+}
+
+TEST(NeuromorphicSystemTest, SpikesBetweenTwoChipsCrossTheLinkOnce) {
+  // fc1's 200 neurons fill chip 0 (cores 0-1), fc2's fill chip 1: every fc1
+  // spike crosses one link within the node. At 0.1 spikes per neuron per
+  // step over 10 steps fc1 emits 200 spikes: 200 x 32 bits x 10 pJ.
+  auto count = CountSource("preset:mlp:sizes=8-200-200");
+  ASSERT_TRUE(count.ok());
+  v1::SpikeActivity rate;
+  rate.set_coding(v1::SpikeActivity::RATE);
+  rate.set_timesteps(10);
+  rate.set_spike_rate(0.1);
+  auto a = ResolveSpikeActivity(*count, rate);
+  ASSERT_TRUE(a.ok());
+  const NeuromorphicParams chip = TwoCoreChips();
+  auto c = EstimateNeuromorphic(*count, chip, *a, a->knob, 1, std::nullopt);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->chips, 2);
+  EXPECT_EQ(c->system.nodes, 1);
+  const NeuromorphicLayerCost& fc1 = c->layers[0];
+  ExpectRel(fc1.spikes, 200);
+  EXPECT_DOUBLE_EQ(fc1.chip_crossings, 1);
+  EXPECT_DOUBLE_EQ(fc1.node_crossings, 0);
+  // Its hops stay within a chip: both centres sit at core 1 of a 2x1 grid.
+  EXPECT_DOUBLE_EQ(fc1.hops, 0);
+  ExpectRel(fc1.interconnect, 200 * 32 * 10e-12);
+  ExpectRel(c->interconnect, 200 * 32 * 10e-12);
+  ExpectRel(c->link_bytes, 200 * 4);
+  EXPECT_DOUBLE_EQ(c->layers[2].chip_crossings, 0);  // the last layer
+  // Eight chips asked for: all pay static power.
+  auto eight = EstimateNeuromorphic(*count, chip, *a, a->knob, 1,
+                                    std::nullopt, 8);
+  ASSERT_TRUE(eight.ok());
+  ExpectRel(eight->static_power_w, 8 * chip.static_w);
+}
+
+}  // namespace
+}  // namespace neurowatt
