@@ -13,14 +13,16 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 const CommandSpec& EstimateSpec() {
   static const auto* spec = new CommandSpec{
       "estimate",
-      "SOURCE --hw NAME|PATH [--hw ...] [--batch N] [--precision "
-      "fp32|fp16|bf16|int8] [spike flags] [--format "
-      "table|json|csv|textproto|pb] [-o FILE]",
+      "SOURCE --hw NAME|PATH [--hw ...] [--batch N] [--chips N|auto] "
+      "[--precision fp32|tf32|fp16|bf16|fp8|int8|int4] [spike flags] "
+      "[--format table|json|csv|textproto|pb] [-o FILE]",
       "Energy, time and memory traffic per inference on each profile.\n"
       "On conventional (von Neumann) processors: compute, data movement, bit\n"
       "maintenance and static power, with roofline time. On neuromorphic\n"
       "chips: synaptic operations, neuron updates, spike routing and static\n"
-      "power at the spike activity given by the spike flags.",
+      "power at the spike activity given by the spike flags. Each profile is\n"
+      "a system of as many chips as hold the network (--chips auto), or of\n"
+      "--chips N, with the traffic between chips priced on its links.",
       "Profiles: neurowatt profiles lists the catalogue; a path loads a\n"
       "profile file (proto/neurowatt/v1/hardware.proto). JSON energies are in\n"
       "joules for the whole batch; energy_per_inference_joules divides by it.\n"

@@ -122,9 +122,8 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
   return SpikeActivityFrom(settings, needed, names);
 }
 
-absl::Status ParseScenarioFlags(const ParsedArgs& args,
-                                    const DimBindings& dims,
-                                    v1::Scenario& scenario) {
+absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
+                                v1::Scenario& scenario) {
   if (auto b = args.Get("batch")) {
     int64_t batch = 0;
     if (!absl::SimpleAtoi(*b, &batch) || batch <= 0 || batch > kMaxDimension) {
@@ -148,9 +147,9 @@ absl::Status ParseScenarioFlags(const ParsedArgs& args,
   if (auto c = args.Get("chips")) {
     auto chips = ParseChips(*c);
     if (!chips.ok()) {
-      return InvalidArgumentError(StrCat(
-          "--chips ", *c, ": expected auto or a whole number from 1 to ",
-          kMaxSystemChips));
+      return InvalidArgumentError(
+          StrCat("--chips ", *c, ": expected auto or a whole number from 1 to ",
+                 kMaxSystemChips));
     }
     scenario.set_chips(*chips);
   }

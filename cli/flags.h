@@ -37,9 +37,8 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
 
 // --batch (1 to 2^40; not with --dim batch=..., one of `dims`),
 // --precision and --chips into `scenario`.
-absl::Status ParseScenarioFlags(const ParsedArgs& args,
-                                    const DimBindings& dims,
-                                    v1::Scenario& scenario);
+absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
+                                v1::Scenario& scenario);
 
 // The model and hardware the pricing flags name, and the scenario they
 // describe: loaded, checked and ready for Price. Profiles load first, so a

@@ -164,7 +164,8 @@ const CommandSpec& SweepSpec() {
         "One row per (configuration, hardware): the values, energy per\n"
         "inference and its parts, latency, what bounds it and the chips.",
         "Keys: batch, precision, chips (auto or N), spike_rate, timesteps,\n"
-        "coding, input_rate, and for presets their own keys (d_model, layers, sizes, hidden...).\n"
+        "coding, input_rate, and for presets their own keys (d_model, layers, "
+        "sizes, hidden...).\n"
         "The last --vary changes fastest; rows are in that order whatever the\n"
         "number of threads. Rows stream to a temporary file that replaces the\n"
         "output only when the sweep is complete. A configuration that cannot\n"

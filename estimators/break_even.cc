@@ -51,14 +51,14 @@ void Describe(const NetworkCount& count, const SpikeActivity& spikes,
 absl::StatusOr<BreakEvenPoint> SolveBreakEven(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, int64_t batch,
-    std::optional<double> host_energy_j, double target_j) {
+    std::optional<double> host_energy_j, double target_j, int64_t chips) {
   const auto& host = host_energy_j;
-  auto at0 = EstimateNeuromorphic(count, chip, spikes, 0, batch, host);
+  auto at0 = EstimateNeuromorphic(count, chip, spikes, 0, batch, host, chips);
   if (!at0.ok()) return at0.status();
-  auto at1 = EstimateNeuromorphic(count, chip, spikes, 1, batch, host);
+  auto at1 = EstimateNeuromorphic(count, chip, spikes, 1, batch, host, chips);
   if (!at1.ok()) return at1.status();
-  // Energy = D(x) + P max(steps time, busiest core time(x)), D and the
-  // busiest core's time affine in x, P the chips' static power.
+  // Energy = D(x) + P max(steps time, busiest core time(x), links' time(x)),
+  // D and both times affine in x, P the chips' static power.
   const double target = target_j * static_cast<double>(batch);
   const double d0 = at0->total() - at0->static_energy;
   const double d1 = at1->total() - at1->static_energy;
@@ -66,15 +66,18 @@ absl::StatusOr<BreakEvenPoint> SolveBreakEven(
   const double steps_line = d0 + power * at0->steps_time_s;
   const double busy0 = d0 + power * at0->busiest_core_s;
   const double busy1 = d1 + power * at1->busiest_core_s;
+  const double link0 = d0 + power * at0->link_time_s;
+  const double link1 = d1 + power * at1->link_time_s;
   BreakEvenPoint p;
-  p.knob = std::min(Reach(steps_line, d1 - d0, target),
-                    Reach(busy0, busy1 - busy0, target));
+  p.knob = std::min({Reach(steps_line, d1 - d0, target),
+                     Reach(busy0, busy1 - busy0, target),
+                     Reach(link0, link1 - link0, target)});
   p.neuromorphic_cheaper_below = at0->total() < target;
   // The busiest core can change with the rate, which bends the time line;
   // when the two-point solution misses, bisect on the estimator itself
   // (energy never falls as the rate grows).
   auto excess = [&](double x) -> absl::StatusOr<double> {
-    auto c = EstimateNeuromorphic(count, chip, spikes, x, batch, host);
+    auto c = EstimateNeuromorphic(count, chip, spikes, x, batch, host, chips);
     if (!c.ok()) return c.status();
     return c->total() - target;
   };

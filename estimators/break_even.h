@@ -30,11 +30,12 @@ struct BreakEvenPoint {
 // Solves energy_per_inference(chip, x) = `target_j` (joules per inference)
 // for the knob x of `spikes`, `count` (per inference) run `batch` at a time
 // with the non-spike-native nodes at `host_energy_j` (see
-// EstimateNeuromorphic). Fails when the chip cannot hold the network.
+// EstimateNeuromorphic) on a system of `chips` (0: as many as it needs).
+// Fails when the system cannot hold the network.
 absl::StatusOr<BreakEvenPoint> SolveBreakEven(
     const NetworkCount& count, const NeuromorphicParams& chip,
     const SpikeActivity& spikes, int64_t batch,
-    std::optional<double> host_energy_j, double target_j);
+    std::optional<double> host_energy_j, double target_j, int64_t chips = 0);
 
 // The same crossing under the compute-only convention (ac_mac.h): MACs x 4.6 pJ
 // against synaptic operations x 0.9 pJ.

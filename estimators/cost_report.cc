@@ -169,8 +169,8 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
                      static_cast<double>(batch));
   }
   st->set_non_native_host(host);
-  FillSystem(cost.system, profile_system, cost.link_bytes,
-             cost.link_time_s, *out.mutable_system());
+  FillSystem(cost.system, profile_system, cost.link_bytes, cost.link_time_s,
+             *out.mutable_system());
   if (cost.chips > 1 && cost.link_bytes == 0 &&
       !profile_system.intra_node.present &&
       !profile_system.inter_node.present) {

@@ -93,10 +93,10 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
     p.hops[a] = std::fabs(x1 - x0) + std::fabs(y1 - y0);
     const double node_cores =
         per_chip * static_cast<double>(chip.system.chips_per_node);
-    const double all = Crossings(p.start[a], p.size[a], p.start[b], p.size[b],
-                                 per_chip);
-    p.node_crossings[a] = Crossings(p.start[a], p.size[a], p.start[b],
-                                    p.size[b], node_cores);
+    const double all =
+        Crossings(p.start[a], p.size[a], p.start[b], p.size[b], per_chip);
+    p.node_crossings[a] =
+        Crossings(p.start[a], p.size[a], p.start[b], p.size[b], node_cores);
     p.chip_crossings[a] = std::max(0.0, all - p.node_crossings[a]);
   }
   return p;
@@ -242,9 +242,8 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     }
     // Spikes to other chips cross a link once per target chip; without a
     // link the profile's grid of hops stands for it.
-    for (const auto& [crossings, link] :
-         {std::pair{c.chip_crossings, intra},
-          std::pair{c.node_crossings, inter}}) {
+    for (const auto& [crossings, link] : {std::pair{c.chip_crossings, intra},
+                                          std::pair{c.node_crossings, inter}}) {
       if (crossings <= 0 || link == nullptr) continue;
       const double sent = c.spikes * crossings * bits / 8;
       c.interconnect += sent * 8 * link->j_per_bit;

@@ -49,7 +49,7 @@ absl::Status AddBreakEven(const NetworkCount& count, bool ac_mac, Pricing& p) {
       auto point = ac_mac
                        ? SolveAcMacBreakEven(count, chip, *p.activity, p.batch)
                        : SolveBreakEven(count, chip, *p.activity, p.batch,
-                                        p.host_energy_j, target);
+                                        p.host_energy_j, target, p.chips);
       if (!point.ok()) return point.status();
       v1::BreakEven* b = p.report.add_break_even();
       b->set_knob(point->knob);
@@ -113,8 +113,8 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
     ProfileCost& pc = c.profiles.emplace_back();
     pc.hardware = &h;
     if (!h.neuromorphic) {
-      auto cost = EstimateVonNeumann(count, h.von_neumann, c.batch,
-                                     c.precision, nullptr, scenario.chips());
+      auto cost = EstimateVonNeumann(count, h.von_neumann, c.batch, c.precision,
+                                     nullptr, scenario.chips());
       if (cost.ok()) {
         pc.von_neumann = *std::move(cost);
       } else {
@@ -139,8 +139,9 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
       continue;
     }
     const SpikeActivity& activity = **c.activity;
-    auto cost = EstimateNeuromorphic(count, h.spiking, activity, activity.knob,
-                                     c.batch, c.host_energy_j, scenario.chips());
+    auto cost =
+        EstimateNeuromorphic(count, h.spiking, activity, activity.knob, c.batch,
+                             c.host_energy_j, scenario.chips());
     if (cost.ok()) {
       pc.neuromorphic = *std::move(cost);
     } else {
@@ -161,6 +162,7 @@ absl::StatusOr<Pricing> Price(const Model& model,
   p.precision = costs->precision;
   p.host = costs->host;
   p.host_energy_j = costs->host_energy_j;
+  p.chips = scenario.chips();
   const bool spiking = costs->activity.has_value();
   if (spiking) {
     if (!costs->activity->ok()) {
@@ -175,6 +177,7 @@ absl::StatusOr<Pricing> Price(const Model& model,
   v1::Scenario* sc = r.mutable_scenario();
   sc->set_batch(p.batch);
   sc->set_precision(p.precision);
+  sc->set_chips(p.chips);
   for (const auto& [k, v] : model.DimsAt(p.batch)) {
     if (k != "batch") (*sc->mutable_dims())[k] = v;
   }

@@ -71,6 +71,7 @@ struct Pricing {
   const Hardware* host = nullptr;         // the first von Neumann profile
   // The host's energy for the non-spike-native nodes (the whole batch).
   std::optional<double> host_energy_j;
+  int64_t chips = 0;  // the scenario's: 0 for auto
 };
 
 // Prices `model` on each of `hardware` under `scenario`: batch (0: the

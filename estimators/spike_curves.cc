@@ -18,7 +18,7 @@ std::vector<SpikeCurve> SpikeCurves(const NetworkCount& count, const Pricing& p,
     for (int k = 0; k < points; ++k) {
       const double x = points > 1 ? hi * k / (points - 1) : 0;
       auto cost = EstimateNeuromorphic(count, h->spiking, *p.activity, x,
-                                       p.batch, p.host_energy_j);
+                                       p.batch, p.host_energy_j, p.chips);
       if (!cost.ok()) break;
       c.points.emplace_back(x, cost->total() / static_cast<double>(p.batch));
     }

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "util/error.h"
 
@@ -50,19 +50,20 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
       "activations) need %d chip(s) of %.4g GB",
       resident_bytes / 1e9, s.needed, chip_bytes / 1e9);
   if (!s.automatic && requested < s.needed) {
-    return TooSmall(profile, absl::StrCat(holds, ", but ", requested,
-                                          " were asked for"));
+    return TooSmall(
+        profile, absl::StrCat(holds, ", but ", requested, " were asked for"));
   }
   const int64_t node = std::max<int64_t>(1, system.chips_per_node);
   int64_t chips = s.automatic ? s.needed : requested;
-  std::string why = s.automatic ? holds : absl::StrCat(requested, " as asked (", holds, ")");
+  std::string why =
+      s.automatic ? holds : absl::StrCat(requested, " as asked (", holds, ")");
   if (chips > node) {
     if (!s.automatic && chips % node != 0) {
-      return TooSmall(profile,
-                      absl::StrCat(chips, " chips of ", profile,
-                                   " span more than one node of ", node,
-                                   ", so they must be whole nodes (", node,
-                                   ", ", 2 * node, ", ...)"));
+      return TooSmall(
+          profile, absl::StrCat(chips, " chips of ", profile,
+                                " span more than one node of ", node,
+                                ", so they must be whole nodes (", node, ", ",
+                                2 * node, ", ...)"));
     }
     if (!system.inter_node.present) {
       return TooSmall(
@@ -87,9 +88,9 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
                     s.tensor > 1 ? absl::StrCat("tensor-parallel over ",
                                                 s.tensor, " chips per stage")
                                  : std::string("one chip per stage"),
-                    s.pipeline > 1 ? absl::StrCat(", ", s.pipeline,
-                                                  " pipeline stages")
-                                   : std::string());
+                    s.pipeline > 1
+                        ? absl::StrCat(", ", s.pipeline, " pipeline stages")
+                        : std::string());
   }
   s.why = why + Larger(s);
   return s;
@@ -101,10 +102,10 @@ absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(
   SystemShape s;
   s.described_chips = system.described_chips;
   s.automatic = requested == 0;
-  const std::string holds =
-      absl::StrFormat("the network's neurons and synapses take %.4g cores = "
-                      "%.4g chips",
-                      cores_needed, needed);
+  const std::string holds = absl::StrFormat(
+      "the network's neurons and synapses take %.4g cores = "
+      "%.4g chips",
+      cores_needed, needed);
   if (!(needed <= static_cast<double>(kMaxSystemChips))) {
     return TooSmall(profile, absl::StrFormat("%s of %s, more than %d", holds,
                                              profile, kMaxSystemChips));
@@ -122,7 +123,8 @@ absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(
   s.nodes = (s.chips + node - 1) / node;
   s.tensor = 1;
   s.pipeline = 1;
-  s.why = (s.automatic ? holds : absl::StrCat(requested, " as asked (", holds, ")")) +
+  s.why = (s.automatic ? holds
+                       : absl::StrCat(requested, " as asked (", holds, ")")) +
           Larger(s);
   return s;
 }
@@ -215,9 +217,8 @@ CollectivePlan PlanCollectives(const NetworkCount& count, int64_t tensor,
     for (size_t i = 0; i < n && cut < pipeline; ++i) {
       if (!priced(i)) continue;
       sum += by_layers ? 1 : class_weight_bytes[count.layer_class[i]];
-      while (cut < pipeline &&
-             sum >= total * static_cast<double>(cut) /
-                        static_cast<double>(pipeline)) {
+      while (cut < pipeline && sum >= total * static_cast<double>(cut) /
+                                          static_cast<double>(pipeline)) {
         plan.stage_sends[count.layer_class[i]] += 1;
         ++cut;
       }

@@ -28,7 +28,7 @@ struct SystemShape {
   int64_t tensor = 1;    // chips sharing each layer: a node, or fewer
   int64_t pipeline = 1;  // stages, one node each
   int64_t nodes = 1;
-  bool automatic = true;  // sized by `auto`, not given
+  bool automatic = true;       // sized by `auto`, not given
   double described_chips = 1;  // the profile's largest described system
   std::string why;             // in words, for reports
 };
@@ -41,16 +41,20 @@ struct SystemShape {
 // ErrorSubject::kCapacity) when the requested chips cannot hold the
 // network, when more than one chip is needed and the profile describes no
 // link between them, or when a requested count is not whole nodes.
-absl::StatusOr<SystemShape> ShapeVonNeumannSystem(
-    double resident_bytes, double chip_bytes, const SystemParams& system,
-    int64_t requested, const std::string& profile);
+absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
+                                                  double chip_bytes,
+                                                  const SystemParams& system,
+                                                  int64_t requested,
+                                                  const std::string& profile);
 
 // Sizes a spiking system that needs `needed` chips (ChipsFor): `requested`
 // chips (0: exactly those needed). Fails (kCapacity) when fewer are asked
 // for than needed.
-absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(
-    double needed, double cores_needed, const SystemParams& system,
-    int64_t requested, const std::string& profile);
+absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(double needed,
+                                                    double cores_needed,
+                                                    const SystemParams& system,
+                                                    int64_t requested,
+                                                    const std::string& profile);
 
 // A chip count as users write it: "auto" (0: as few as hold the network) or
 // a whole number from 1 to kMaxSystemChips. InvalidArgument (ErrorSubject

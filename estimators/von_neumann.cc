@@ -107,8 +107,8 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
   }
   VonNeumannCost out;
   auto shape = ShapeVonNeumannSystem(weights_held + state_held + largest_layer,
-                                     hw.levels.back().capacity_bytes,
-                                     hw.system, chips, hw.name);
+                                     hw.levels.back().capacity_bytes, hw.system,
+                                     chips, hw.name);
   if (!shape.ok()) return shape.status();
   out.system = *shape;
   const int64_t tensor = shape->tensor;
@@ -278,8 +278,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     // A chip cannot draw more than its TDP: work whose dynamic energy would
     // exceed it in the roofline's time runs at TDP (clocks throttle).
     if (hw.tdp_w > hw.static_power_w) {
-      const double dynamic_j =
-          (c.energy.compute + c.energy.data_movement) / t;
+      const double dynamic_j = (c.energy.compute + c.energy.data_movement) / t;
       const double at_tdp = dynamic_j / (hw.tdp_w - hw.static_power_w);
       if (at_tdp > time) {
         time = at_tdp;

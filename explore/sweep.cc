@@ -131,8 +131,14 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
     r.latency_s = c.time_s;
     r.bound = BoundName(c);
     r.chips = c.chips;
-    const double v[] = {0,          0,        0,         c.static_energy,
-                        c.synaptic, c.neuron, c.routing, c.non_native,
+    const double v[] = {0,
+                        0,
+                        0,
+                        c.static_energy,
+                        c.synaptic,
+                        c.neuron,
+                        c.routing,
+                        c.non_native,
                         c.interconnect};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   } else {
@@ -222,8 +228,7 @@ absl::Status Check(const SweepSpec& s) {
 
 bool IsScenarioKey(const std::string& k) {
   return k == "batch" || k == "precision" || k == "spike_rate" ||
-         k == "timesteps" || k == "coding" || k == "input_rate" ||
-         k == "chips";
+         k == "timesteps" || k == "coding" || k == "input_rate" || k == "chips";
 }
 
 absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {

@@ -51,9 +51,9 @@ struct SweepSpec {
 // The parts of energy per inference every row carries, in column order:
 // von Neumann parts, then neuromorphic ones (0 where a kind has none).
 inline constexpr const char* kSweepParts[] = {
-    "compute",      "data_movement",  "bit_maintenance", "static",
-    "synaptic_ops", "neuron_updates", "spike_routing",   "non_native",
-    "interconnect"};
+    "compute",       "data_movement", "bit_maintenance",
+    "static",        "synaptic_ops",  "neuron_updates",
+    "spike_routing", "non_native",    "interconnect"};
 inline constexpr int kSweepPartCount = 9;
 
 struct SweepRow {

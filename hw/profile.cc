@@ -253,7 +253,8 @@ class Validator {
     }
     NW_OPTIONAL_AT(sys, node_static_power_w, "system.", Range::kNonNegative);
     NW_OPTIONAL_AT(sys, spike_message_bits, "system.", Range::kPositive);
-    if (p_.has_neuromorphic() && (sys.has_intra_node() || sys.has_inter_node()) &&
+    if (p_.has_neuromorphic() &&
+        (sys.has_intra_node() || sys.has_inter_node()) &&
         !sys.has_spike_message_bits()) {
       return Error("system.spike_message_bits",
                    "is missing: spikes between chips are priced per bit");
@@ -279,10 +280,10 @@ class Validator {
     const struct {
       const char* field;
       double value, lo, hi;
-    } bounds[] = {{"cores_per_chip", n.cores_per_chip().value(), 1, 1e7},
-                  {"neurons_per_core", n.neurons_per_core().value(), 1, 1e12},
-                  {"synapses_per_core", n.synapses_per_core().value(), 1,
-                   1e16}};
+    } bounds[] = {
+        {"cores_per_chip", n.cores_per_chip().value(), 1, 1e7},
+        {"neurons_per_core", n.neurons_per_core().value(), 1, 1e12},
+        {"synapses_per_core", n.synapses_per_core().value(), 1, 1e16}};
     for (const auto& b : bounds) {
       if (b.value < b.lo || b.value > b.hi) {
         return Error(b.field, StrCat("is ", b.value, "; it must be from ", b.lo,

@@ -14,8 +14,7 @@ LinkParams CompileLink(bool present, const v1::Interconnect& l) {
 SystemParams CompileSystem(const v1::HardwareProfile& profile) {
   SystemParams out;
   if (!profile.has_system()) {
-    if (profile.has_neuromorphic() &&
-        profile.neuromorphic().has_max_chips()) {
+    if (profile.has_neuromorphic() && profile.neuromorphic().has_max_chips()) {
       out.described_chips = profile.neuromorphic().max_chips().value();
     }
     return out;

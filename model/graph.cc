@@ -185,8 +185,8 @@ double ElementBytes(v1::ElementType t) {
 }
 
 absl::StatusOr<v1::ElementType> PricingPrecision(absl::string_view name) {
-  for (v1::ElementType t : {v1::FP32, v1::TF32, v1::FP16, v1::BF16, v1::FP8,
-                            v1::INT8, v1::INT4}) {
+  for (v1::ElementType t :
+       {v1::FP32, v1::TF32, v1::FP16, v1::BF16, v1::FP8, v1::INT8, v1::INT4}) {
     if (ElementTypeName(t) == name) return t;
   }
   return InvalidArgumentError(

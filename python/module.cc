@@ -173,7 +173,7 @@ struct PricingArgs {
 // range is the status.
 absl::StatusOr<PricingArgs> ReadPricingArgs(
     const std::string& source, const std::vector<std::string>& hw,
-    py::handle batch, py::handle precision, py::handle dims,
+    py::handle batch, py::handle precision, py::handle chips, py::handle dims,
     py::handle timesteps, py::handle spike_rate, py::handle coding,
     py::handle input_rate, py::handle layer_rates, py::handle activity) {
   PricingArgs a;
@@ -208,6 +208,14 @@ absl::StatusOr<PricingArgs> ReadPricingArgs(
           StrCat("precision ", p, ": expected one of ", kPricingPrecisions));
     }
     a.scenario.set_precision(*parsed);
+  }
+  if (!chips.is_none()) {
+    const std::string text = py::isinstance<py::str>(chips)
+                                 ? ToString(chips, "chips")
+                                 : StrCat(ToInt(chips, "chips"));
+    auto parsed = ParseChips(text);
+    if (!parsed.ok()) return parsed.status();
+    a.scenario.set_chips(*parsed);
   }
   SpikeSettings& sp = a.spikes;
   if (!activity.is_none()) sp.activity_file = ToString(activity, "activity");
@@ -289,14 +297,14 @@ py::tuple CountFn(const std::string& source, py::handle dims) {
 
 // estimate(...) and compare(...): `neurowatt estimate|compare --format json`.
 py::tuple PriceFn(const std::string& source, const std::vector<std::string>& hw,
-                  py::handle batch, py::handle precision, py::handle dims,
-                  py::handle timesteps, py::handle spike_rate,
+                  py::handle batch, py::handle precision, py::handle chips,
+                  py::handle dims, py::handle timesteps, py::handle spike_rate,
                   py::handle coding, py::handle input_rate,
                   py::handle layer_rates, py::handle activity,
                   const PricingOptions& options) {
   auto args =
-      ReadPricingArgs(source, hw, batch, precision, dims, timesteps, spike_rate,
-                      coding, input_rate, layer_rates, activity);
+      ReadPricingArgs(source, hw, batch, precision, chips, dims, timesteps,
+                      spike_rate, coding, input_rate, layer_rates, activity);
   if (!args.ok()) Raise(args.status());
   absl::StatusOr<Output> out;
   {
@@ -308,21 +316,21 @@ py::tuple PriceFn(const std::string& source, const std::vector<std::string>& hw,
 }
 
 py::tuple EstimateFn(const std::string& source, py::handle hw, py::handle batch,
-                     py::handle precision, py::handle dims,
+                     py::handle precision, py::handle chips, py::handle dims,
                      py::handle timesteps, py::handle spike_rate,
                      py::handle coding, py::handle input_rate,
                      py::handle layer_rates, py::handle activity) {
-  return PriceFn(source, Profiles(hw), batch, precision, dims, timesteps,
+  return PriceFn(source, Profiles(hw), batch, precision, chips, dims, timesteps,
                  spike_rate, coding, input_rate, layer_rates, activity,
                  PricingOptions{});
 }
 
 py::tuple CompareFn(const std::string& source, py::handle hw,
                     const std::string& convention, py::handle batch,
-                    py::handle precision, py::handle dims, py::handle timesteps,
-                    py::handle spike_rate, py::handle coding,
-                    py::handle input_rate, py::handle layer_rates,
-                    py::handle activity) {
+                    py::handle precision, py::handle chips, py::handle dims,
+                    py::handle timesteps, py::handle spike_rate,
+                    py::handle coding, py::handle input_rate,
+                    py::handle layer_rates, py::handle activity) {
   // compare's own checks come first, as in cli/compare.cc.
   if (convention != "physical" && convention != "ac-mac") {
     throw py::value_error(StrCat("convention ", convention,
@@ -337,7 +345,7 @@ py::tuple CompareFn(const std::string& source, py::handle hw,
   PricingOptions options;
   options.break_even = true;
   options.ac_mac = convention == "ac-mac";
-  return PriceFn(source, profiles, batch, precision, dims, timesteps,
+  return PriceFn(source, profiles, batch, precision, chips, dims, timesteps,
                  spike_rate, coding, input_rate, layer_rates, activity,
                  options);
 }
@@ -355,17 +363,18 @@ PYBIND11_MODULE(_neurowatt, m) {
         "(json_text, uncounted) of `neurowatt count SOURCE --format json`.");
   m.def("estimate", &nwpy::EstimateFn, py::arg("source"), py::arg("hw"),
         py::kw_only(), py::arg("batch") = py::none(),
-        py::arg("precision") = py::none(), py::arg("dims") = py::none(),
-        py::arg("timesteps") = py::none(), py::arg("spike_rate") = py::none(),
-        py::arg("coding") = py::none(), py::arg("input_rate") = py::none(),
-        py::arg("layer_rates") = py::none(), py::arg("activity") = py::none(),
-        "(json_text, uncounted) of `neurowatt estimate ... --format json`.");
-  m.def("compare", &nwpy::CompareFn, py::arg("source"), py::arg("hw"),
-        py::kw_only(), py::arg("convention") = "physical",
-        py::arg("batch") = py::none(), py::arg("precision") = py::none(),
+        py::arg("precision") = py::none(), py::arg("chips") = py::none(),
         py::arg("dims") = py::none(), py::arg("timesteps") = py::none(),
         py::arg("spike_rate") = py::none(), py::arg("coding") = py::none(),
         py::arg("input_rate") = py::none(), py::arg("layer_rates") = py::none(),
         py::arg("activity") = py::none(),
+        "(json_text, uncounted) of `neurowatt estimate ... --format json`.");
+  m.def("compare", &nwpy::CompareFn, py::arg("source"), py::arg("hw"),
+        py::kw_only(), py::arg("convention") = "physical",
+        py::arg("batch") = py::none(), py::arg("precision") = py::none(),
+        py::arg("chips") = py::none(), py::arg("dims") = py::none(),
+        py::arg("timesteps") = py::none(), py::arg("spike_rate") = py::none(),
+        py::arg("coding") = py::none(), py::arg("input_rate") = py::none(),
+        py::arg("layer_rates") = py::none(), py::arg("activity") = py::none(),
         "(json_text, uncounted) of `neurowatt compare ... --format json`.");
 }

@@ -95,8 +95,7 @@ json SystemJson(const v1::SystemStats& s) {
 std::string SystemLine(const v1::SystemStats& s) {
   return absl::StrFormat(
       "system: %d chip(s) in %d node(s), %s: %s%s\n", s.chips(), s.nodes(),
-      s.automatic() ? "sized by --chips auto" : "as given by --chips",
-      s.why(),
+      s.automatic() ? "sized by --chips auto" : "as given by --chips", s.why(),
       s.interconnect_bytes() > 0
           ? StrCat("; ", BytesReal(s.interconnect_bytes()), " over links in ",
                    Si(s.interconnect_seconds(), "s"))
@@ -304,7 +303,9 @@ json ReportJson(const v1::CostReport& r, const DimBindings& bindings) {
       {"batch", r.scenario().batch()},
       {"precision", r.scenario().precision() == v1::ELEMENT_TYPE_UNSPECIFIED
                         ? std::string("model")
-                        : ElementTypeName(r.scenario().precision())}};
+                        : ElementTypeName(r.scenario().precision())},
+      {"chips",
+       r.scenario().chips() == 0 ? json("auto") : json(r.scenario().chips())}};
   j["scenario"]["dimensions"] = json::object();
   for (const auto& [k, v] : bindings) j["scenario"]["dimensions"][k] = v;
   if (r.scenario().has_spikes()) {
@@ -480,7 +481,8 @@ std::string ReportCompareTable(const v1::CostReport& r, const Model& model) {
   for (const auto& h : r.hardware()) latency.push_back(Si(h.latency_s(), "s"));
   table.AddRow(latency);
   std::vector<std::string> chips = {"chips"};
-  for (const auto& h : r.hardware()) chips.push_back(StrCat(h.system().chips()));
+  for (const auto& h : r.hardware())
+    chips.push_back(StrCat(h.system().chips()));
   table.AddRow(chips);
   absl::StrAppend(&out, table.Render());
   for (const auto& h : r.hardware()) {

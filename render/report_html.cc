@@ -343,10 +343,10 @@ std::string SummaryTable(const Pricing& p) {
     }
     if (Spiking(h) && h.energy().static_power() > best) largest = "static";
     if (Spiking(h) && h.energy().non_native() > best) largest = "host";
-    const std::string capacity = StrCat(
-        Spiking(h) ? StrCat(h.spiking().cores(), " cores on ")
-                   : StrCat("weights in ", h.weights_level(), " of "),
-        h.system().chips(), " chip(s): ", h.system().why());
+    const std::string capacity =
+        StrCat(Spiking(h) ? StrCat(h.spiking().cores(), " cores on ")
+                          : StrCat("weights in ", h.weights_level(), " of "),
+               h.system().chips(), " chip(s): ", h.system().why());
     absl::StrAppend(&out, "<tr>", Cell(h.name()), Cell(h.kind()),
                     Cell(Joules(h.energy_per_inference_j()), true),
                     Cell(largest), Cell(Si(h.latency_s(), "s"), true),

@@ -212,6 +212,46 @@ TEST(CliEstimateTest, JsonFollowsTheContract) {
   EXPECT_FALSE(h["assumptions"].empty());
 }
 
+TEST(CliEstimateTest, ChipsSizeTheSystemAndTheReportSaysWhy) {
+  // GPT-3 at bf16 is 350 GB: five 80 GiB H100s by default, tensor-parallel
+  // within one node; 16 asked for are two nodes of 8, pipelined.
+  Result r = RunNeurowatt({"estimate", "preset:gpt3-175b", "--hw", "h100-sxm",
+                           "--precision", "bf16", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto h = nlohmann::json::parse(r.out)["hardware"][0];
+  EXPECT_EQ(h["chips"], 5);
+  EXPECT_EQ(h["system"]["sized"], "auto");
+  EXPECT_EQ(h["system"]["tensor_parallel"], 5);
+  EXPECT_EQ(h["system"]["pipeline_stages"], 1);
+  const auto& b = h["breakdown"];
+  EXPECT_GT(b["interconnect"].get<double>(), 0);
+  EXPECT_NEAR(b["compute"].get<double>() + b["data_movement"].get<double>() +
+                  b["bit_maintenance"].get<double>() +
+                  b["static"].get<double>() + b["interconnect"].get<double>(),
+              h["energy_joules"].get<double>(),
+              1e-9 * h["energy_joules"].get<double>());
+  r = RunNeurowatt({"estimate", "preset:gpt3-175b", "--hw", "h100-sxm",
+                    "--precision", "bf16", "--chips", "16", "--format",
+                    "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  h = nlohmann::json::parse(r.out)["hardware"][0];
+  EXPECT_EQ(h["system"]["sized"], "given");
+  EXPECT_EQ(h["system"]["nodes"], 2);
+  EXPECT_EQ(h["system"]["pipeline_stages"], 2);
+  EXPECT_NE(h["system"]["why"].get<std::string>().find(
+                "larger than the largest system of this kind described (8 "
+                "chip(s))"),
+            std::string::npos);
+  // The table says it in words.
+  r = RunNeurowatt({"estimate", "preset:gpt3-175b", "--hw", "h100-sxm",
+                    "--precision", "bf16"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out,
+                       "system: 5 chip(s) in 1 node(s), sized by "
+                       "--chips auto: the network's 359.2 GB"))
+      << r.out;
+}
+
 TEST(CliEstimateTest, TableAndCsv) {
   Result t =
       RunNeurowatt({"estimate", "preset:gpt2-small", "--hw", "horowitz-45nm"});

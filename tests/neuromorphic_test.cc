@@ -8,9 +8,9 @@
 #include "estimators/break_even.h"
 #include "estimators/von_neumann.h"
 #include "gtest/gtest.h"
-#include "util/error.h"
 #include "hw/profile.h"
 #include "model/source.h"
+#include "util/error.h"
 
 namespace neurowatt {
 namespace {

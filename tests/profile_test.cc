@@ -1,12 +1,12 @@
 // The catalogue and profile validation.
 #include "hw/profile.h"
-#include "hw/system_params.h"
 
 #include <cmath>
 #include <fstream>
 
 #include "gtest/gtest.h"
 #include "hw/catalogue.h"
+#include "hw/system_params.h"
 
 namespace neurowatt {
 namespace {
@@ -141,7 +141,9 @@ TEST(ProfileValidationTest, SystemsNeedTheirLinks) {
   s->mutable_intra_node()->mutable_bandwidth_bytes_per_s()->set_value(0);
   ExpectInvalid(p, "system.intra_node.bandwidth_bytes_per_s is 0");
   p = Valid();
-  p.mutable_system()->mutable_inter_node()->mutable_energy_j_per_bit()
+  p.mutable_system()
+      ->mutable_inter_node()
+      ->mutable_energy_j_per_bit()
       ->set_source("nowhere");
   ExpectInvalid(p, "names source 'nowhere'");
   // A spiking chip's links price spikes by the bit.
@@ -230,8 +232,8 @@ TEST(CatalogueTest, DatacentreGpusMatchTheirDatasheets) {
   EXPECT_NEAR(MacEnergy(h100, v1::BF16), 2 * (700 - idle) / 989.4e12,
               1e-3 * MacEnergy(h100, v1::BF16));
   // NVLink 4: 900 GB/s both ways per GPU; 8 GPUs a board.
-  EXPECT_DOUBLE_EQ(
-      h100.system().intra_node().bandwidth_bytes_per_s().value(), 450e9);
+  EXPECT_DOUBLE_EQ(h100.system().intra_node().bandwidth_bytes_per_s().value(),
+                   450e9);
   EXPECT_EQ(h100.system().chips_per_node().value(), 8);
 
   // A100 SXM4: 40 GB HBM2 at 1,555 GB/s or 80 GB HBM2e at 2,039 GB/s; dense
@@ -252,8 +254,7 @@ TEST(CatalogueTest, DatacentreGpusMatchTheirDatasheets) {
   // DGX H100: 8 H100s; 10.2 kW maximum, of which 8 x 700 W are the GPUs.
   const v1::HardwareProfile dgx = Load("dgx-h100");
   EXPECT_EQ(dgx.system().chips().value(), 8);
-  EXPECT_DOUBLE_EQ(dgx.system().node_static_power_w().value(),
-                   10200 - 8 * 700);
+  EXPECT_DOUBLE_EQ(dgx.system().node_static_power_w().value(), 10200 - 8 * 700);
   EXPECT_DOUBLE_EQ(Peak(dgx, v1::BF16), Peak(h100, v1::BF16));
 }
 
@@ -275,8 +276,8 @@ TEST(CatalogueTest, NeuromorphicSystemsMatchTheirPublishedSizes) {
   EXPECT_NEAR(chips * h.cores_per_chip().value() * h.neurons_per_core().value(),
               1.15e9, 0.01 * 1.15e9);
   EXPECT_NEAR(
-      chips * h.cores_per_chip().value() * h.synapses_per_core().value(),
-      128e9, 1e-3 * 128e9);
+      chips * h.cores_per_chip().value() * h.synapses_per_core().value(), 128e9,
+      1e-3 * 128e9);
   // Speck: 0.42 mW resting (Yao et al., Nat. Commun. 2024).
   EXPECT_DOUBLE_EQ(Load("speck").neuromorphic().static_power_w().value(),
                    0.42e-3);

@@ -200,6 +200,22 @@ TEST(PythonTest, CompareIsTheCliJson) {
                "0.3", "--coding", "ttfs", "--format", "json"}));
 }
 
+TEST(PythonTest, ChipsSizeTheSystem) {
+  REQUIRE_PYTHON_MODULE();
+  // GPT-3 at bf16 (350 GB) on 80 GiB H100s: five by default, as asked when
+  // given.
+  Result r = RunPython(
+      "import neurowatt\n"
+      "auto = neurowatt.estimate('preset:gpt3-175b', hw='h100-sxm', "
+      "precision='bf16')['hardware'][0]\n"
+      "given = neurowatt.estimate('preset:gpt3-175b', hw='h100-sxm', "
+      "precision='bf16', chips=8)['hardware'][0]\n"
+      "print(auto['chips'], auto['system']['sized'], given['chips'], "
+      "given['system']['tensor_parallel'])\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "5 auto 8 8\n");
+}
+
 TEST(PythonTest, ActivityFiles) {
   REQUIRE_PYTHON_MODULE();
   std::string dir = ::testing::TempDir() + "/pyact.XXXXXX";
@@ -280,7 +296,15 @@ TEST(PythonTest, ErrorsAreTheLibrarysMessages) {
        "ValueError: batch and dims={'batch': ...} are both given"},
       {"neurowatt.estimate('preset:seed-kv', hw=['horowitz-45nm'], "
        "precision='fp64')",
-       "ValueError: precision fp64: expected one of fp32, tf32, fp16, bf16, fp8, int8, int4"},
+       "ValueError: precision fp64: expected one of fp32, tf32, fp16, bf16, "
+       "fp8, int8, int4"},
+      {"neurowatt.estimate('preset:gpt3-175b', hw='h100-sxm', "
+       "precision='bf16', chips=2)",
+       "ValueError: preset:gpt3-175b on h100-sxm: the network's 359.2 GB"},
+      {"neurowatt.estimate('preset:seed-kv', hw='horowitz-45nm', chips=0)",
+       "ValueError: chips '0': expected auto or a whole number"},
+      {"neurowatt.estimate('preset:seed-kv', hw='horowitz-45nm', chips=2.0)",
+       "TypeError: chips: expected an int, got float"},
       {"neurowatt.count('preset:gpt2-small', dims={'seq': -1})",
        "ValueError: dims seq=-1: expected a whole number from 1 to 2^40"},
       {"neurowatt.count('preset:seed-kv', dims={'nope': 3})", "ValueError: "},

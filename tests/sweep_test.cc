@@ -287,12 +287,11 @@ TEST(SweepTest, RowsAreOrderedAndMatchEstimate) {
 
 TEST(SweepTest, JsonlAndPerConfigurationErrors) {
   const std::string out = ::testing::TempDir() + "/sweep.jsonl";
-  ASSERT_EQ(
-      RunCli("sweep preset:mlp --hw loihi --vary "
-             "sizes=64-64,32768-32768 --timesteps 4 --spike-rate 0.1 "
-             "--chips 32 -o " +
-             out),
-      0);
+  ASSERT_EQ(RunCli("sweep preset:mlp --hw loihi --vary "
+                   "sizes=64-64,32768-32768 --timesteps 4 --spike-rate 0.1 "
+                   "--chips 32 -o " +
+                   out),
+            0);
   std::istringstream lines(Slurp(out));
   std::string a, b;
   std::getline(lines, a);

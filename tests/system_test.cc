@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "estimators/break_even.h"
 #include "estimators/neuromorphic.h"
 #include "estimators/spike_activity.h"
 #include "estimators/von_neumann.h"
@@ -88,17 +89,17 @@ TEST(ShapeSystemTest, GivenCountsMustHoldItAndBeWholeNodes) {
     SystemParams system;
     std::string message;
   } cases[] = {
-      {4, Nodes(8),
-       "need 9 chip(s) of 80 GB, but 4 were asked for"},
-      {12, Nodes(8), "12 chips of gpu span more than one node of 8, so they "
-                     "must be whole nodes (8, 16, ...)"},
+      {4, Nodes(8), "need 9 chip(s) of 80 GB, but 4 were asked for"},
+      {12, Nodes(8),
+       "12 chips of gpu span more than one node of 8, so they "
+       "must be whole nodes (8, 16, ...)"},
       {0, Nodes(8, false),
        "and the profile describes no link between nodes (system.inter_node)"},
       {0, Nodes(1, false), "describes no link between chips"},
   };
   for (const Case& c : cases) {
-    auto s = ShapeVonNeumannSystem(700 * kGB, 80 * kGB, c.system, c.chips,
-                                   "gpu");
+    auto s =
+        ShapeVonNeumannSystem(700 * kGB, 80 * kGB, c.system, c.chips, "gpu");
     ASSERT_FALSE(s.ok()) << c.message;
     EXPECT_NE(s.status().message().find(c.message), std::string::npos)
         << s.status();
@@ -147,7 +148,8 @@ TEST(CollectivesTest, MegatronSplitsOfAGptAndAnMlp) {
   // column, value row (all-reduce). The two embeddings are split by rows
   // (all-reduce each); the tied LM head is column-parallel and its split
   // logits are gathered.
-  auto gpt = CountSource("preset:gpt:d_model=64,layers=2,heads=4,seq=8,vocab=100");
+  auto gpt =
+      CountSource("preset:gpt:d_model=64,layers=2,heads=4,seq=8,vocab=100");
   ASSERT_TRUE(gpt.ok());
   std::vector<double> none(gpt->classes.size(), 0);
   const CollectivePlan p = PlanCollectives(*gpt, 8, 1, none, nullptr);
@@ -266,19 +268,34 @@ NeuromorphicParams TwoCoreChips() {
   return CompileNeuromorphic(*p);
 }
 
+// An 8-200-200 MLP at 0.1 spikes per neuron per step over 10 steps, on
+// TwoCoreChips.
+struct TwoChipMlp {
+  TwoChipMlp() {
+    auto c = CountSource("preset:mlp:sizes=8-200-200");
+    EXPECT_TRUE(c.ok());
+    count = *c;
+    v1::SpikeActivity rate;
+    rate.set_coding(v1::SpikeActivity::RATE);
+    rate.set_timesteps(10);
+    rate.set_spike_rate(0.1);
+    auto a = ResolveSpikeActivity(count, rate);
+    EXPECT_TRUE(a.ok());
+    activity = *a;
+  }
+  NetworkCount count;
+  SpikeActivity activity;
+  NeuromorphicParams chip = TwoCoreChips();
+};
+
 TEST(NeuromorphicSystemTest, SpikesBetweenTwoChipsCrossTheLinkOnce) {
   // fc1's 200 neurons fill chip 0 (cores 0-1), fc2's fill chip 1: every fc1
   // spike crosses one link within the node. At 0.1 spikes per neuron per
   // step over 10 steps fc1 emits 200 spikes: 200 x 32 bits x 10 pJ.
-  auto count = CountSource("preset:mlp:sizes=8-200-200");
-  ASSERT_TRUE(count.ok());
-  v1::SpikeActivity rate;
-  rate.set_coding(v1::SpikeActivity::RATE);
-  rate.set_timesteps(10);
-  rate.set_spike_rate(0.1);
-  auto a = ResolveSpikeActivity(*count, rate);
-  ASSERT_TRUE(a.ok());
-  const NeuromorphicParams chip = TwoCoreChips();
+  const TwoChipMlp m;
+  const NetworkCount* count = &m.count;
+  const SpikeActivity* a = &m.activity;
+  const NeuromorphicParams& chip = m.chip;
   auto c = EstimateNeuromorphic(*count, chip, *a, a->knob, 1, std::nullopt);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->chips, 2);
@@ -294,10 +311,30 @@ TEST(NeuromorphicSystemTest, SpikesBetweenTwoChipsCrossTheLinkOnce) {
   ExpectRel(c->link_bytes, 200 * 4);
   EXPECT_DOUBLE_EQ(c->layers[2].chip_crossings, 0);  // the last layer
   // Eight chips asked for: all pay static power.
-  auto eight = EstimateNeuromorphic(*count, chip, *a, a->knob, 1,
-                                    std::nullopt, 8);
+  auto eight =
+      EstimateNeuromorphic(*count, chip, *a, a->knob, 1, std::nullopt, 8);
   ASSERT_TRUE(eight.ok());
   ExpectRel(eight->static_power_w, 8 * chip.static_w);
+}
+
+TEST(NeuromorphicSystemTest, BreakEvenIsOnTheSystemAskedFor) {
+  // The energy at a rate of 0.1 on eight chips is crossed at 0.1 on eight
+  // chips, and at a higher rate on the two the network needs (less static
+  // power).
+  const TwoChipMlp m;
+  const NetworkCount* count = &m.count;
+  const SpikeActivity* a = &m.activity;
+  const NeuromorphicParams& chip = m.chip;
+  auto eight = EstimateNeuromorphic(*count, chip, *a, 0.1, 1, std::nullopt, 8);
+  ASSERT_TRUE(eight.ok());
+  auto on8 =
+      SolveBreakEven(*count, chip, *a, 1, std::nullopt, eight->total(), 8);
+  ASSERT_TRUE(on8.ok()) << on8.status();
+  EXPECT_NEAR(on8->knob, 0.1, 1e-9);
+  auto sized =
+      SolveBreakEven(*count, chip, *a, 1, std::nullopt, eight->total());
+  ASSERT_TRUE(sized.ok());
+  EXPECT_GT(sized->knob, 0.1);
 }
 
 }  // namespace

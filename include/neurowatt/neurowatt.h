@@ -9,6 +9,7 @@
 //   auto hw = neurowatt::LoadHardware({"horowitz-45nm", "loihi"});
 //   neurowatt::v1::Scenario scenario;
 //   scenario.set_batch(8);
+//   scenario.set_chips(0);  // auto: each system as large as holds it
 //   scenario.mutable_spikes()->set_coding(neurowatt::v1::SpikeActivity::RATE);
 //   scenario.mutable_spikes()->set_timesteps(16);
 //   scenario.mutable_spikes()->set_spike_rate(0.05);
@@ -29,6 +30,8 @@
 //   hw/hardware.h         LoadHardware: catalogue names or profile files
 //   estimators/pricing.h  Price: a model on many profiles under a scenario,
 //                         with break-even points; PriceCosts for totals
+//   estimators/system.h   systems of many chips: sizing, the parallel
+//                         split, collectives; ParseChips
 //   explore/sweep.h       RunSweep: a design space, row by row, to a sink
 //   render/report.h, render/count.h: tables, CSV and the JSON contract
 #ifndef NEUROWATT_NEUROWATT_H_
@@ -39,6 +42,7 @@
 
 #include "absl/status/statusor.h"
 #include "estimators/pricing.h"
+#include "estimators/system.h"
 #include "explore/sweep.h"
 #include "hw/hardware.h"
 #include "model/batch.h"

@@ -80,9 +80,9 @@ def count(source, dims=None):
     return _result(source, _module().count(source, dims))
 
 
-def estimate(source, hw, *, batch=None, precision=None, dims=None,
-             timesteps=None, spike_rate=None, coding=None, input_rate=None,
-             layer_rates=None, activity=None):
+def estimate(source, hw, *, batch=None, precision=None, chips=None,
+             dims=None, timesteps=None, spike_rate=None, coding=None,
+             input_rate=None, layer_rates=None, activity=None):
     """Energy, time and memory traffic of `source` on each profile of `hw`.
 
     The dict of `neurowatt estimate SOURCE --hw ... --format json`:
@@ -90,10 +90,13 @@ def estimate(source, hw, *, batch=None, precision=None, dims=None,
 
       hw           a profile name or file, or a list of them
       batch        inferences per batch (1 to 2**40; default the model's)
-      precision    "fp32", "fp16", "bf16" or "int8" for every layer
+      precision    "fp32", "tf32", "fp16", "bf16", "fp8", "int8" or "int4"
+                   for every layer
+      chips        chips in each profile's system: "auto" (default: as few
+                   as hold the network) or a number
       dims         symbolic dimensions, e.g. {"seq": 128}
-    For neuromorphic profiles (loihi, truenorth, spinnaker, spinnaker2,
-    brain) the spike activity, either
+    For neuromorphic profiles (loihi, loihi2, hala-point, truenorth, speck,
+    ...) the spike activity, either
       timesteps    steps per inference, and
       spike_rate   spikes per neuron per step, 0 to 1 (ttfs: the fraction
                    of neurons that fire once), with optionally
@@ -106,13 +109,13 @@ def estimate(source, hw, *, batch=None, precision=None, dims=None,
     """
     return _result(source, _module().estimate(
         _os.fspath(source), _profiles(hw), batch=batch, precision=precision,
-        dims=dims, timesteps=timesteps, spike_rate=spike_rate, coding=coding,
+        chips=chips, dims=dims, timesteps=timesteps, spike_rate=spike_rate, coding=coding,
         input_rate=input_rate, layer_rates=layer_rates,
         activity=_path(activity)))
 
 
 def compare(source, hw, convention="physical", *, batch=None, precision=None,
-            dims=None, timesteps=None, spike_rate=None, coding=None,
+            chips=None, dims=None, timesteps=None, spike_rate=None, coding=None,
             input_rate=None, layer_rates=None, activity=None):
     """Profiles side by side with the break-even spike rates.
 
@@ -126,6 +129,7 @@ def compare(source, hw, convention="physical", *, batch=None, precision=None,
     """
     return _result(source, _module().compare(
         _os.fspath(source), _profiles(hw), convention=convention,
-        batch=batch, precision=precision, dims=dims, timesteps=timesteps,
+        batch=batch, precision=precision, chips=chips, dims=dims,
+        timesteps=timesteps,
         spike_rate=spike_rate, coding=coding, input_rate=input_rate,
         layer_rates=layer_rates, activity=_path(activity)))
