@@ -30,6 +30,7 @@ void FillSystem(const SystemShape& s, const SystemParams& params,
   out.set_chips_needed(s.needed);
   out.set_tensor_parallel(s.tensor);
   out.set_pipeline_stages(s.pipeline);
+  out.set_replicas(s.replicas);
   out.set_nodes(s.nodes);
   out.set_automatic(s.automatic);
   out.set_why(s.why);
@@ -177,7 +178,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
     out.add_assumptions(absl::StrCat(
         profile.name(),
         " describes no link between chips: spikes between chips are priced "
-        "as hops on one grid of cores"));
+        "as hops on one mesh of their cores"));
   }
   for (const std::string& a : NeuromorphicAssumptions()) {
     out.add_assumptions(a);

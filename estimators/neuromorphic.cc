@@ -43,8 +43,8 @@ double Crossings(double a, double a_size, double b, double b_size,
 
 // Packs the layers with neurons onto cores in order, each taking the share
 // of a core its neurons or its synapses need (small layers share a core),
-// on a grid of ceil(sqrt(cores per chip)) columns per chip, chips side by
-// side (or, when links join them, each chip a grid of its own).
+// on a grid of ceil(sqrt(cores per chip)) columns per chip, the chips on a
+// near-square grid (or, when links join them, each chip a grid of its own).
 Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
   Placement p;
   const size_t n = count.layers.size();
@@ -75,16 +75,22 @@ Placement Place(const NetworkCount& count, const NeuromorphicParams& chip) {
   p.cores_needed = std::max(1.0, std::ceil(position));
   const double per_chip = chip.cores_per_chip;
   const double width = std::ceil(std::sqrt(per_chip));
-  // Without links between chips, the chips' grids join into one (chips
-  // side by side); with them, a spike's hops are within its chips and the
+  // Without links between chips, the chips' grids join into one mesh, the
+  // chips on a near-square grid of their own (as Loihi's and SpiNNaker's
+  // boards tile); with links, a spike's hops are within its chips and the
   // links carry it between them.
   const bool linked =
       chip.system.intra_node.present || chip.system.inter_node.present;
+  const double chip_columns =
+      std::ceil(std::sqrt(std::ceil(p.cores_needed / per_chip)));
+  const double rows = std::ceil(per_chip / width);
   auto xy = [&](double core) {
     const double c = std::floor(core / per_chip);
     const double in_chip = core - c * per_chip;
-    return std::make_pair((linked ? 0 : c * width) + std::fmod(in_chip, width),
-                          std::floor(in_chip / width));
+    const double cx = linked ? 0 : std::fmod(c, chip_columns) * width;
+    const double cy = linked ? 0 : std::floor(c / chip_columns) * rows;
+    return std::make_pair(cx + std::fmod(in_chip, width),
+                          cy + std::floor(in_chip / width));
   };
   for (size_t k = 0; k + 1 < order.size(); ++k) {
     const size_t a = order[k], b = order[k + 1];

@@ -54,36 +54,45 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
         profile, absl::StrCat(holds, ", but ", requested, " were asked for"));
   }
   const int64_t node = std::max<int64_t>(1, system.chips_per_node);
-  int64_t chips = s.automatic ? s.needed : requested;
-  std::string why =
-      s.automatic ? holds : absl::StrCat(requested, " as asked (", holds, ")");
-  if (chips > node) {
-    if (!s.automatic && chips % node != 0) {
-      return TooSmall(
-          profile, absl::StrCat(chips, " chips of ", profile,
-                                " span more than one node of ", node,
-                                ", so they must be whole nodes (", node, ", ",
-                                2 * node, ", ...)"));
-    }
-    if (!system.inter_node.present) {
-      return TooSmall(
-          profile,
-          absl::StrCat(holds, ", and the profile describes no link between ",
-                       node == 1 ? "chips" : "nodes", " (system.inter_node)"));
-    }
-    const int64_t nodes = (chips + node - 1) / node;
-    if (nodes * node != chips) {
+  // One copy of the network takes `group` chips: within a node, or whole
+  // nodes. Chips asked for beyond one copy hold more copies (data
+  // parallelism); the copy is the smallest whole share of them that holds
+  // the network.
+  auto whole = [node](int64_t g) { return g <= node || g % node == 0; };
+  int64_t group = 0;
+  std::string why;
+  if (s.automatic) {
+    group = s.needed <= node ? s.needed : (s.needed + node - 1) / node * node;
+    why = holds;
+    if (group != s.needed) {
       absl::StrAppend(&why, "; rounded up to whole nodes of ", node);
     }
-    chips = nodes * node;
-    s.tensor = node;
-    s.pipeline = nodes;
-    s.nodes = nodes;
   } else {
-    s.tensor = chips;
+    for (int64_t g = s.needed; g <= requested && group == 0; ++g) {
+      if (requested % g == 0 && whole(g)) group = g;
+    }
+    if (group == 0) {
+      return TooSmall(
+          profile,
+          absl::StrCat(requested, " chips of ", profile,
+                       " do not split into copies of the network of at least ",
+                       s.needed, " chip(s) each that are whole nodes of ", node,
+                       " (", node, ", ", 2 * node, ", ...)"));
+    }
+    why = absl::StrCat(requested, " as asked (", holds, ")");
   }
-  s.chips = chips;
-  if (chips > 1) {
+  s.tensor = std::min(group, node);
+  s.pipeline = group / s.tensor;
+  s.replicas = s.automatic ? 1 : requested / group;
+  s.chips = group * s.replicas;
+  s.nodes = (s.chips + node - 1) / node;
+  if (s.pipeline > 1 && !system.inter_node.present) {
+    return TooSmall(
+        profile,
+        absl::StrCat(holds, ", and the profile describes no link between ",
+                     node == 1 ? "chips" : "nodes", " (system.inter_node)"));
+  }
+  if (group > 1) {
     absl::StrAppend(&why, "; ",
                     s.tensor > 1 ? absl::StrCat("tensor-parallel over ",
                                                 s.tensor, " chips per stage")
@@ -91,6 +100,10 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
                     s.pipeline > 1
                         ? absl::StrCat(", ", s.pipeline, " pipeline stages")
                         : std::string());
+  }
+  if (s.replicas > 1) {
+    absl::StrAppend(&why, "; ", s.replicas, " copies of ", group,
+                    " chip(s) share the batch (data-parallel)");
   }
   s.why = why + Larger(s);
   return s;
@@ -240,7 +253,10 @@ const std::vector<std::string>& SystemAssumptions() {
       "latency is the sum of the layers' times, each split over the "
       "tensor-parallel chips, plus the collectives and stage transfers; "
       "every chip in use holds its share of the weights and pays static "
-      "power for the whole run.",
+      "power for the whole run, and its share of its node's own power.",
+      "Chips asked for beyond one copy of the network hold more copies, "
+      "which share the batch evenly (data parallelism, no communication for "
+      "inference); copies beyond the batch idle.",
   };
   return *list;
 }

@@ -27,6 +27,7 @@ struct SystemShape {
   int64_t needed = 1;    // the fewest that hold the network
   int64_t tensor = 1;    // chips sharing each layer: a node, or fewer
   int64_t pipeline = 1;  // stages, one node each
+  int64_t replicas = 1;  // copies of the network sharing the batch
   int64_t nodes = 1;
   bool automatic = true;       // sized by `auto`, not given
   double described_chips = 1;  // the profile's largest described system
@@ -36,11 +37,14 @@ struct SystemShape {
 // Sizes a von Neumann system for `resident_bytes` (one copy of the network:
 // weights, state, the largest layer's activations) on chips whose main
 // memory holds `chip_bytes` each. `requested` is the chip count asked for,
-// 0 for auto (as few as hold it). A system larger than one node is whole
-// nodes: the tensor-parallel group is the node. Fails (InvalidArgument,
-// ErrorSubject::kCapacity) when the requested chips cannot hold the
-// network, when more than one chip is needed and the profile describes no
-// link between them, or when a requested count is not whole nodes.
+// 0 for auto (as few as hold it). One copy of the network is split over
+// the chips of a node (tensor parallelism) and, when it needs more than a
+// node, over whole nodes (pipeline stages); chips asked for beyond one copy
+// hold more copies, which share the batch (data parallelism). Fails
+// (InvalidArgument, ErrorSubject::kCapacity) when the requested chips
+// cannot hold the network, when stages are needed and the profile describes
+// no link between nodes, or when the requested count does not split into
+// copies that are whole nodes.
 absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
                                                   double chip_bytes,
                                                   const SystemParams& system,

@@ -86,45 +86,61 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
   const int levels = static_cast<int>(hw.levels.size());
   const int tile = levels >= 2 ? levels - 2 : -1;
   const double tile_bytes = tile >= 0 ? hw.levels[tile].capacity_bytes : 0;
-  const double batch = static_cast<double>(batch_size);
+  double batch = static_cast<double>(batch_size);
   const size_t n = count.classes.size();
 
-  // Each class's traffic at this batch and precision, once.
+  // Each class's traffic at the batch one copy of the network serves and
+  // the precision, once per copy's batch.
   std::vector<Traffic> traffic(n);
   std::vector<double> stored(n, 0);  // per layer of the class
   double weights_held = 0, state_held = 0, largest_layer = 0;
   auto priced = [only](size_t k) { return only == nullptr || (*only)[k]; };
-  for (size_t k = 0; k < n; ++k) {
-    if (!priced(k)) continue;
-    const LayerClass& cls = count.classes[k];
-    traffic[k] = TrafficAt(count.layers[cls.first], batch, precision);
-    const double times = static_cast<double>(cls.multiplicity);
-    stored[k] = traffic[k].stored;
-    weights_held += traffic[k].stored * times;
-    state_held += traffic[k].state * times;
-    largest_layer =
-        std::max(largest_layer, traffic[k].inputs + traffic[k].outputs);
-  }
+  auto measure = [&] {
+    weights_held = state_held = largest_layer = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (!priced(k)) continue;
+      const LayerClass& cls = count.classes[k];
+      traffic[k] = TrafficAt(count.layers[cls.first], batch, precision);
+      const double times = static_cast<double>(cls.multiplicity);
+      stored[k] = traffic[k].stored;
+      weights_held += traffic[k].stored * times;
+      state_held += traffic[k].state * times;
+      largest_layer =
+          std::max(largest_layer, traffic[k].inputs + traffic[k].outputs);
+    }
+  };
+  measure();
   VonNeumannCost out;
   auto shape = ShapeVonNeumannSystem(weights_held + state_held + largest_layer,
                                      hw.levels.back().capacity_bytes, hw.system,
                                      chips, hw.name);
   if (!shape.ok()) return shape.status();
   out.system = *shape;
+  // Copies of the network share the batch evenly; those beyond the batch
+  // idle (paying static power and holding their weights).
+  const double copies = std::min(static_cast<double>(shape->replicas), batch);
+  if (copies > 1) {
+    batch /= copies;
+    measure();
+  }
   const int64_t tensor = shape->tensor;
   const double t = static_cast<double>(tensor);
   const double in_use = static_cast<double>(shape->chips);
-  const bool split = shape->chips > 1;
+  const double copy_chips = static_cast<double>(tensor * shape->pipeline);
+  const bool split = copy_chips > 1;
   const CollectivePlan plan =
       split ? PlanCollectives(count, tensor, shape->pipeline, stored, only)
             : CollectivePlan{};
+  // A node's own power is shared by its chips: a job on some of a node's
+  // chips pays their share.
   const double static_w =
       hw.static_power_w * in_use +
-      hw.system.node_static_w * static_cast<double>(shape->nodes);
+      hw.system.node_static_w * in_use /
+          static_cast<double>(std::max<int64_t>(1, hw.system.chips_per_node));
 
-  // Each chip holds its share of the weights and state.
-  const double chip_weights = weights_held / in_use;
-  const double chip_state = state_held / in_use;
+  // Each chip holds its share of one copy's weights and state.
+  const double chip_weights = weights_held / copy_chips;
+  const double chip_state = state_held / copy_chips;
   out.weight_bytes = weights_held;
   out.weight_level = Home(hw, chip_weights);
   out.state_level = Home(hw, chip_state);
@@ -290,14 +306,29 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     c.time_s = time;
     c.energy.interconnect = link.energy_j;
     c.link_bytes = link.bytes;
+    // The copies of the network do the same work at the same time.
+    if (copies > 1) {
+      c.ops *= copies;
+      c.energy.compute *= copies;
+      c.energy.data_movement *= copies;
+      c.energy.interconnect *= copies;
+      c.link_bytes *= copies;
+      for (int l = 0; l < levels; ++l) {
+        c.bytes[l] *= copies;
+        c.level_energy[l] *= copies;
+      }
+      link.bytes *= copies;
+      link.energy_j *= copies;
+    }
 
     HoldPower power = base;
     auto add_held = [&](int level, double bytes) {
       const HoldPower before = Hold(hw, level, base_held[level]);
       const HoldPower after = Hold(hw, level, base_held[level] + bytes);
-      power.leakage += (after.leakage - before.leakage) * t;
-      power.refresh += (after.refresh - before.refresh) * t;
-      power.standby += (after.standby - before.standby) * t;
+      const double chips_holding = t * std::max(1.0, copies);
+      power.leakage += (after.leakage - before.leakage) * chips_holding;
+      power.refresh += (after.refresh - before.refresh) * chips_holding;
+      power.standby += (after.standby - before.standby) * chips_holding;
     };
     if (input_home == output_home) {
       add_held(input_home, input + output);

@@ -82,6 +82,7 @@ json SystemJson(const v1::SystemStats& s) {
           {"chips_needed", s.chips_needed()},
           {"tensor_parallel", s.tensor_parallel()},
           {"pipeline_stages", s.pipeline_stages()},
+          {"data_parallel", s.replicas()},
           {"nodes", s.nodes()},
           {"sized", s.automatic() ? "auto" : "given"},
           {"why", s.why()},

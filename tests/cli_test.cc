@@ -214,7 +214,7 @@ TEST(CliEstimateTest, JsonFollowsTheContract) {
 
 TEST(CliEstimateTest, ChipsSizeTheSystemAndTheReportSaysWhy) {
   // GPT-3 at bf16 is 350 GB: five 80 GiB H100s by default, tensor-parallel
-  // within one node; 16 asked for are two nodes of 8, pipelined.
+  // within one node; 16 asked for are two copies of 8, a node each.
   Result r = RunNeurowatt({"estimate", "preset:gpt3-175b", "--hw", "h100-sxm",
                            "--precision", "bf16", "--format", "json"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -237,7 +237,9 @@ TEST(CliEstimateTest, ChipsSizeTheSystemAndTheReportSaysWhy) {
   h = nlohmann::json::parse(r.out)["hardware"][0];
   EXPECT_EQ(h["system"]["sized"], "given");
   EXPECT_EQ(h["system"]["nodes"], 2);
-  EXPECT_EQ(h["system"]["pipeline_stages"], 2);
+  EXPECT_EQ(h["system"]["tensor_parallel"], 8);
+  EXPECT_EQ(h["system"]["data_parallel"], 2);
+  EXPECT_EQ(h["system"]["pipeline_stages"], 1);
   EXPECT_NE(h["system"]["why"].get<std::string>().find(
                 "larger than the largest system of this kind described (8 "
                 "chip(s))"),
@@ -313,7 +315,7 @@ TEST(CliEstimateTest, BadInputExitsTwo) {
       {{"estimate", "preset:gpt3-175b", "--hw", "h100-sxm", "--chips", "2"},
        "need 9 chip(s) of 85.9 GB, but 2 were asked for; size the system"},
       {{"estimate", "preset:gpt3-175b", "--hw", "h100-sxm", "--chips", "12"},
-       "must be whole nodes (8, 16, ...)"},
+       "that are whole nodes of 8 (8, 16, ...)"},
       {{"estimate", "preset:gpt3-175b", "--hw", "tpuv4i-7nm-hbm2"},
        "describes no link between nodes"},
       {{"estimate", "preset:seed-kv", "--hw", "horowitz-45nm", "--precision",
@@ -346,8 +348,24 @@ TEST(CliProfilesTest, ListsTheCatalogueWithSources) {
   }
   EXPECT_NE(std::find(names.begin(), names.end(), "horowitz-45nm"),
             names.end());
-  EXPECT_NE(std::find(names.begin(), names.end(), "tpuv4i-7nm-hbm2"),
-            names.end());
+  // The names the issue of current hardware fixes, every one in the
+  // catalogue.
+  for (const char* name :
+       {"tpuv4i-7nm-hbm2", "h100-sxm", "a100-sxm-40gb", "a100-sxm-80gb",
+        "jetson-agx-orin", "jetson-orin-nano", "dgx-h100", "loihi2",
+        "hala-point", "akida-akd1000", "xylo-audio2", "speck", "northpole",
+        "spinnaker2"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  }
+  // Each says how its chips join: an H100 board is 8 on NVLink 4 (900 GB/s
+  // both ways).
+  for (const auto& p : j) {
+    if (p["name"] != "h100-sxm") continue;
+    EXPECT_EQ(p["system"]["chips_per_node"], 8);
+    EXPECT_DOUBLE_EQ(
+        p["system"]["intra_node"]["bandwidth_bytes_per_s"].get<double>(),
+        450e9);
+  }
   Result t = RunNeurowatt({"profiles"});
   ASSERT_EQ(t.code, 0);
   EXPECT_TRUE(Contains(t.out, "Horowitz"));

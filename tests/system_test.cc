@@ -91,8 +91,8 @@ TEST(ShapeSystemTest, GivenCountsMustHoldItAndBeWholeNodes) {
   } cases[] = {
       {4, Nodes(8), "need 9 chip(s) of 80 GB, but 4 were asked for"},
       {12, Nodes(8),
-       "12 chips of gpu span more than one node of 8, so they "
-       "must be whole nodes (8, 16, ...)"},
+       "12 chips of gpu do not split into copies of the network of at least "
+       "9 chip(s) each that are whole nodes of 8 (8, 16, ...)"},
       {0, Nodes(8, false),
        "and the profile describes no link between nodes (system.inter_node)"},
       {0, Nodes(1, false), "describes no link between chips"},
@@ -105,6 +105,29 @@ TEST(ShapeSystemTest, GivenCountsMustHoldItAndBeWholeNodes) {
         << s.status();
     EXPECT_EQ(DetailOf(s.status())->subject, ErrorSubject::kCapacity);
   }
+}
+
+TEST(ShapeSystemTest, ChipsBeyondOneCopyHoldMoreCopies) {
+  // One chip holds it: eight copies share the batch.
+  auto eight = ShapeVonNeumannSystem(1 * kGB, 80 * kGB, Nodes(8), 8, "gpu");
+  ASSERT_TRUE(eight.ok());
+  EXPECT_EQ(eight->replicas, 8);
+  EXPECT_EQ(eight->tensor, 1);
+  EXPECT_NE(eight->why.find("8 copies of 1 chip(s) share the batch"),
+            std::string::npos)
+      << eight->why;
+  // 350 GB need 5 chips; 16 split into two copies of 8 (a node each).
+  auto sixteen =
+      ShapeVonNeumannSystem(350 * kGB, 80 * kGB, Nodes(8), 16, "gpu");
+  ASSERT_TRUE(sixteen.ok());
+  EXPECT_EQ(sixteen->replicas, 2);
+  EXPECT_EQ(sixteen->tensor, 8);
+  EXPECT_EQ(sixteen->pipeline, 1);
+  EXPECT_EQ(sixteen->nodes, 2);
+  // 6 chips for 350 GB: one copy of 6 within a node.
+  auto six = ShapeVonNeumannSystem(350 * kGB, 80 * kGB, Nodes(8), 6, "gpu");
+  EXPECT_EQ(six->replicas, 1);
+  EXPECT_EQ(six->tensor, 6);
 }
 
 TEST(ShapeSystemTest, SpikingSystemsAreTheChipsNeededOrThoseGiven) {
@@ -175,26 +198,39 @@ TEST(CollectivesTest, MegatronSplitsOfAGptAndAnMlp) {
   EXPECT_EQ(staged.stage_sends[mlp->layer_class[0]], 2);
 }
 
-v1::HardwareProfile HorowitzPairs() {
-  // horowitz-45nm with two processors a node on its own 10 GbE link.
+// horowitz-45nm with `dram` bytes of DRAM a processor, as a test profile.
+v1::HardwareProfile HorowitzWith(double dram) {
   auto p = LoadProfile("horowitz-45nm");
   EXPECT_TRUE(p.ok());
-  v1::SystemProfile* s = p->mutable_system();
-  s->mutable_chips_per_node()->set_value(2);
-  *s->mutable_intra_node() = s->inter_node();
-  EXPECT_TRUE(ValidateProfile(*p).ok());
+  p->mutable_von_neumann()
+      ->mutable_memory(3)
+      ->mutable_capacity_bytes()
+      ->set_value(dram);
   return *p;
 }
 
+v1::HardwareProfile HorowitzPairs() {
+  // horowitz-45nm with 20 MiB of DRAM and two processors a node on its own
+  // 10 GbE link.
+  v1::HardwareProfile p = HorowitzWith(20 << 20);
+  v1::SystemProfile* s = p.mutable_system();
+  s->mutable_chips_per_node()->set_value(2);
+  *s->mutable_intra_node() = s->inter_node();
+  EXPECT_TRUE(ValidateProfile(p).ok());
+  return p;
+}
+
 TEST(VonNeumannSystemTest, TensorParallelMlpByHand) {
-  // fc1 (1024 -> 4096) is column-parallel, fc2 (4096 -> 1024) row-parallel:
-  // one all-reduce of fc2's 1024 fp32 outputs over 2 chips, each sending
+  // 32 MiB of weights need two processors of 20 MiB (auto). fc1 (1024 ->
+  // 4096) is column-parallel, fc2 (4096 -> 1024) row-parallel: one
+  // all-reduce of fc2's 1024 fp32 outputs over 2 chips, each sending
   // 2 x 1/2 x 4096 B over 10 GbE (1.25 GB/s, 10 us, 1.14 nJ/bit).
   auto m = LoadModel("preset:mlp:sizes=1024-4096-1024", {});
   ASSERT_TRUE(m.ok());
-  const VonNeumannParams hw = CompileVonNeumann(HorowitzPairs());
-  auto one = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 1);
-  auto two = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 2);
+  auto one = EstimateVonNeumann(m->count, CompileVonNeumann(HorowitzWith(1e9)),
+                                1, v1::FP32);
+  auto two = EstimateVonNeumann(m->count, CompileVonNeumann(HorowitzPairs()), 1,
+                                v1::FP32);
   ASSERT_TRUE(one.ok() && two.ok()) << two.status();
   EXPECT_EQ(two->system.tensor, 2);
   ExpectRel(two->links.bytes, 2 * 4096);
@@ -213,23 +249,46 @@ TEST(VonNeumannSystemTest, TensorParallelMlpByHand) {
 }
 
 TEST(VonNeumannSystemTest, PipelineStagesSendTheirOutputs) {
-  // Three equal 1024 x 1024 layers on three single-processor nodes: fc1's
-  // and fc2's 4 KiB outputs cross 10 GbE once each.
+  // Three equal 1024 x 1024 layers (12.6 MB) need three single-processor
+  // nodes of 5 MB: fc1's and fc2's 4 KiB outputs cross 10 GbE once each.
   auto m = LoadModel("preset:mlp:sizes=1024-1024-1024-1024", {});
   ASSERT_TRUE(m.ok());
-  auto p = LoadProfile("horowitz-45nm");
-  ASSERT_TRUE(p.ok());
-  const VonNeumannParams hw = CompileVonNeumann(*p);
-  auto c = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 3);
+  const VonNeumannParams hw = CompileVonNeumann(HorowitzWith(5e6));
+  auto c = EstimateVonNeumann(m->count, hw, 1, v1::FP32);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->system.pipeline, 3);
   EXPECT_EQ(c->system.tensor, 1);
   ExpectRel(c->links.bytes, 2 * 4096);
   ExpectRel(c->total.energy.interconnect, 2 * 4096 * 8 * 1.14e-9);
   ExpectRel(c->links.time_s, 2 * (4096 / 1.25e9 + 10e-6));
-  // Every chip holds a third of the weights, so all three stay in DRAM and
-  // static power (0 in this profile) is the only term that scales.
+  // Every chip holds a third of the weights, in its DRAM.
   EXPECT_EQ(c->weight_level, 3);
+}
+
+TEST(VonNeumannSystemTest, CopiesShareTheBatch) {
+  // A 4096 x 4096 layer fits one H100: on 8 chips at batch 8 each copy
+  // prices one inference at once, so the latency is one inference's and
+  // the work eight times it; at batch 1 seven copies idle.
+  auto m = LoadModel("preset:mlp:sizes=4096-4096", {});
+  ASSERT_TRUE(m.ok());
+  auto p = LoadProfile("h100-sxm");
+  ASSERT_TRUE(p.ok());
+  const VonNeumannParams hw = CompileVonNeumann(*p);
+  auto one = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 1);
+  auto eight = EstimateVonNeumann(m->count, hw, 8, v1::FP32, nullptr, 8);
+  auto idle = EstimateVonNeumann(m->count, hw, 1, v1::FP32, nullptr, 8);
+  ASSERT_TRUE(one.ok() && eight.ok() && idle.ok()) << eight.status();
+  EXPECT_EQ(eight->system.replicas, 8);
+  ExpectRel(eight->total.time_s, one->total.time_s);
+  ExpectRel(eight->total.energy.compute, 8 * one->total.energy.compute);
+  ExpectRel(eight->total.energy.data_movement,
+            8 * one->total.energy.data_movement);
+  ExpectRel(eight->total.energy.static_power,
+            8 * one->total.energy.static_power);
+  ExpectRel(idle->total.energy.compute, one->total.energy.compute);
+  ExpectRel(idle->total.energy.static_power,
+            8 * one->total.energy.static_power);
+  EXPECT_EQ(eight->links.bytes, 0);
 }
 
 TEST(VonNeumannSystemTest, Gpt3OnH100sIsTensorParallelWithinANode) {
