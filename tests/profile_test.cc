@@ -278,6 +278,16 @@ TEST(CatalogueTest, NeuromorphicSystemsMatchTheirPublishedSizes) {
   EXPECT_NEAR(
       chips * h.cores_per_chip().value() * h.synapses_per_core().value(), 128e9,
       1e-3 * 128e9);
+  // Loihi 2's event energies: lava-dl's PilotNet run on one chip, 1.0935 mJ
+  // of dynamic energy per frame over 3.66e7 synaptic ops and 5.92e6 neuron
+  // updates, a neuron update costing 2.2 synaptic ops (Loihi 1's ratio).
+  EXPECT_NEAR(n.synaptic_op_energy_j().value(),
+              1.0935e-3 / (3.66e7 + 2.2 * 5.92e6), 0.005 * 22e-12);
+  EXPECT_NEAR(n.neuron_update_inactive_energy_j().value() /
+                  n.synaptic_op_energy_j().value(),
+              52 / 23.6, 0.01);
+  EXPECT_DOUBLE_EQ(h.synaptic_op_energy_j().value(),
+                   n.synaptic_op_energy_j().value());
   // Speck: 0.42 mW resting (Yao et al., Nat. Commun. 2024).
   EXPECT_DOUBLE_EQ(Load("speck").neuromorphic().static_power_w().value(),
                    0.42e-3);
