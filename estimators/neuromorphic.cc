@@ -150,7 +150,9 @@ const std::vector<std::string>& NeuromorphicAssumptions() {
       "between consecutive layers' centres on the core grid.",
       "Time is the larger of timesteps x the timestep and the busiest "
       "core's operations x the time per operation; batch items run one "
-      "after another. Static power is paid by every chip in use.",
+      "after another on each copy of the placement (--chips beyond those "
+      "needed hold more copies). Static power is paid by every chip in "
+      "use.",
       "Recurrent cells are mapped as spiking recurrent layers whose gates "
       "are approximated by the neuron dynamics; norms, softmax and smooth "
       "activations, max pooling, products and activation x activation "
@@ -280,8 +282,12 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     // Input spikes are injected at the first layer's cores.
     out.routing += input_spikes * chip.spike_in_core_j;
   }
-  out.busiest_core_s = BusiestCore(place, work);
-  out.steps_time_s = batch * steps * chip.timestep_s;
+  // Copies of the placement take batch items at once: each runs its share
+  // of the batch one item after another.
+  const double copies = std::min(static_cast<double>(shape->replicas), batch);
+  const double rounds = std::ceil(batch / copies);
+  out.busiest_core_s = BusiestCore(place, work) * rounds / batch;
+  out.steps_time_s = rounds * steps * chip.timestep_s;
   // Every chip in use sends over its own links at once.
   out.link_time_s = link_seconds / static_cast<double>(out.chips);
   out.time_s =

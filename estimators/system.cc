@@ -136,8 +136,13 @@ absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(
   s.nodes = (s.chips + node - 1) / node;
   s.tensor = 1;
   s.pipeline = 1;
+  // Chips for more whole copies of the placement run batch items at once.
+  s.replicas = std::max<int64_t>(1, s.chips / std::max<int64_t>(1, s.needed));
   s.why = (s.automatic ? holds
                        : absl::StrCat(requested, " as asked (", holds, ")")) +
+          (s.replicas > 1 ? absl::StrCat("; ", s.replicas, " copies of ",
+                                         s.needed, " chip(s) share the batch")
+                          : std::string()) +
           Larger(s);
   return s;
 }

@@ -52,8 +52,9 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
                                                   const std::string& profile);
 
 // Sizes a spiking system that needs `needed` chips (ChipsFor): `requested`
-// chips (0: exactly those needed). Fails (kCapacity) when fewer are asked
-// for than needed.
+// chips (0: exactly those needed), as many whole copies of the placement as
+// fit (they share the batch; the rest idle). Fails (kCapacity) when fewer
+// are asked for than needed.
 absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(double needed,
                                                     double cores_needed,
                                                     const SystemParams& system,

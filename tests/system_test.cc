@@ -138,6 +138,7 @@ TEST(ShapeSystemTest, SpikingSystemsAreTheChipsNeededOrThoseGiven) {
   auto given = ShapeNeuromorphicSystem(3, 300, Nodes(2), 8, "chip");
   EXPECT_EQ(given->chips, 8);
   EXPECT_EQ(given->nodes, 4);
+  EXPECT_EQ(given->replicas, 2);  // two copies of 3 chips; 2 idle
   auto small = ShapeNeuromorphicSystem(3, 300, Nodes(2), 2, "chip");
   ASSERT_FALSE(small.ok());
   EXPECT_NE(small.status().message().find("take 300 cores = 3 chips of chip, "
@@ -374,6 +375,20 @@ TEST(NeuromorphicSystemTest, SpikesBetweenTwoChipsCrossTheLinkOnce) {
       EstimateNeuromorphic(*count, chip, *a, a->knob, 1, std::nullopt, 8);
   ASSERT_TRUE(eight.ok());
   ExpectRel(eight->static_power_w, 8 * chip.static_w);
+  // They hold four copies of the two-chip placement: a batch of 4 takes the
+  // steps of one inference (two chips alone take four times as many), a
+  // batch of 6 two rounds.
+  auto four = EstimateNeuromorphic(*count, chip, *a, a->knob, 4, std::nullopt);
+  auto four_on8 =
+      EstimateNeuromorphic(*count, chip, *a, a->knob, 4, std::nullopt, 8);
+  auto six_on8 =
+      EstimateNeuromorphic(*count, chip, *a, a->knob, 6, std::nullopt, 8);
+  ASSERT_TRUE(four.ok() && four_on8.ok() && six_on8.ok());
+  EXPECT_EQ(four_on8->system.replicas, 4);
+  ExpectRel(four_on8->steps_time_s, 10 * chip.timestep_s);
+  ExpectRel(four->steps_time_s, 4 * 10 * chip.timestep_s);
+  ExpectRel(six_on8->steps_time_s, 2 * 10 * chip.timestep_s);
+  ExpectRel(four_on8->synaptic_ops, four->synaptic_ops);
 }
 
 TEST(NeuromorphicSystemTest, BreakEvenIsOnTheSystemAskedFor) {
