@@ -148,8 +148,7 @@ absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
     auto chips = ParseChips(*c);
     if (!chips.ok()) {
       return InvalidArgumentError(
-          StrCat("--chips ", *c, ": expected auto or a whole number from 1 to ",
-                 kMaxSystemChips));
+          StrCat("--chips ", *c, ": expected ", kChipChoices));
     }
     scenario.set_chips(*chips);
   }

@@ -7,7 +7,6 @@
 #include "estimators/mapping.h"
 #include "estimators/system.h"
 #include "hw/profile.h"
-#include "hw/system_params.h"
 
 namespace neurowatt {
 namespace {
@@ -111,11 +110,12 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
 
 v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
                                     const v1::HardwareProfile& profile,
+                                    const NeuromorphicParams& params,
                                     const NeuromorphicCost& cost, int64_t batch,
                                     const std::string& coding,
                                     int64_t timesteps,
                                     const std::string& host) {
-  const SystemParams profile_system = CompileSystem(profile);
+  const SystemParams& system = params.system;
   v1::HardwareCost out;
   out.set_name(profile.name());
   out.set_kind(ProfileKindName(profile));
@@ -170,11 +170,10 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
                      static_cast<double>(batch));
   }
   st->set_non_native_host(host);
-  FillSystem(cost.system, profile_system, cost.link_bytes, cost.link_time_s,
+  FillSystem(cost.system, system, cost.link_bytes, cost.link_time_s,
              *out.mutable_system());
-  if (cost.chips > 1 && cost.link_bytes == 0 &&
-      !profile_system.intra_node.present &&
-      !profile_system.inter_node.present) {
+  if (cost.chips > 1 && !system.intra_node.present &&
+      !system.inter_node.present) {
     out.add_assumptions(absl::StrCat(
         profile.name(),
         " describes no link between chips: spikes between chips are priced "

@@ -20,18 +20,20 @@ std::string BoundName(const NeuromorphicCost& cost);
 
 // Describes `cost` of `count` on `profile` (whose flattened figures are
 // `params`) for a batch of `batch` inferences. Also lists the model's
-// assumptions, the profile's assumed figures, and a note when the weights
-// exceed main memory.
+// assumptions, the profile's assumed figures, and those of the system model
+// when it runs on more than one chip.
 v1::HardwareCost VonNeumannReport(const NetworkCount& count,
                                   const v1::HardwareProfile& profile,
                                   const VonNeumannParams& params,
                                   const VonNeumannCost& cost, int64_t batch);
 
-// Describes `cost` of `count` on the spiking chip `profile` for a batch of
-// `batch`, with the activity `coding` at `timesteps`; `host` names the von
-// Neumann profile that priced the non-native nodes ("" when none did).
+// Describes `cost` of `count` on the spiking chip `profile` (whose
+// flattened figures are `params`) for a batch of `batch`, with the activity
+// `coding` at `timesteps`; `host` names the von Neumann profile that priced
+// the non-native nodes ("" when none did).
 v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
                                     const v1::HardwareProfile& profile,
+                                    const NeuromorphicParams& params,
                                     const NeuromorphicCost& cost, int64_t batch,
                                     const std::string& coding,
                                     int64_t timesteps, const std::string& host);

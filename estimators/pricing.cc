@@ -101,7 +101,10 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
   c.batch = *batch;
   c.precision = scenario.precision();
   if (scenario.chips() < 0 || scenario.chips() > kMaxSystemChips) {
-    return ParseChips(StrCat(scenario.chips())).status();
+    return WithDetail(
+        absl::InvalidArgumentError(
+            StrCat("chips '", scenario.chips(), "': expected ", kChipChoices)),
+        ErrorSubject::kChips);
   }
   const NetworkCount& count = model.count;
   c.host = FirstVonNeumann(hardware);
@@ -209,9 +212,10 @@ absl::StatusOr<Pricing> Price(const Model& model,
       *r.add_hardware() = VonNeumannReport(count, h.profile, h.von_neumann,
                                            *pc.von_neumann, p.batch);
     } else {
-      *r.add_hardware() = NeuromorphicReport(
-          count, h.profile, *pc.neuromorphic, p.batch, p.activity->coding,
-          p.activity->timesteps, p.host != nullptr ? p.host->name() : "");
+      *r.add_hardware() =
+          NeuromorphicReport(count, h.profile, h.spiking, *pc.neuromorphic,
+                             p.batch, p.activity->coding, p.activity->timesteps,
+                             p.host != nullptr ? p.host->name() : "");
     }
     p.priced.push_back(&h);
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -15,6 +16,17 @@ namespace {
 absl::Status TooSmall(const std::string& profile, const std::string& what) {
   return WithDetail(absl::InvalidArgumentError(what), ErrorSubject::kCapacity,
                     profile);
+}
+
+static_assert(kMaxSystemChips == 10'000'000 &&
+                  std::string_view(kChipChoices).ends_with(" 10000000"),
+              "kChipChoices words kMaxSystemChips");
+
+// Why the system has its chips: what holds the network, and the count asked
+// for (0: auto) when there was one.
+std::string Sized(int64_t requested, const std::string& holds) {
+  return requested == 0 ? holds
+                        : absl::StrCat(requested, " as asked (", holds, ")");
 }
 
 std::string Larger(const SystemShape& s) {
@@ -60,10 +72,9 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
   // the network.
   auto whole = [node](int64_t g) { return g <= node || g % node == 0; };
   int64_t group = 0;
-  std::string why;
+  std::string why = Sized(requested, holds);
   if (s.automatic) {
     group = s.needed <= node ? s.needed : (s.needed + node - 1) / node * node;
-    why = holds;
     if (group != s.needed) {
       absl::StrAppend(&why, "; rounded up to whole nodes of ", node);
     }
@@ -79,7 +90,6 @@ absl::StatusOr<SystemShape> ShapeVonNeumannSystem(double resident_bytes,
                        s.needed, " chip(s) each that are whole nodes of ", node,
                        " (", node, ", ", 2 * node, ", ...)"));
     }
-    why = absl::StrCat(requested, " as asked (", holds, ")");
   }
   s.tensor = std::min(group, node);
   s.pipeline = group / s.tensor;
@@ -138,8 +148,7 @@ absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(
   s.pipeline = 1;
   // Chips for more whole copies of the placement run batch items at once.
   s.replicas = std::max<int64_t>(1, s.chips / std::max<int64_t>(1, s.needed));
-  s.why = (s.automatic ? holds
-                       : absl::StrCat(requested, " as asked (", holds, ")")) +
+  s.why = Sized(requested, holds) +
           (s.replicas > 1 ? absl::StrCat("; ", s.replicas, " copies of ",
                                          s.needed, " chip(s) share the batch")
                           : std::string()) +
@@ -151,11 +160,9 @@ absl::StatusOr<int64_t> ParseChips(absl::string_view text) {
   if (text == "auto") return 0;
   int64_t n = 0;
   if (!absl::SimpleAtoi(text, &n) || n < 1 || n > kMaxSystemChips) {
-    return WithDetail(
-        absl::InvalidArgumentError(absl::StrCat(
-            "chips '", text, "': expected auto or a whole number from 1 to ",
-            kMaxSystemChips)),
-        ErrorSubject::kChips);
+    return WithDetail(absl::InvalidArgumentError(absl::StrCat(
+                          "chips '", text, "': expected ", kChipChoices)),
+                      ErrorSubject::kChips);
   }
   return n;
 }

@@ -61,6 +61,10 @@ absl::StatusOr<SystemShape> ShapeNeuromorphicSystem(double needed,
                                                     int64_t requested,
                                                     const std::string& profile);
 
+// What a chip count may be, as messages word it (kMaxSystemChips).
+inline constexpr char kChipChoices[] =
+    "auto or a whole number from 1 to 10000000";
+
 // A chip count as users write it: "auto" (0: as few as hold the network) or
 // a whole number from 1 to kMaxSystemChips. InvalidArgument (ErrorSubject
 // kChips) otherwise.

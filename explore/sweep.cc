@@ -272,8 +272,7 @@ absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
     }
     if (axis.key == "chips" && !ParseChips(v).ok()) {
       return InvalidArgumentError(
-          StrCat("chips=", v, ": expected auto or a whole number from 1 to ",
-                 kMaxSystemChips));
+          StrCat("chips=", v, ": expected ", kChipChoices));
     }
     if (axis.key == "precision" && !PricingPrecision(v).ok()) {
       return InvalidArgumentError(
