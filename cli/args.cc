@@ -188,6 +188,9 @@ absl::Status InFlagTerms(const absl::Status& status) {
     case ErrorSubject::kChips:
       hint = "check --chips";
       break;
+    case ErrorSubject::kPhase:
+      hint = "check --phase and --context";
+      break;
   }
   return absl::Status(status.code(), StrCat(status.message(), "; ", hint));
 }

@@ -17,9 +17,19 @@
 
 namespace neurowatt::cli {
 
-// --hw, --batch, --precision, --dim, the spike flags, --format, -o and
-// --per-layer.
+// --hw, --batch, --precision, --weight-precision, --kv-precision, --dim,
+// --chips, the phase flags, --prompt, --generate, the spike flags,
+// --format, -o and --per-layer.
 std::vector<FlagSpec> PricingFlags();
+
+// `flags` with the phase flags added: --phase, --context, --optimizer,
+// --recompute, --tokens.
+std::vector<FlagSpec> WithPhaseFlags(std::vector<FlagSpec> flags);
+
+// The phase flags as the model is to be loaded; `dims` must not bind seq
+// in decode. Errors name the flag.
+absl::StatusOr<PhaseOptions> ParsePhaseFlags(const ParsedArgs& args,
+                                             const DimBindings& dims);
 
 // The --format values of estimate and compare.
 inline std::vector<std::string> ReportFormats() {
@@ -36,7 +46,8 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
                                                   bool needed);
 
 // --batch (1 to 2^40; not with --dim batch=..., one of `dims`),
-// --precision and --chips into `scenario`.
+// --precision, --weight-precision, --kv-precision, --chips, the phase
+// flags, --prompt and --generate into `scenario`.
 absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
                                 v1::Scenario& scenario);
 
@@ -45,8 +56,9 @@ absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
 // typo in --hw does not wait for a large model.
 struct Priceable {
   std::vector<Hardware> hardware;
-  Model model;
+  Model model;  // not loaded for a generation (--prompt), which loads its own
   v1::Scenario scenario;
+  bool read_weights = false;  // a spiking profile drives only non-zero ones
 };
 absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args);
 

@@ -100,7 +100,10 @@ const CommandSpec& ReportSpec() {
   static const auto* spec = [] {
     std::vector<FlagSpec> flags;
     for (FlagSpec f : PricingFlags()) {
-      if (f.name == "format" || f.name == "per-layer") continue;
+      if (f.name == "format" || f.name == "per-layer" || f.name == "prompt" ||
+          f.name == "generate") {
+        continue;
+      }
       if (f.name == "output") f.help = "the HTML file (default report.html)";
       if (f.name == "hw") {
         f.help =

@@ -32,6 +32,10 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
   if (auto st = ParseScenarioFlags(args, s.dims, s.scenario); !st.ok()) {
     return st;
   }
+  auto phase = ParsePhaseFlags(args, s.dims);
+  if (!phase.ok()) return phase.status();
+  s.phase = *std::move(phase);
+  s.dims.erase(kContextSymbol);
   for (const std::string& v : args.GetAll("vary")) {
     auto axis = ParseSweepAxis(v);
     if (!axis.ok()) {
@@ -44,6 +48,10 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
     }
     if (axis->key == "chips" && args.Has("chips")) {
       return InvalidArgumentError("--vary chips and --chips are both given");
+    }
+    if (axis->key == "context" && s.phase.context) {
+      return InvalidArgumentError(
+          "--vary context and --context are both given");
     }
     if (args.Has("activity") &&
         (axis->key == "coding" || axis->key == "spike_rate" ||
@@ -144,7 +152,10 @@ const CommandSpec& SweepSpec() {
   static const auto* spec = [] {
     std::vector<FlagSpec> flags;
     for (FlagSpec f : PricingFlags()) {
-      if (f.name == "per-layer" || f.name == "format") continue;
+      if (f.name == "per-layer" || f.name == "format" || f.name == "prompt" ||
+          f.name == "generate") {
+        continue;
+      }
       if (f.name == "output") f.help = "the output file (.csv or .jsonl)";
       flags.push_back(f);
     }
@@ -163,9 +174,10 @@ const CommandSpec& SweepSpec() {
         "Prices every combination of the varied parameters on every profile.\n"
         "One row per (configuration, hardware): the values, energy per\n"
         "inference and its parts, latency, what bounds it and the chips.",
-        "Keys: batch, precision, chips (auto or N), spike_rate, timesteps,\n"
-        "coding, input_rate, and for presets their own keys (d_model, layers, "
-        "sizes, hidden...).\n"
+        "Keys: batch, precision, weight_precision, kv_precision, chips (auto\n"
+        "or N), spike_rate, timesteps, coding, input_rate, context (tokens in\n"
+        "the KV cache, with --phase decode), and for presets their own keys\n"
+        "(d_model, layers, sizes, hidden...).\n"
         "The last --vary changes fastest; rows are in that order whatever the\n"
         "number of threads. Rows stream to a temporary file that replaces the\n"
         "output only when the sweep is complete. A configuration that cannot\n"

@@ -102,6 +102,11 @@ v1::HardwareCost VonNeumannReport(const NetworkCount& count,
   }
   FillSystem(cost.system, params.system, cost.links.bytes, cost.links.time_s,
              *out.mutable_system());
+  v1::TrafficBytes* traffic = out.mutable_traffic();
+  traffic->set_weights(cost.traffic.weights);
+  traffic->set_activations(cost.traffic.activations);
+  traffic->set_kv_cache(cost.traffic.kv_cache);
+  traffic->set_state(cost.traffic.state);
   if (cost.system.chips > 1) {
     for (const std::string& a : SystemAssumptions()) out.add_assumptions(a);
   }

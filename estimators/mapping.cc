@@ -32,6 +32,8 @@ bool SpikeNative(const Workload& w) {
     case v1::Node::kMatmul:
     case v1::Node::kEinsum:
     case v1::Node::kUncounted:
+    case v1::Node::kKvCache:  // memory of past tokens, kept by the host
+    case v1::Node::kRotary:   // products with position tables
       return false;
     case v1::Node::kReduce:  // sums are what a neuron's integration does
       return w.op_kind == v1::Reduce::SUM || w.op_kind == v1::Reduce::MEAN;

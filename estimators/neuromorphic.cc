@@ -173,7 +173,7 @@ ChipsNeeded ChipsFor(const NetworkCount& count,
 
 absl::StatusOr<double> HostEnergy(const NetworkCount& count,
                                   const VonNeumannParams& host, int64_t batch,
-                                  v1::ElementType precision) {
+                                  const Precision& precision) {
   // The layers of a class compute the same op, so a class is spike-native
   // or not as a whole.
   std::vector<bool> foreign(count.classes.size());

@@ -21,6 +21,7 @@
 #include "estimators/system.h"
 #include "hw/neuromorphic_params.h"
 #include "hw/von_neumann_params.h"
+#include "model/batch.h"
 #include "model/workload.h"
 
 namespace neurowatt {
@@ -91,7 +92,7 @@ ChipsNeeded ChipsFor(const NetworkCount& count, const NeuromorphicParams& chip);
 // activity, so a caller prices it once per scenario.
 absl::StatusOr<double> HostEnergy(const NetworkCount& count,
                                   const VonNeumannParams& host, int64_t batch,
-                                  v1::ElementType precision);
+                                  const Precision& precision);
 
 // Prices `count` (counted per inference) for `batch` inferences on `chip`
 // with the activity `spikes` evaluated at knob `x`. `host_energy_j`, when

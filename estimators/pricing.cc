@@ -10,6 +10,7 @@
 #include "estimators/von_neumann.h"
 #include "hw/profile.h"
 #include "model/batch.h"
+#include "model/training.h"
 #include "util/error.h"
 
 namespace neurowatt {
@@ -68,6 +69,30 @@ absl::Status AddBreakEven(const NetworkCount& count, bool ac_mac, Pricing& p) {
   return absl::OkStatus();
 }
 
+// Tokens per second and energy per token of a language model's entry, and
+// the totals of a training run.
+void AddTokenFigures(const Model& model, int64_t batch, v1::HardwareCost& h) {
+  if (model.tokens <= 0) return;
+  const double tokens =
+      static_cast<double>(model.tokens) * static_cast<double>(batch);
+  if (h.latency_s() > 0) h.set_tokens_per_second(tokens / h.latency_s());
+  h.set_energy_per_token_j(h.energy().total() / tokens);
+  if (model.phase != v1::TRAIN) return;
+  v1::TrainingCost* t = h.mutable_training();
+  t->set_optimizer(OptimizerName(model.training.optimizer()));
+  t->set_recompute(model.training.recompute());
+  t->set_tokens_per_step(tokens);
+  const double steps =
+      model.training.tokens() > 0 ? model.training.tokens() / tokens : 1;
+  t->set_steps(steps);
+  t->set_flops_per_step(Flops(model.count, batch));
+  t->set_flops(t->flops_per_step() * steps);
+  t->set_seconds_per_step(h.latency_s());
+  t->set_total_s(h.latency_s() * steps);
+  t->set_energy_per_step_j(h.energy().total());
+  t->set_total_energy_j(h.energy().total() * steps);
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> ScenarioBatch(const Model& model,
@@ -99,7 +124,8 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
   auto batch = ScenarioBatch(model, scenario);
   if (!batch.ok()) return batch.status();
   c.batch = *batch;
-  c.precision = scenario.precision();
+  c.precision = Precision(scenario.precision(), scenario.weight_precision(),
+                          scenario.kv_precision());
   if (scenario.chips() < 0 || scenario.chips() > kMaxSystemChips) {
     return WithDetail(
         absl::InvalidArgumentError(
@@ -123,6 +149,14 @@ absl::StatusOr<Costs> PriceCosts(const Model& model,
       } else {
         pc.status = cost.status();
       }
+      continue;
+    }
+    if (model.phase == v1::TRAIN) {
+      pc.status = WithDetail(
+          absl::InvalidArgumentError(
+              "a training step is not priced on spiking hardware: on-chip "
+              "learning is not modelled"),
+          ErrorSubject::kPhase);
       continue;
     }
     if (!c.activity) {
@@ -179,7 +213,17 @@ absl::StatusOr<Pricing> Price(const Model& model,
   r.set_convention("physical");
   v1::Scenario* sc = r.mutable_scenario();
   sc->set_batch(p.batch);
-  sc->set_precision(p.precision);
+  sc->set_precision(p.precision.compute);
+  sc->set_weight_precision(p.precision.weights);
+  sc->set_kv_precision(p.precision.kv);
+  // The model was loaded for its phase: what it was counted for is what
+  // the report describes.
+  sc->set_phase(model.phase);
+  sc->set_context(model.context);
+  if (model.phase == v1::TRAIN) *sc->mutable_training() = model.training;
+  if (scenario.has_generation()) {
+    *sc->mutable_generation() = scenario.generation();
+  }
   sc->set_chips(p.chips);
   for (const auto& [k, v] : model.DimsAt(p.batch)) {
     if (k != "batch") (*sc->mutable_dims())[k] = v;
@@ -190,7 +234,8 @@ absl::StatusOr<Pricing> Price(const Model& model,
     if (!pc.status.ok()) {
       const auto detail = DetailOf(pc.status);
       const bool too_small =
-          detail && detail->subject == ErrorSubject::kCapacity;
+          detail && (detail->subject == ErrorSubject::kCapacity ||
+                     detail->subject == ErrorSubject::kPhase);
       if (!options.keep_going || !too_small) {
         return Prefixed(StrCat(model.source, " on ", h.name()), pc.status);
       }
@@ -211,11 +256,13 @@ absl::StatusOr<Pricing> Price(const Model& model,
     if (pc.von_neumann) {
       *r.add_hardware() = VonNeumannReport(count, h.profile, h.von_neumann,
                                            *pc.von_neumann, p.batch);
+      AddTokenFigures(model, p.batch, *r.mutable_hardware()->rbegin());
     } else {
       *r.add_hardware() =
           NeuromorphicReport(count, h.profile, h.spiking, *pc.neuromorphic,
                              p.batch, p.activity->coding, p.activity->timesteps,
                              p.host != nullptr ? p.host->name() : "");
+      AddTokenFigures(model, p.batch, *r.mutable_hardware()->rbegin());
     }
     p.priced.push_back(&h);
   }

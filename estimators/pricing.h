@@ -43,7 +43,7 @@ struct ProfileCost {
 // streams.
 struct Costs {
   int64_t batch = 1;
-  v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED;
+  Precision precision;
   // When a profile is neuromorphic: the activity, or why it is wrong.
   std::optional<absl::StatusOr<SpikeActivity>> activity;
   const Hardware* host = nullptr;  // the first von Neumann profile
@@ -66,7 +66,7 @@ struct Pricing {
   // The hardware of each report entry (pointers into the caller's list).
   std::vector<const Hardware*> priced;
   int64_t batch = 1;
-  v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED;
+  Precision precision;
   std::optional<SpikeActivity> activity;  // when a spiking profile is priced
   const Hardware* host = nullptr;         // the first von Neumann profile
   // The host's energy for the non-spike-native nodes (the whole batch).

@@ -82,7 +82,7 @@ const std::vector<std::string>& VonNeumannAssumptions() {
 
 absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     const NetworkCount& count, const VonNeumannParams& hw, int64_t batch_size,
-    v1::ElementType precision, const std::vector<bool>* only, int64_t chips) {
+    const Precision& precision, const std::vector<bool>* only, int64_t chips) {
   const int levels = static_cast<int>(hw.levels.size());
   const int tile = levels >= 2 ? levels - 2 : -1;
   const double tile_bytes = tile >= 0 ? hw.levels[tile].capacity_bytes : 0;
@@ -176,13 +176,20 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     reads.fill(0);
     writes.fill(0);
 
-    const double macs = static_cast<double>(w.macs) * batch;
+    // An optimizer's update is done once for the whole batch.
+    const double per = w.once_per_batch ? 1 : batch;
+    const double macs = static_cast<double>(w.macs) * per;
     const OtherOps& o = w.other_ops;
-    const double adds = static_cast<double>(o.adds + o.compares) * batch;
-    const double muls = static_cast<double>(o.muls) * batch;
+    const double adds = static_cast<double>(o.adds + o.compares) * per;
+    // Weights stored narrower than the arithmetic are widened (scaled) as
+    // they are read: one multiply per weight element fetched.
+    const double widen = w.synapses > 0 && tr.weight_size < tr.compute_size
+                             ? tr.weights / tr.weight_size
+                             : 0;
+    const double muls = static_cast<double>(o.muls) * per + widen;
     const double mul_adds = macs + (kExpMulAdds * static_cast<double>(o.exps) +
                                     kDivMulAdds * static_cast<double>(o.divs)) *
-                                       batch;
+                                       per;
     c.ops = 2 * mul_adds + adds + muls;
     const PrecisionParams& p = hw.precision[tr.dtype];
     if (c.ops > 0 && !p.present) {
@@ -223,7 +230,8 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
       reads[again] += weight * static_cast<double>(w.sequential_steps - 1);
     }
     writes[output_home] += output;
-    writes[out.state_level] += tr.state / t;
+    writes[out.state_level] += tr.state_writes / t;
+    reads[out.state_level] += tr.kv_reads / t;
 
     double time = p.present ? c.ops / t / p.peak_ops_per_s : 0;
     c.bound = -1;
@@ -340,6 +348,13 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     c.energy.refresh = power.refresh * time;
     c.energy.standby = power.standby * time;
     c.energy.static_power = static_w * time;
+
+    const double all_copies = times * std::max(1.0, copies);
+    out.traffic.weights += tr.weights * all_copies;
+    out.traffic.activations += (tr.inputs + tr.outputs) * all_copies;
+    out.traffic.kv_cache +=
+        (tr.kv_reads + (tr.kv ? tr.state_writes : 0)) * all_copies;
+    out.traffic.state += (tr.kv ? 0 : tr.state_writes) * all_copies;
 
     VonNeumannLayerCost& sum = out.total;
     sum.energy.compute += c.energy.compute * times;

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "estimators/system.h"
 #include "hw/von_neumann_params.h"
+#include "model/batch.h"
 #include "model/workload.h"
 
 namespace neurowatt {
@@ -69,6 +70,14 @@ struct VonNeumannCost {
   int state_level = 0;        // where state (KV cache, RNN state) lives
   SystemShape system;         // the chips it runs on
   LinkCost links;             // collectives and stage transfers, in total
+  // What moved between memory and the processors, by what it is, whatever
+  // the level that served it: the whole batch, every chip.
+  struct {
+    double weights = 0;      // weights read (and lookups)
+    double activations = 0;  // layer inputs and outputs
+    double kv_cache = 0;     // KV cache read and written
+    double state = 0;        // other state (an RNN's) written
+  } traffic;
 
   // The cost of layer `i` of the `count` that was priced.
   const VonNeumannLayerCost& Layer(const NetworkCount& count, size_t i) const {
@@ -77,8 +86,8 @@ struct VonNeumannCost {
 };
 
 // Prices `count` (counted per inference) for `batch` inferences processed
-// together, with every floating-point tensor at `precision` (UNSPECIFIED
-// keeps each node's own), on `hw`. The cost grows with the number of
+// together, at `precision` (see Precision: weights, KV cache and arithmetic
+// may differ), on `hw`. The cost grows with the number of
 // distinct layers, not of layers. Fails (InvalidArgument, with an
 // ErrorSubject::kPrecision detail) when a node's precision has no figures in
 // the profile, or when the figures give a non-finite result.
@@ -92,8 +101,8 @@ struct VonNeumannCost {
 // leaves to its von Neumann host); their costs stay zero.
 absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     const NetworkCount& count, const VonNeumannParams& hw, int64_t batch = 1,
-    v1::ElementType precision = v1::ELEMENT_TYPE_UNSPECIFIED,
-    const std::vector<bool>* only = nullptr, int64_t chips = 0);
+    const Precision& precision = {}, const std::vector<bool>* only = nullptr,
+    int64_t chips = 0);
 
 // The model's assumptions in one line each, for reports.
 const std::vector<std::string>& VonNeumannAssumptions();

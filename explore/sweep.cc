@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -27,20 +28,25 @@ namespace {
 using absl::InvalidArgumentError;
 using absl::StrCat;
 
+bool PrecisionKey(const std::string& k) {
+  return k == "precision" || k == "weight_precision" || k == "kv_precision";
+}
+
 bool IntegerKey(const std::string& k) {
-  return k != "spike_rate" && k != "input_rate" && k != "precision" &&
+  return k != "spike_rate" && k != "input_rate" && !PrecisionKey(k) &&
          k != "coding";
 }
 
 // One configuration: the model it needs and the scenario it prices.
 struct Configuration {
   std::string source;  // the sweep's SOURCE with the preset keys applied
+  std::optional<int64_t> context;  // varied: tokens in the KV cache
   v1::Scenario scenario;
 };
 
 Configuration Configure(const SweepSpec& s,
                         const std::vector<std::string>& vals) {
-  Configuration c{s.source, s.scenario};
+  Configuration c{s.source, s.phase.context, s.scenario};
   v1::SpikeActivity& spikes = *c.scenario.mutable_spikes();
   std::vector<std::string> preset_keys;
   // ParseSweepAxis has checked every value: a parse here cannot fail.
@@ -54,6 +60,13 @@ Configuration Configure(const SweepSpec& s,
       c.scenario.set_batch(i);
     } else if (k == "precision") {
       c.scenario.set_precision(PricingPrecision(v).value_or(v1::FP32));
+    } else if (k == "weight_precision") {
+      c.scenario.set_weight_precision(PricingPrecision(v).value_or(v1::FP32));
+    } else if (k == "kv_precision") {
+      c.scenario.set_kv_precision(PricingPrecision(v).value_or(v1::FP32));
+    } else if (k == "context") {
+      (void)absl::SimpleAtoi(v, &i);
+      c.context = i;
     } else if (k == "chips") {
       c.scenario.set_chips(ParseChips(v).value_or(0));
     } else if (k == "spike_rate") {
@@ -86,29 +99,36 @@ Configuration Configure(const SweepSpec& s,
 // source that fails to load is remembered as failing.
 class ModelCache {
  public:
-  ModelCache(DimBindings dims, bool read_weights)
-      : dims_(std::move(dims)), read_weights_(read_weights) {}
+  ModelCache(DimBindings dims, bool read_weights, PhaseOptions phase)
+      : dims_(std::move(dims)),
+        read_weights_(read_weights),
+        phase_(std::move(phase)) {}
 
-  std::shared_ptr<const absl::StatusOr<Model>> Get(const std::string& source) {
+  std::shared_ptr<const absl::StatusOr<Model>> Get(
+      const std::string& source, std::optional<int64_t> context) {
+    const std::string key = context ? StrCat(source, "\n", *context) : source;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (auto it = models_.find(source); it != models_.end()) {
+      if (auto it = models_.find(key); it != models_.end()) {
         return it->second;
       }
     }
     // Built outside the lock; two workers may build the same model once
     // each, and the first stored wins.
+    PhaseOptions phase = phase_;
+    phase.context = context;
     auto model = std::make_shared<const absl::StatusOr<Model>>(
-        LoadModel(source, dims_, read_weights_));
+        LoadModel(source, dims_, read_weights_, phase));
     std::lock_guard<std::mutex> lock(mu_);
     if (models_.size() >= kCapacity) models_.clear();
-    return models_.emplace(source, std::move(model)).first->second;
+    return models_.emplace(key, std::move(model)).first->second;
   }
 
  private:
   static constexpr size_t kCapacity = 256;
   const DimBindings dims_;
   const bool read_weights_;
+  const PhaseOptions phase_;
   std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const absl::StatusOr<Model>>>
       models_;
@@ -177,7 +197,7 @@ std::vector<SweepRow> Evaluate(const SweepSpec& s,
     }
     return rows;
   };
-  const auto model = cache.Get(c.source);
+  const auto model = cache.Get(c.source, c.context);
   if (!model->ok()) return fail(model->status());
   auto costs = PriceCosts(**model, s.hardware, c.scenario);
   if (!costs.ok()) return fail(costs.status());
@@ -200,12 +220,12 @@ absl::Status Check(const SweepSpec& s) {
   int64_t configs = 1;
   for (size_t a = 0; a < s.axes.size(); ++a) {
     const std::string& key = s.axes[a].key;
-    if (!IsScenarioKey(key) && !preset) {
+    if (!IsScenarioKey(key) && key != "context" && !preset) {
       return InvalidArgumentError(
           StrCat("varied key '", key,
                  "': only presets have model keys; the scenario keys are "
-                 "batch, precision, spike_rate, timesteps, coding, "
-                 "input_rate"));
+                 "batch, precision, weight_precision, kv_precision, chips, "
+                 "spike_rate, timesteps, coding, input_rate, and context"));
     }
     for (size_t b = 0; b < a; ++b) {
       if (s.axes[b].key == key) {
@@ -227,7 +247,7 @@ absl::Status Check(const SweepSpec& s) {
 }  // namespace
 
 bool IsScenarioKey(const std::string& k) {
-  return k == "batch" || k == "precision" || k == "spike_rate" ||
+  return k == "batch" || PrecisionKey(k) || k == "spike_rate" ||
          k == "timesteps" || k == "coding" || k == "input_rate" || k == "chips";
 }
 
@@ -274,9 +294,9 @@ absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
       return InvalidArgumentError(
           StrCat("chips=", v, ": expected ", kChipChoices));
     }
-    if (axis.key == "precision" && !PricingPrecision(v).ok()) {
+    if (PrecisionKey(axis.key) && !PricingPrecision(v).ok()) {
       return InvalidArgumentError(
-          StrCat("precision=", v, ": expected one of ", kPricingPrecisions));
+          StrCat(axis.key, "=", v, ": expected one of ", kPricingPrecisions));
     }
     double d;
     if ((axis.key == "spike_rate" || axis.key == "input_rate") &&
@@ -290,6 +310,11 @@ absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text) {
          (axis.key == "batch" && i > kMaxDimension))) {
       return InvalidArgumentError(
           StrCat(axis.key, "=", v, ": expected a whole number >= 1"));
+    }
+    if (axis.key == "context" &&
+        (!absl::SimpleAtoi(v, &i) || i < 0 || i > kMaxDimension)) {
+      return InvalidArgumentError(
+          StrCat("context=", v, ": expected a whole number from 0 to 2^40"));
     }
   }
   return axis;
@@ -318,7 +343,7 @@ absl::Status RunSweep(const SweepSpec& s, RowSink& sink,
       std::any_of(s.hardware.begin(), s.hardware.end(),
                   [](const Hardware& h) { return h.neuromorphic; });
   // Only spiking profiles use what the weights say (absent synapses).
-  ModelCache cache(s.dims, /*read_weights=*/spiking);
+  ModelCache cache(s.dims, /*read_weights=*/spiking, s.phase);
   const int64_t configs = SweepConfigurations(s);
   // A mistake common to every row (a bad key or value, missing spike
   // settings) is an error, not a file of error rows; a network too large

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "hw/hardware.h"
 #include "model/graph.h"
+#include "model/source.h"
 #include "neurowatt/v1/scenario.pb.h"
 
 namespace neurowatt {
@@ -35,13 +36,16 @@ struct SweepAxis {
 // precision and coding names). Errors (InvalidArgument) quote `text`.
 absl::StatusOr<SweepAxis> ParseSweepAxis(const std::string& text);
 
-// batch, precision, spike_rate, timesteps, coding, input_rate; any other key
-// is a preset's own (d_model, layers, sizes...).
+// batch, precision, weight_precision, kv_precision, chips, spike_rate,
+// timesteps, coding, input_rate; "context" (tokens in the KV cache) rebuilds
+// the model for any source; any other key is a preset's own (d_model,
+// layers, sizes...).
 bool IsScenarioKey(const std::string& key);
 
 struct SweepSpec {
   std::string source;  // a SOURCE; keys other than the scenario's need a preset
   DimBindings dims;    // fixed symbolic dimensions
+  PhaseOptions phase;  // what every model is loaded for; "context" varies it
   std::vector<Hardware> hardware;
   v1::Scenario scenario;        // the base every configuration varies
   std::vector<SweepAxis> axes;  // the last one varies fastest

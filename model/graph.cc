@@ -74,6 +74,9 @@ absl::Status CheckEnums(const v1::Node& n) {
     case v1::Node::kReduce:
       ok = v1::Reduce::Kind_IsValid(n.reduce().kind());
       break;
+    case v1::Node::kMatmul:
+      ok = v1::MatMul::Causal_IsValid(n.matmul().causal());
+      break;
     default:
       break;
   }
@@ -137,6 +140,26 @@ absl::StatusOr<Shape> BindShape(
   return shape;
 }
 
+// The positions a KV cache holds before this pass: unlike a tensor's
+// dimensions these may be 0 (a prefill starts from an empty cache).
+absl::StatusOr<int64_t> CachedPositions(const v1::KvCache& op,
+                                        const DimBindings& bindings) {
+  const v1::Dim& d = op.cached();
+  int64_t v = 0;
+  if (d.value_case() == v1::Dim::kSize) {
+    v = d.size();
+  } else if (d.value_case() == v1::Dim::kSymbol) {
+    // Unbound, the cache is empty: a pass over a fresh sequence.
+    auto it = bindings.find(d.symbol());
+    v = it == bindings.end() ? 0 : it->second;
+  }
+  if (v < 0 || v > kMaxDimension) {
+    return InvalidArgumentError(
+        StrCat("cached positions are ", v, ", expected 0 to 2^40"));
+  }
+  return v;
+}
+
 // Symbols the inputs use, bound from `dims`, then the architecture's
 // defaults, then batch = 1.
 absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
@@ -150,6 +173,10 @@ absl::StatusOr<DimBindings> BindSymbols(const v1::Architecture& arch,
   for (const auto& in : arch.inputs()) collect(in.shape());
   for (const auto& n : arch.nodes()) {
     if (const auto* declared = DeclaredShape(n)) collect(*declared);
+    if (n.op_case() == v1::Node::kKvCache &&
+        n.kv_cache().cached().value_case() == v1::Dim::kSymbol) {
+      used.insert(n.kv_cache().cached().symbol());
+    }
   }
   for (const auto& [name, value] : dims) {
     if (!used.count(name)) {
@@ -294,6 +321,13 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     GraphNode& gn = bg[v];
     gn.node = n;
     gn.dtype = Resolve(n.dtype(), arch.default_dtype());
+    if (n.op_case() == v1::Node::kKvCache) {
+      auto cached = CachedPositions(n.kv_cache(), g.bindings_);
+      if (!cached.ok()) {
+        return Prefixed(StrCat("node '", n.name(), "'"), cached.status());
+      }
+      gn.node.mutable_kv_cache()->mutable_cached()->set_size(*cached);
+    }
     auto [it, inserted] =
         tensors.emplace(n.outputs(0), TensorSource{v, {}, bg[v].dtype});
     if (!inserted) {

@@ -286,6 +286,66 @@ const std::map<std::string, Named>& NamedPresets() {
          {"embeddings", "true"}},
         "GPT-2 small (124M): d 768, 12 layers, 12 heads, seq 1024, vocab "
         "50257, tied LM head"}},
+      // Llama 2 (Touvron et al. 2023, Table 1 and the released configs);
+      // Llama 3 (Meta 2024, model card); Mixtral (Jiang et al. 2024).
+      {"llama2-7b",
+       {"llama",
+        {{"d_model", "4096"},
+         {"layers", "32"},
+         {"heads", "32"},
+         {"kv_heads", "32"},
+         {"d_ff", "11008"},
+         {"seq", "4096"},
+         {"vocab", "32000"}},
+        "Llama 2 7B: d 4096, 32 layers, 32 heads, SwiGLU 11008, seq 4096, "
+        "vocab 32000 (6.74 B parameters)"}},
+      {"llama2-13b",
+       {"llama",
+        {{"d_model", "5120"},
+         {"layers", "40"},
+         {"heads", "40"},
+         {"kv_heads", "40"},
+         {"d_ff", "13824"},
+         {"seq", "4096"},
+         {"vocab", "32000"}},
+        "Llama 2 13B: d 5120, 40 layers, 40 heads, SwiGLU 13824, seq 4096, "
+        "vocab 32000 (13.0 B parameters)"}},
+      {"llama2-70b",
+       {"llama",
+        {{"d_model", "8192"},
+         {"layers", "80"},
+         {"heads", "64"},
+         {"kv_heads", "8"},
+         {"d_ff", "28672"},
+         {"seq", "4096"},
+         {"vocab", "32000"}},
+        "Llama 2 70B: d 8192, 80 layers, 64 heads sharing 8 KV heads "
+        "(grouped-query), SwiGLU 28672, seq 4096 (69.0 B parameters)"}},
+      {"llama3-8b",
+       {"llama",
+        {{"d_model", "4096"},
+         {"layers", "32"},
+         {"heads", "32"},
+         {"kv_heads", "8"},
+         {"d_ff", "14336"},
+         {"seq", "8192"},
+         {"vocab", "128256"}},
+        "Llama 3 8B: d 4096, 32 layers, 32 heads sharing 8 KV heads, "
+        "SwiGLU 14336, seq 8192, vocab 128256 (8.03 B parameters)"}},
+      {"mixtral-8x7b",
+       {"llama",
+        {{"d_model", "4096"},
+         {"layers", "32"},
+         {"heads", "32"},
+         {"kv_heads", "8"},
+         {"d_ff", "14336"},
+         {"seq", "32768"},
+         {"vocab", "32000"},
+         {"experts", "8"},
+         {"experts_per_token", "2"}},
+        "Mixtral 8x7B: Mistral 7B's attention (32 heads, 8 KV heads) and 8 "
+        "SwiGLU experts of 14336 per block, top-2 (46.7 B parameters "
+        "stored, 12.9 B active per token)"}},
       {"seed-mlp-2x2",
        {"mlp",
         {{"sizes", "3-2-2"}},
@@ -321,8 +381,12 @@ const std::map<std::string, std::string>& KindKeys() {
        "input (256), hidden (512), layers (1), timesteps (50), bidirectional "
        "(false)"},
       {"gpt",
-       "d_model (768), layers (12), heads (12), d_ff (4 x d_model), seq "
-       "(1024), vocab (50257), embeddings (true)"},
+       "d_model (768), layers (12), heads (12), kv_heads (heads), d_ff (4 x "
+       "d_model), seq (1024), vocab (50257), embeddings (true)"},
+      {"llama",
+       "d_model (4096), layers (32), heads (32), kv_heads (heads), d_ff "
+       "(11008), seq (4096), vocab (32000), experts (1), experts_per_token "
+       "(2), embeddings (true)"},
   };
   return *kinds;
 }
@@ -391,20 +455,37 @@ absl::StatusOr<v1::Architecture> BuildKind(const std::string& spec,
     return RecurrentArchitecture(name, cell, *input, *hidden, *layers, *steps,
                                  *bidir);
   }
-  if (kind == "gpt") {
+  if (kind == "gpt" || kind == "llama") {
+    const bool llama = kind == "llama";
     GptOptions o;
     o.name = name;
+    o.llama = llama;
+    if (llama) {
+      o.d_model = 4096;
+      o.layers = 32;
+      o.heads = 32;
+      o.d_ff = 11008;
+      o.seq = 4096;
+      o.vocab = 32000;
+    }
     auto d = p.Int("d_model", o.d_model);
     auto layers = p.Int("layers", o.layers);
     auto heads = p.Int("heads", o.heads);
     if (!d.ok()) return d.status();
-    auto d_ff = p.Int("d_ff", 4 * *d);
+    if (!heads.ok()) return heads.status();
+    auto kv_heads = p.Int("kv_heads", *heads);
+    auto d_ff = p.Int("d_ff", llama ? o.d_ff : 4 * *d);
     auto seq = p.Int("seq", o.seq);
     auto vocab = p.Int("vocab", o.vocab);
     auto emb = p.Bool("embeddings", o.embeddings);
+    absl::StatusOr<int64_t> experts = int64_t{1}, per_token = int64_t{2};
+    if (llama) {
+      experts = p.Int("experts", 1);
+      per_token = p.Int("experts_per_token", 2);
+    }
     for (const absl::Status& s :
-         {layers.status(), heads.status(), d_ff.status(), seq.status(),
-          vocab.status(), emb.status()}) {
+         {layers.status(), kv_heads.status(), d_ff.status(), seq.status(),
+          vocab.status(), emb.status(), experts.status(), per_token.status()}) {
       if (!s.ok()) return s;
     }
     if (auto s = p.Finish(known); !s.ok()) return s;
@@ -419,13 +500,26 @@ absl::StatusOr<v1::Architecture> BuildKind(const std::string& spec,
       return InvalidArgumentError(StrCat("preset:", spec, ": heads = ", *heads,
                                          " does not divide d_model = ", *d));
     }
+    if (*heads % *kv_heads != 0) {
+      return InvalidArgumentError(StrCat("preset:", spec,
+                                         ": kv_heads = ", *kv_heads,
+                                         " does not divide heads = ", *heads));
+    }
+    if (*experts > 1 && *per_token > *experts) {
+      return InvalidArgumentError(StrCat("preset:", spec,
+                                         ": experts_per_token = ", *per_token,
+                                         " is more than experts = ", *experts));
+    }
     o.d_model = *d;
     o.layers = *layers;
     o.heads = *heads;
+    o.kv_heads = *kv_heads;
     o.d_ff = *d_ff;
     o.seq = *seq;
     o.vocab = *vocab;
     o.embeddings = *emb;
+    o.experts = *experts;
+    o.experts_per_token = *per_token;
     return GptArchitecture(o);
   }
   return InvalidArgumentError(
@@ -461,13 +555,29 @@ v1::Architecture MlpArchitecture(const std::string& name,
 
 v1::Architecture GptArchitecture(const GptOptions& o) {
   const int64_t d = o.d_model, h = o.heads, dh = o.d_model / o.heads;
+  const int64_t hkv = o.kv_heads == 0 ? h : o.kv_heads;
+  const int64_t group = h / hkv;  // query heads per key-value head
   const int64_t d_ff = o.d_ff == 0 ? 4 * d : o.d_ff;
-  Builder b(o.name,
-            StrCat("decoder-only transformer: d_model ", d, ", ", o.layers,
-                   " blocks, ", h, " heads, d_ff ", d_ff, ", seq ", o.seq,
-                   o.embeddings ? StrCat(", vocab ", o.vocab,
-                                         ", embeddings and tied LM head")
-                                : ", blocks only"));
+  const bool moe = o.experts > 1;
+  const bool bias = !o.llama;
+  std::string attention =
+      hkv == h ? StrCat(h, " heads")
+               : StrCat(h, " heads, ", hkv, " KV heads",
+                        hkv == 1 ? " (multi-query)" : " (grouped-query)");
+  std::string mlp =
+      o.llama ? StrCat("SwiGLU d_ff ", d_ff) : StrCat("d_ff ", d_ff);
+  if (moe) {
+    mlp = StrCat(o.experts, " experts of ", mlp, ", top-", o.experts_per_token);
+  }
+  Builder b(
+      o.name,
+      StrCat("decoder-only transformer: d_model ", d, ", ", o.layers,
+             " blocks, ", attention, ", ", mlp, ", seq ", o.seq,
+             o.llama ? ", RMSNorm, rotary positions" : "",
+             o.embeddings ? StrCat(", vocab ", o.vocab,
+                                   o.llama ? ", embeddings and LM head"
+                                           : ", embeddings and tied LM head")
+                          : ", blocks only"));
   b.Default("seq", o.seq);
   std::string x("x");
   if (o.embeddings) {
@@ -479,47 +589,100 @@ v1::Architecture GptArchitecture(const GptOptions& o) {
       });
     };
     // Position ids have the token ids' shape; the table has seq rows.
-    x = b.Sum("embed", embed("wte", o.vocab), embed("wpe", o.seq));
+    x = o.llama ? embed("embed", o.vocab)
+                : b.Sum("embed", embed("wte", o.vocab), embed("wpe", o.seq));
   } else {
     b.Input(x, {std::string("batch"), std::string("seq"), d});
   }
+  auto norm = [&](const std::string& name, const std::string& in) {
+    return b.Add(name, {in}, [&](v1::Node& n) {
+      n.mutable_norm()->set_kind(o.llama ? v1::Norm::RMS : v1::Norm::LAYER);
+      n.mutable_norm()->set_features(d);
+    });
+  };
+  auto linear = [&](const std::string& name, const std::string& in,
+                    int64_t from, int64_t to, bool routed) {
+    return b.Add(name, {in}, [&](v1::Node& n) {
+      v1::Linear* l = n.mutable_linear();
+      l->set_in_features(from);
+      l->set_out_features(to);
+      l->set_bias(bias);
+      if (routed) {
+        l->set_experts(o.experts);
+        l->set_experts_per_token(o.experts_per_token);
+      }
+    });
+  };
   for (int64_t i = 0; i < o.layers; ++i) {
     const std::string p = StrCat("blocks.", i, ".");
-    std::string a = b.LayerNorm(StrCat(p, "ln1"), x, d);
-    auto heads = [&](const std::string& name,
+    const std::string a = norm(StrCat(p, "ln1"), x);
+    // Heads as [B, kv heads, group, S, dh]: each key-value head serves
+    // `group` query heads, read once for all of them.
+    auto heads = [&](const std::string& name, int64_t count, int64_t g,
                      const std::vector<int64_t>& perm) {
-      std::string t = b.Linear(StrCat(p, "attn.", name), a, d, d);
-      t = b.Reshape(StrCat(p, "attn.", name, ".split"), t, {0, 0, h, dh});
+      std::string t = linear(StrCat(p, "attn.", name), a, d, count * dh, false);
+      t = b.Reshape(StrCat(p, "attn.", name, ".split"), t,
+                    {0, 0, count / g, g, dh});
+      if (o.llama && name != "v") {
+        t = b.Add(StrCat(p, "attn.", name, ".rope"), {t},
+                  [](v1::Node& n) { n.mutable_rotary(); });
+      }
       return b.Transpose(StrCat(p, "attn.", name, ".heads"), t, perm);
     };
-    const std::string q = heads("q", {0, 2, 1, 3});  // [B, H, S, dh]
-    const std::string k = heads("k", {0, 2, 3, 1});  // [B, H, dh, S]
-    const std::string v = heads("v", {0, 2, 1, 3});  // [B, H, S, dh]
-    auto attend = [&](const std::string& name, const std::string& lhs,
-                      const std::string& rhs) {
-      return b.Add(StrCat(p, "attn.", name), {lhs, rhs}, [](v1::Node& n) {
-        n.mutable_matmul()->set_b_is_cached(true);
+    auto cache = [&](const std::string& name, const std::string& in,
+                     int64_t axis) {
+      return b.Add(StrCat(p, "attn.", name, ".cache"), {in}, [&](v1::Node& n) {
+        n.mutable_kv_cache()->set_axis(axis);
+        n.mutable_kv_cache()->mutable_cached()->set_symbol("context");
       });
     };
-    std::string s = attend("scores", q, k);
+    const std::string q =
+        heads("q", h, group, {0, 2, 3, 1, 4});  // [B,G,g,S,dh]
+    const std::string k =
+        cache("k", heads("k", hkv, 1, {0, 2, 3, 4, 1}), -1);  // [B,G,1,dh,P]
+    const std::string v =
+        cache("v", heads("v", hkv, 1, {0, 2, 3, 1, 4}), -2);  // [B,G,1,P,dh]
+    auto attend = [&](const std::string& name, const std::string& lhs,
+                      const std::string& rhs, v1::MatMul::Causal causal) {
+      return b.Add(StrCat(p, "attn.", name), {lhs, rhs}, [&](v1::Node& n) {
+        n.mutable_matmul()->set_causal(causal);
+      });
+    };
+    std::string s = attend("scores", q, k, v1::MatMul::SCORES);
     s = b.Activation(StrCat(p, "attn.softmax"), s, v1::Activation::SOFTMAX);
-    s = attend("mix", s, v);
-    s = b.Transpose(StrCat(p, "attn.merge"), s, {0, 2, 1, 3});
+    s = attend("mix", s, v, v1::MatMul::VALUES);
+    s = b.Transpose(StrCat(p, "attn.merge"), s, {0, 3, 1, 2, 4});
     s = b.Reshape(StrCat(p, "attn.concat"), s, {0, 0, d});
-    s = b.Linear(StrCat(p, "attn.o"), s, d, d);
+    s = linear(StrCat(p, "attn.o"), s, d, d, false);
     x = b.Sum(StrCat(p, "attn.residual"), x, s);
-    std::string m = b.LayerNorm(StrCat(p, "ln2"), x, d);
-    m = b.Linear(StrCat(p, "mlp.key"), m, d, d_ff);
-    m = b.Activation(StrCat(p, "mlp.gelu"), m, v1::Activation::GELU);
-    m = b.Linear(StrCat(p, "mlp.value"), m, d_ff, d);
+    std::string m = norm(StrCat(p, "ln2"), x);
+    if (moe) {
+      std::string r = b.Linear(StrCat(p, "mlp.router"), m, d, o.experts,
+                               /*bias=*/false);
+      b.Activation(StrCat(p, "mlp.router.softmax"), r, v1::Activation::SOFTMAX);
+    }
+    if (o.llama) {
+      const std::string gate = b.Activation(
+          StrCat(p, "mlp.gate.silu"),
+          linear(StrCat(p, "mlp.gate"), m, d, d_ff, moe), v1::Activation::SILU);
+      const std::string up = linear(StrCat(p, "mlp.up"), m, d, d_ff, moe);
+      m = b.Add(StrCat(p, "mlp.glu"), {gate, up}, [](v1::Node& n) {
+        n.mutable_elementwise()->set_kind(v1::Elementwise::MUL);
+      });
+      m = linear(StrCat(p, "mlp.down"), m, d_ff, d, moe);
+    } else {
+      m = linear(StrCat(p, "mlp.key"), m, d, d_ff, moe);
+      m = b.Activation(StrCat(p, "mlp.gelu"), m, v1::Activation::GELU);
+      m = linear(StrCat(p, "mlp.value"), m, d_ff, d, moe);
+    }
     x = b.Sum(StrCat(p, "mlp.residual"), x, m);
   }
   if (o.embeddings) {
-    x = b.LayerNorm("ln_f", x, d);
+    x = norm("ln_f", x);
     b.Add("lm_head", {x}, [&](v1::Node& n) {
       n.mutable_linear()->set_in_features(d);
       n.mutable_linear()->set_out_features(o.vocab);
-      n.mutable_linear()->set_weight_tied_to("wte");
+      if (!o.llama) n.mutable_linear()->set_weight_tied_to("wte");
     });
   }
   return b.Take();

@@ -163,6 +163,15 @@ absl::StatusOr<Shape> LinearShape(const v1::Linear& op,
     return s;
   if (auto s = RequirePositive(op.out_features(), "out_features"); !s.ok())
     return s;
+  if (op.experts() < 0 || op.experts() > kMaxDimension ||
+      (op.experts() > 1 &&
+       (op.experts_per_token() < 1 || op.experts_per_token() > op.experts())) ||
+      (op.experts() <= 1 && op.experts_per_token() > 1)) {
+    return InvalidArgumentError(StrCat(
+        "experts = ", op.experts(),
+        " and experts_per_token = ", op.experts_per_token(),
+        ": expected 1 to experts experts per token of 2 or more experts"));
+  }
   const Shape& x = in[0];
   if (x.empty() || x.back() != op.in_features()) {
     return InvalidArgumentError(
@@ -287,6 +296,25 @@ absl::StatusOr<Shape> MatMulShape(const v1::MatMul& op,
   Shape out = *lead;
   out.push_back(m);
   out.push_back(n);
+  return out;
+}
+
+absl::StatusOr<Shape> KvCacheShape(const v1::KvCache& op,
+                                   const std::vector<Shape>& in) {
+  if (auto s = RequireInputs(in, 1, 1); !s.ok()) return s;
+  const int64_t rank = static_cast<int64_t>(in[0].size());
+  const int64_t axis = op.axis() < 0 ? op.axis() + rank : op.axis();
+  if (axis < 0 || axis >= rank) {
+    return InvalidArgumentError(
+        StrCat("axis ", op.axis(), " is outside ", ShapeToString(in[0])));
+  }
+  Shape out = in[0];
+  // Graph::Build has bound the cached positions to a size.
+  out[axis] += op.cached().size();
+  if (out[axis] > kMaxDimension) {
+    return InvalidArgumentError(
+        StrCat("the cache holds ", out[axis], " positions, beyond 2^40"));
+  }
   return out;
 }
 
@@ -632,6 +660,11 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
       return ReduceShape(node.reduce(), inputs);
     case v1::Node::kEinsum:
       return EinsumShape(node.einsum(), inputs);
+    case v1::Node::kKvCache:
+      return KvCacheShape(node.kv_cache(), inputs);
+    case v1::Node::kRotary:
+      if (auto s = RequireInputs(inputs, 1, 1); !s.ok()) return s;
+      return inputs[0];
     case v1::Node::kConstant:
     case v1::Node::kLayout:
     case v1::Node::kUncounted:
@@ -644,7 +677,8 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
       "has no op (set one of linear, conv, "
       "recurrent, matmul, embedding, norm, "
       "activation, pool, elementwise, reshape, "
-      "transpose, reduce, einsum, constant, layout, uncounted)");
+      "transpose, reduce, einsum, constant, layout, uncounted, kv_cache, "
+      "rotary)");
 }
 
 }  // namespace neurowatt

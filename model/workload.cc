@@ -1,5 +1,6 @@
 #include "model/workload.h"
 
+#include <algorithm>
 #include <array>
 #include <tuple>
 
@@ -23,8 +24,10 @@ struct Counts {
   CheckedCount adds, muls, compares, exps, divs;
   CheckedCount input_bytes, output_bytes, weight_bytes, state_bytes;
   CheckedCount lookup_bytes, float_input_elements, fixed_input_bytes;
-  CheckedCount state_elements;
+  CheckedCount state_elements, state_write_elements, kv_read_elements;
+  CheckedCount kv_read_bytes, active_params;
   int64_t steps = 1;
+  bool kv_cache = false;
 
   // Adds `per_element` of each class times `elements`.
   void AddOps(const CheckedCount& elements, int64_t a, int64_t m, int64_t c,
@@ -105,19 +108,34 @@ absl::Status CountLinear(
   const v1::Linear& op = gn.node.linear();
   const int64_t out_elems = Elements(gn.output_shape);
   const int64_t rows = out_elems / op.out_features();
-  c.neurons = op.out_features();
-  c.synapses = CheckedCount(op.in_features()) * op.out_features();
-  c.instances = out_elems;
-  c.macs = c.synapses * rows;
+  // A mixture of experts stores `experts` copies and works each row on
+  // `active` of them.
+  const int64_t experts = std::max<int64_t>(1, op.experts());
+  const int64_t active = experts > 1 ? op.experts_per_token() : 1;
+  const CheckedCount per_expert =
+      CheckedCount(op.in_features()) * op.out_features();
+  c.neurons = CheckedCount(op.out_features()) * experts;
+  c.synapses = per_expert * experts;
+  c.instances = CheckedCount(out_elems) * active;
+  c.macs = per_expert * rows * active;
   c.weight_bytes = c.synapses * BytesPerElement(gn.dtype);
+  CheckedCount bias = 0;
   if (op.bias()) {
-    c.params += op.out_features();
-    c.adds += out_elems;
+    bias = CheckedCount(op.out_features()) * experts;
+    c.adds += c.instances;
   }
+  if (active > 1) {  // the router's weights combine the experts' outputs
+    c.muls += c.instances;
+    c.adds += CheckedCount(out_elems) * (active - 1);
+  }
+  c.params += bias;
   if (op.weight_tied_to().empty()) {
     c.params += c.synapses;
+    c.active_params =
+        (per_expert + (op.bias() ? op.out_features() : 0)) * active;
     return absl::OkStatus();
   }
+  c.active_params = bias;
   auto it = by_name.find(op.weight_tied_to());
   if (it == by_name.end() ||
       it->second->node.op_case() != v1::Node::kEmbedding) {
@@ -208,16 +226,47 @@ void CountRecurrent(const GraphNode& gn, Counts& c) {
   c.steps = steps;
   const int64_t state_vectors = op.cell() == v1::Recurrent::LSTM ? 2 : 1;
   c.state_elements = CheckedCount(h) * layers * dirs * batch * state_vectors;
+  c.state_write_elements = c.state_elements;
   c.state_bytes = c.state_elements * BytesPerElement(gn.dtype);
 }
 
-void CountMatMul(const GraphNode& gn, Counts& c) {
+void CountMatMul(const GraphNode& gn, const CountOptions& options, Counts& c) {
+  const v1::MatMul& op = gn.node.matmul();
   const Shape& a = gn.input_shapes[0];
-  c.macs = CheckedCount(Elements(gn.output_shape)) * a.back();
-  if (gn.node.matmul().b_is_cached()) {
-    c.state_elements = Elements(gn.input_shapes[1]);
-    c.state_bytes = c.state_elements * BytesPerElement(gn.input_dtypes[1]);
+  const Shape& out = gn.output_shape;
+  c.macs = CheckedCount(Elements(out)) * a.back();
+  if (options.skip_masked && op.causal() != v1::MatMul::NOT_CAUSAL) {
+    // Rows are queries at the last m of p positions; row i attends to
+    // p - m + i + 1 of them.
+    const int64_t m = out[out.size() - 2];
+    const int64_t n = out.back();
+    const bool scores = op.causal() == v1::MatMul::SCORES;
+    const int64_t p = scores ? n : a.back();
+    const int64_t other = scores ? a.back() : n;  // the dimension kept
+    if (p >= m) {
+      // m (m + 1) / 2 without overflowing before the division.
+      const CheckedCount triangle = m % 2 == 0
+                                        ? CheckedCount(m / 2) * (m + 1)
+                                        : CheckedCount(m) * ((m + 1) / 2);
+      const CheckedCount pairs = CheckedCount(m) * (p - m) + triangle;
+      c.macs = pairs * other * (Elements(out) / (m * n));
+    }
   }
+  if (op.b_is_cached()) {
+    c.state_elements = Elements(gn.input_shapes[1]);
+    c.state_write_elements = c.state_elements;
+    c.state_bytes = c.state_elements * BytesPerElement(gn.input_dtypes[1]);
+    c.kv_cache = true;
+  }
+}
+
+// The cache holds its output; the new positions (its input) are written to
+// it. Its readers count the reads (kv_read_elements).
+void CountKvCache(const GraphNode& gn, Counts& c) {
+  c.state_elements = Elements(gn.output_shape);
+  c.state_write_elements = Elements(gn.input_shapes[0]);
+  c.state_bytes = c.state_elements * BytesPerElement(gn.dtype);
+  c.kv_cache = true;
 }
 
 void CountEmbedding(const GraphNode& gn, Counts& c) {
@@ -393,6 +442,10 @@ std::string KindName(const v1::Node& n) {
       return "layout";
     case v1::Node::kUncounted:
       return "uncounted";
+    case v1::Node::kKvCache:
+      return "kv_cache";
+    case v1::Node::kRotary:
+      return "rotary";
     default:
       return "unknown";
   }
@@ -421,8 +474,9 @@ int OpKind(const v1::Node& n) {
 // Workload::matrix_rows and shared_matrix for one inference.
 void MatrixRows(const GraphNode& gn, Workload& w) {
   switch (gn.node.op_case()) {
-    case v1::Node::kLinear:
-      w.matrix_rows = w.neurons > 0 ? w.neuron_instances / w.neurons : 1;
+    case v1::Node::kLinear:  // the tokens, whichever experts they go to
+      w.matrix_rows =
+          Elements(gn.output_shape) / gn.node.linear().out_features();
       w.shared_matrix = true;
       break;
     case v1::Node::kRecurrent: {
@@ -461,7 +515,11 @@ absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
                                &c.lookup_bytes,
                                &c.float_input_elements,
                                &c.fixed_input_bytes,
-                               &c.state_elements};
+                               &c.state_elements,
+                               &c.state_write_elements,
+                               &c.kv_read_elements,
+                               &c.kv_read_bytes,
+                               &c.active_params};
   for (const CheckedCount* v : all) {
     if (!v->ok()) {
       return InvalidArgumentError(StrCat(
@@ -488,6 +546,11 @@ absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
   w.float_input_elements = c.float_input_elements.value();
   w.fixed_input_bytes = c.fixed_input_bytes.value();
   w.state_elements = c.state_elements.value();
+  w.state_write_elements = c.state_write_elements.value();
+  w.kv_read_elements = c.kv_read_elements.value();
+  w.kv_read_bytes = c.kv_read_bytes.value();
+  w.active_params = c.active_params.value();
+  w.kv_cache = c.kv_cache;
   w.sequential_steps = c.steps;
   return w;
 }
@@ -511,14 +574,18 @@ void Accumulate(const Workload& w, Counts& t) {
   t.float_input_elements += w.float_input_elements;
   t.fixed_input_bytes += w.fixed_input_bytes;
   t.state_elements += w.state_elements;
+  t.state_write_elements += w.state_write_elements;
+  t.kv_read_elements += w.kv_read_elements;
+  t.kv_read_bytes += w.kv_read_bytes;
+  t.active_params += w.active_params;
 }
 
-// Fills count.layer_class and count.classes: identical layers, every field
-// but the name and the inputs' sources, in order of first appearance.
+}  // namespace
+
 void ClassifyLayers(NetworkCount& count) {
   // Views into count.layers, which does not change while they live.
   using Key = std::tuple<absl::string_view, absl::string_view, int, int, bool,
-                         int, std::array<int64_t, 21>, bool>;
+                         int, std::array<int64_t, 27>, int>;
   absl::flat_hash_map<Key, int> index;
   index.reserve(count.layers.size());
   count.layer_class.clear();
@@ -553,8 +620,15 @@ void ClassifyLayers(NetworkCount& count) {
              w.matrix_rows,
              w.float_input_elements,
              w.fixed_input_bytes,
-             w.state_elements},
-            w.shared_matrix};
+             w.state_elements,
+             w.state_write_elements,
+             w.kv_read_elements,
+             w.kv_read_bytes,
+             w.active_params,
+             w.experts,
+             w.experts_per_token},
+            w.shared_matrix | w.kv_cache << 1 | w.once_per_batch << 2 |
+                w.fixed_precision << 3};
     auto [it, inserted] =
         index.emplace(key, static_cast<int>(count.classes.size()));
     if (inserted) count.classes.push_back({static_cast<int>(i), 0});
@@ -563,7 +637,17 @@ void ClassifyLayers(NetworkCount& count) {
   }
 }
 
-}  // namespace
+absl::StatusOr<Workload> SumLayers(const std::vector<Workload>& layers,
+                                   const std::string& model) {
+  Counts total;
+  for (const Workload& w : layers) Accumulate(w, total);
+  auto t = ToWorkload(total, model, "total", v1::ELEMENT_TYPE_UNSPECIFIED);
+  if (!t.ok()) {
+    return InvalidArgumentError(
+        StrCat("model '", model, "': the totals do not fit in 64 bits"));
+  }
+  return t;
+}
 
 double Workload::synapses_per_neuron() const {
   return neurons == 0
@@ -571,7 +655,8 @@ double Workload::synapses_per_neuron() const {
              : static_cast<double>(synapses) / static_cast<double>(neurons);
 }
 
-absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
+absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
+                                          const CountOptions& options) {
   absl::flat_hash_map<std::string, const GraphNode*> by_name;
   by_name.reserve(graph.num_nodes());
   for (Vertex v : graph.topological_order()) {
@@ -599,7 +684,13 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
         CountRecurrent(gn, c);
         break;
       case v1::Node::kMatmul:
-        CountMatMul(gn, c);
+        CountMatMul(gn, options, c);
+        break;
+      case v1::Node::kKvCache:
+        CountKvCache(gn, c);
+        break;
+      case v1::Node::kRotary:
+        c.AddOps(Elements(gn.output_shape), 1, 2, 0, 0, 0);
         break;
       case v1::Node::kEmbedding:
         CountEmbedding(gn, c);
@@ -637,9 +728,18 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
       return InvalidArgumentError(
           StrCat("node '", gn.node.name(), "': ", status.message()));
     }
+    if (gn.node.op_case() != v1::Node::kLinear) c.active_params = c.params;
     for (size_t i = 0; i < gn.input_shapes.size(); ++i) {
       const int64_t elements = Elements(gn.input_shapes[i]);
       const int64_t bytes = BytesPerElement(gn.input_dtypes[i]);
+      // What a KV cache gives is read from the cache, not as activations.
+      if (auto p = producer.find(gn.node.inputs(i));
+          p != producer.end() && out.layers[p->second].kv_cache &&
+          out.layers[p->second].op == v1::Node::kKvCache) {
+        c.kv_read_elements += elements;
+        c.kv_read_bytes += CheckedCount(elements) * bytes;
+        continue;
+      }
       c.input_bytes += CheckedCount(elements) * bytes;
       // Integer network inputs (token ids) keep their size under a
       // precision override; node outputs and other inputs take it.
@@ -652,7 +752,8 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
         c.float_input_elements += elements;
       }
     }
-    if (gn.node.op_case() != v1::Node::kConstant) {
+    if (gn.node.op_case() != v1::Node::kConstant &&
+        gn.node.op_case() != v1::Node::kKvCache) {
       c.output_bytes =
           CheckedCount(Elements(gn.output_shape)) * BytesPerElement(gn.dtype);
     }
@@ -661,6 +762,11 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph) {
     Accumulate(*w, total);
     w->op = gn.node.op_case();
     w->op_kind = OpKind(gn.node);
+    if (gn.node.op_case() == v1::Node::kLinear &&
+        gn.node.linear().experts() > 1) {
+      w->experts = gn.node.linear().experts();
+      w->experts_per_token = gn.node.linear().experts_per_token();
+    }
     if (gn.node.op_case() == v1::Node::kConv) {
       const v1::Conv& conv = gn.node.conv();
       w->depthwise = conv.groups() > 1 && conv.groups() == conv.in_channels();

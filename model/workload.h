@@ -15,7 +15,11 @@
 //   - embedding: a linear layer over a one-hot input (dim neurons with vocab
 //     synapses each) that costs no MACs;
 //   - activation x activation matmuls (attention scores and values) have
-//     MACs and no synapses; biases and norm gains are params, not synapses.
+//     MACs and no synapses; biases and norm gains are params, not synapses;
+//   - a KV cache is state held, not neurons: its node writes the new
+//     positions, the attention that consumes it reads the whole cache;
+//   - a mixture of experts stores every expert (params, neurons, synapses)
+//     and works each token on its experts_per_token (MACs, outputs).
 #ifndef NEUROWATT_MODEL_WORKLOAD_H_
 #define NEUROWATT_MODEL_WORKLOAD_H_
 
@@ -46,7 +50,8 @@ struct Workload {
   std::string name;
   // "linear", "conv", "rnn", "lstm", "gru", "matmul", "embedding", "norm",
   // "activation", "pool", "elementwise", "reshape", "transpose", "reduce",
-  // "einsum", "parameter", "constant", "layout", "uncounted".
+  // "einsum", "parameter", "constant", "layout", "uncounted", "kv_cache",
+  // "rotary"; a training step adds "backward" and "optimizer".
   std::string kind;
   // The source op for layout and uncounted nodes (e.g. ONNX "Concat").
   std::string op_type;
@@ -65,6 +70,14 @@ struct Workload {
   int64_t neurons = 0;
   int64_t synapses = 0;  // weights; biases excluded
   int64_t params = 0;    // stored parameters: weights, biases, norm gains
+  // Parameters one token works with: params, less the experts a mixture of
+  // experts does not route it to.
+  int64_t active_params = 0;
+  // A mixture of experts (experts > 1): each row is worked by
+  // experts_per_token of the stored experts, so a batch of few rows reads
+  // only the experts its rows are routed to (see TrafficAt).
+  int64_t experts = 1;
+  int64_t experts_per_token = 1;
   // Stored weights read (matrices, gains), once per batch: synapses x
   // element size for weighted layers, params x size for norms.
   int64_t weight_bytes = 0;
@@ -83,6 +96,13 @@ struct Workload {
   int64_t input_bytes = 0;   // activations read
   int64_t output_bytes = 0;  // activations written
   int64_t state_bytes = 0;   // held across steps: RNN state, KV cache
+  // Of the state, the elements written per inference (an RNN's state, the
+  // new positions of a KV cache; 0 for what a training step keeps of its
+  // activations, whose writes are the outputs).
+  int64_t state_write_elements = 0;
+  // Elements and bytes read from a KV cache (the attention consuming one).
+  int64_t kv_read_elements = 0;
+  int64_t kv_read_bytes = 0;
   int64_t lookup_bytes = 0;  // table rows an embedding reads
   // Rows one matrix is applied to at once: the tokens or positions of a
   // linear layer, the batch's rows in each step of a recurrent layer (1 for
@@ -98,6 +118,14 @@ struct Workload {
   int64_t float_input_elements = 0;
   int64_t fixed_input_bytes = 0;
   int64_t state_elements = 0;
+  // The state held is a KV cache (priced at the KV precision).
+  bool kv_cache = false;
+  // Work done once per batch rather than per inference (an optimizer's
+  // update of the parameters): the batch does not multiply it.
+  bool once_per_batch = false;
+  // Kept at its declared precision whatever the pricing precision (an
+  // optimizer's fp32 master weights and moments).
+  bool fixed_precision = false;
 
   // For each input: the index in NetworkCount::layers of the layer that
   // produces it, or -1 for a network input.
@@ -133,11 +161,28 @@ struct NetworkCount {
   std::vector<LayerClass> classes;
 };
 
+struct CountOptions {
+  // Count causal matmuls as kernels that skip the masked half do (the
+  // prefill and train phases); false counts every product the graph
+  // writes.
+  bool skip_masked = false;
+};
+
 // Counts every node of `graph` for one inference at the graph's bound
 // shapes. Fails (InvalidArgument, naming the node) when a count does not fit
 // in 64 bits, or when a tied layer names a node that is not an embedding of
 // the same shape.
-absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph);
+absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
+                                          const CountOptions& options = {});
+
+// Fills count.layer_class and count.classes: layers with identical counts
+// (every field but the name and the inputs' sources), in order of first
+// appearance.
+void ClassifyLayers(NetworkCount& count);
+
+// The totals of `layers`, named `model`; fails when they overflow.
+absl::StatusOr<Workload> SumLayers(const std::vector<Workload>& layers,
+                                   const std::string& model);
 
 // The weights examined and the zeros among them, over the layers whose
 // stored weights were read; nullopt when none were.

@@ -164,9 +164,52 @@ struct PricingArgs {
   std::string source;
   std::vector<std::string> hw;
   DimBindings dims;
-  v1::Scenario scenario;  // batch and precision
+  v1::Scenario scenario;  // batch, precisions
   SpikeSettings spikes;
+  PhaseOptions phase;
 };
+
+// The language-model keywords, which the package passes as one dict:
+// phase, context, weight_precision, kv_precision. Type errors throw; a
+// value out of range is the status.
+absl::Status ReadLanguageArgs(py::handle llm, PhaseOptions& phase,
+                              v1::Scenario* scenario) {
+  for (const auto& [key, v] : Items(llm, "language-model arguments")) {
+    if (v.is_none()) continue;
+    if (key == "phase") {
+      auto p = ParsePhase(ToString(v, "phase"));
+      if (!p.ok()) return p.status();
+      phase.phase = *p;
+    } else if (key == "context") {
+      const int64_t c = ToInt(v, "context");
+      if (c < 0 || c > kMaxDimension) {
+        return InvalidArgumentError(
+            StrCat("context ", c, ": expected a whole number from 0 to 2^40"));
+      }
+      phase.context = c;
+    } else if (scenario != nullptr &&
+               (key == "weight_precision" || key == "kv_precision")) {
+      const std::string text = ToString(v, key.c_str());
+      auto parsed = PricingPrecision(text);
+      if (!parsed.ok()) {
+        return InvalidArgumentError(
+            StrCat(key, " ", text, ": expected one of ", kPricingPrecisions));
+      }
+      if (key == "weight_precision") {
+        scenario->set_weight_precision(*parsed);
+      } else {
+        scenario->set_kv_precision(*parsed);
+      }
+    } else {
+      return InvalidArgumentError(StrCat("unknown argument '", key, "'"));
+    }
+  }
+  if (scenario != nullptr) {
+    scenario->set_phase(phase.phase);
+    if (phase.context) scenario->set_context(*phase.context);
+  }
+  return absl::OkStatus();
+}
 
 // Converts and checks what needs neither the model nor the hardware, in the
 // order LoadPriceable checks the flags. Type errors throw; a value out of
@@ -175,7 +218,8 @@ absl::StatusOr<PricingArgs> ReadPricingArgs(
     const std::string& source, const std::vector<std::string>& hw,
     py::handle batch, py::handle precision, py::handle chips, py::handle dims,
     py::handle timesteps, py::handle spike_rate, py::handle coding,
-    py::handle input_rate, py::handle layer_rates, py::handle activity) {
+    py::handle input_rate, py::handle layer_rates, py::handle activity,
+    py::handle llm) {
   PricingArgs a;
   a.source = source;
   a.hw = hw;
@@ -226,6 +270,7 @@ absl::StatusOr<PricingArgs> ReadPricingArgs(
   for (const auto& [name, v] : Items(layer_rates, "layer_rates")) {
     sp.layer_rates[name] = ToDouble(v, "layer_rates values");
   }
+  if (auto s = ReadLanguageArgs(llm, a.phase, &a.scenario); !s.ok()) return s;
   return a;
 }
 
@@ -263,7 +308,7 @@ absl::StatusOr<Output> PriceToJson(const PricingArgs& a,
   if (spiking) *scenario.mutable_spikes() = *std::move(spikes);
   // As the CLI: stored weights tell a spiking chip which synapses are
   // absent, and only spiking profiles pay for reading them.
-  auto model = LoadModel(a.source, a.dims, /*read_weights=*/spiking);
+  auto model = LoadModel(a.source, a.dims, /*read_weights=*/spiking, a.phase);
   if (!model.ok()) return model.status();
   auto priced = Price(*model, *hardware, scenario, options);
   if (!priced.ok()) return priced.status();
@@ -276,14 +321,16 @@ py::tuple ToPython(Output out) {
 }
 
 // count(source, dims): `neurowatt count SOURCE --format json`.
-py::tuple CountFn(const std::string& source, py::handle dims) {
+py::tuple CountFn(const std::string& source, py::handle dims, py::handle llm) {
   auto bindings = Dims(dims);
   if (!bindings.ok()) Raise(bindings.status());
+  PhaseOptions phase;
+  if (auto s = ReadLanguageArgs(llm, phase, nullptr); !s.ok()) Raise(s);
   absl::StatusOr<Output> out;
   {
     py::gil_scoped_release release;
     out = [&]() -> absl::StatusOr<Output> {
-      auto model = LoadModel(source, *bindings);
+      auto model = LoadModel(source, *bindings, false, phase);
       if (!model.ok()) return model.status();
       auto count = Count(*model);
       if (!count.ok()) return count.status();
@@ -300,11 +347,11 @@ py::tuple PriceFn(const std::string& source, const std::vector<std::string>& hw,
                   py::handle batch, py::handle precision, py::handle chips,
                   py::handle dims, py::handle timesteps, py::handle spike_rate,
                   py::handle coding, py::handle input_rate,
-                  py::handle layer_rates, py::handle activity,
+                  py::handle layer_rates, py::handle activity, py::handle llm,
                   const PricingOptions& options) {
-  auto args =
-      ReadPricingArgs(source, hw, batch, precision, chips, dims, timesteps,
-                      spike_rate, coding, input_rate, layer_rates, activity);
+  auto args = ReadPricingArgs(source, hw, batch, precision, chips, dims,
+                              timesteps, spike_rate, coding, input_rate,
+                              layer_rates, activity, llm);
   if (!args.ok()) Raise(args.status());
   absl::StatusOr<Output> out;
   {
@@ -319,9 +366,10 @@ py::tuple EstimateFn(const std::string& source, py::handle hw, py::handle batch,
                      py::handle precision, py::handle chips, py::handle dims,
                      py::handle timesteps, py::handle spike_rate,
                      py::handle coding, py::handle input_rate,
-                     py::handle layer_rates, py::handle activity) {
+                     py::handle layer_rates, py::handle activity,
+                     py::handle llm) {
   return PriceFn(source, Profiles(hw), batch, precision, chips, dims, timesteps,
-                 spike_rate, coding, input_rate, layer_rates, activity,
+                 spike_rate, coding, input_rate, layer_rates, activity, llm,
                  PricingOptions{});
 }
 
@@ -330,7 +378,8 @@ py::tuple CompareFn(const std::string& source, py::handle hw,
                     py::handle precision, py::handle chips, py::handle dims,
                     py::handle timesteps, py::handle spike_rate,
                     py::handle coding, py::handle input_rate,
-                    py::handle layer_rates, py::handle activity) {
+                    py::handle layer_rates, py::handle activity,
+                    py::handle llm) {
   // compare's own checks come first, as in cli/compare.cc.
   if (convention != "physical" && convention != "ac-mac") {
     throw py::value_error(StrCat("convention ", convention,
@@ -346,7 +395,7 @@ py::tuple CompareFn(const std::string& source, py::handle hw,
   options.break_even = true;
   options.ac_mac = convention == "ac-mac";
   return PriceFn(source, profiles, batch, precision, chips, dims, timesteps,
-                 spike_rate, coding, input_rate, layer_rates, activity,
+                 spike_rate, coding, input_rate, layer_rates, activity, llm,
                  options);
 }
 
@@ -359,7 +408,7 @@ PYBIND11_MODULE(_neurowatt, m) {
       "neurowatt's C++ library; use the functions of the neurowatt package.";
   m.attr("__version__") = neurowatt::kVersion;
   m.def("count", &nwpy::CountFn, py::arg("source"),
-        py::arg("dims") = py::none(),
+        py::arg("dims") = py::none(), py::arg("llm") = py::none(),
         "(json_text, uncounted) of `neurowatt count SOURCE --format json`.");
   m.def("estimate", &nwpy::EstimateFn, py::arg("source"), py::arg("hw"),
         py::kw_only(), py::arg("batch") = py::none(),
@@ -367,7 +416,7 @@ PYBIND11_MODULE(_neurowatt, m) {
         py::arg("dims") = py::none(), py::arg("timesteps") = py::none(),
         py::arg("spike_rate") = py::none(), py::arg("coding") = py::none(),
         py::arg("input_rate") = py::none(), py::arg("layer_rates") = py::none(),
-        py::arg("activity") = py::none(),
+        py::arg("activity") = py::none(), py::arg("llm") = py::none(),
         "(json_text, uncounted) of `neurowatt estimate ... --format json`.");
   m.def("compare", &nwpy::CompareFn, py::arg("source"), py::arg("hw"),
         py::kw_only(), py::arg("convention") = "physical",
@@ -376,5 +425,6 @@ PYBIND11_MODULE(_neurowatt, m) {
         py::arg("timesteps") = py::none(), py::arg("spike_rate") = py::none(),
         py::arg("coding") = py::none(), py::arg("input_rate") = py::none(),
         py::arg("layer_rates") = py::none(), py::arg("activity") = py::none(),
+        py::arg("llm") = py::none(),
         "(json_text, uncounted) of `neurowatt compare ... --format json`.");
 }

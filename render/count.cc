@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "model/brain_reference.h"
 #include "model/layer_folding.h"
+#include "model/training.h"
 #include "model/uncounted.h"
 #include "render/format.h"
 
@@ -31,6 +32,11 @@ nlohmann::ordered_json WorkloadJson(const Workload& w) {
   j["synapses_per_neuron"] = w.synapses_per_neuron();
   j["neuron_instances"] = w.neuron_instances;
   j["params"] = w.params;
+  j["active_params"] = w.active_params;
+  if (w.experts > 1) {
+    j["experts"] = w.experts;
+    j["experts_per_token"] = w.experts_per_token;
+  }
   j["macs"] = w.macs;
   j["other_ops"] = {{"adds", w.other_ops.adds},
                     {"muls", w.other_ops.muls},
@@ -41,6 +47,7 @@ nlohmann::ordered_json WorkloadJson(const Workload& w) {
   j["output_bytes"] = w.output_bytes;
   j["weight_bytes"] = w.weights_read();
   j["state_bytes"] = w.state_bytes;
+  if (w.kv_read_bytes > 0) j["kv_read_bytes"] = w.kv_read_bytes;
   if (!w.op_type.empty()) j["op_type"] = w.op_type;
   if (w.weight_stats) {
     const v1::WeightStats& s = *w.weight_stats;
@@ -139,9 +146,27 @@ std::string RenderWeightTable(const NetworkCount& count) {
       "): absent synapses a spiking chip need not store or drive\n");
 }
 
+CountPhase CountPhaseOf(const Model& model, int64_t batch) {
+  CountPhase p;
+  p.phase = PhaseName(model.phase);
+  p.tokens = model.tokens;
+  p.context = model.context;
+  p.training = model.phase == v1::TRAIN;
+  if (p.training) {
+    p.flops_per_step = Flops(model.count, batch);
+    const double tokens =
+        static_cast<double>(model.tokens) * static_cast<double>(batch);
+    if (model.training.tokens() > 0 && tokens > 0) {
+      p.steps = model.training.tokens() / tokens;
+    }
+  }
+  return p;
+}
+
 std::string RenderCountTable(const NetworkCount& count,
                              const std::string& description,
-                             const DimBindings& bindings, bool per_layer) {
+                             const DimBindings& bindings, bool per_layer,
+                             const CountPhase& phase) {
   std::string out = StrCat("model: ", count.model, "\n");
   if (!description.empty()) absl::StrAppend(&out, "  ", description, "\n");
   absl::StrAppend(&out, "  dimensions: ", BindingsText(bindings),
@@ -177,6 +202,8 @@ std::string RenderCountTable(const NetworkCount& count,
   totals.AddRow(
       {"synapses per neuron", Decimal(t.synapses_per_neuron(), 1), ""});
   add("params", t.params);
+  if (t.active_params != t.params)
+    add("params active per token", t.active_params);
   add("MACs", t.macs);
   add("other ops", t.other_ops.total());
   add("neuron instances", t.neuron_instances);
@@ -185,6 +212,20 @@ std::string RenderCountTable(const NetworkCount& count,
   totals.AddRow({"state held (RNN, KV cache)", WithSeparators(t.state_bytes),
                  Bytes(t.state_bytes)});
   absl::StrAppend(&out, "\n", totals.Render());
+  if (phase.phase != "forward") {
+    absl::StrAppend(&out, "\nphase: ", phase.phase, ", ", phase.tokens,
+                    " token(s) per sequence",
+                    phase.context > 0
+                        ? StrCat(", ", phase.context, " in the KV cache")
+                        : std::string(),
+                    "\n");
+  }
+  if (phase.training) {
+    absl::StrAppend(
+        &out, "training FLOPs: ", absl::StrFormat("%.4g", phase.flops_per_step),
+        " per step; ", absl::StrFormat("%.6g", phase.steps), " step(s): ",
+        absl::StrFormat("%.4g", phase.flops_per_step * phase.steps), "\n");
+  }
 
   const double brain_synapses = brain::kNeurons * brain::kSynapsesPerNeuron;
   absl::StrAppend(&out, "\ncompared with a human brain (",
@@ -206,9 +247,14 @@ std::string RenderCountTable(const NetworkCount& count,
 }
 
 nlohmann::ordered_json CountToJson(const NetworkCount& count,
-                                   const DimBindings& bindings) {
+                                   const DimBindings& bindings,
+                                   const CountPhase& phase) {
   nlohmann::ordered_json j;
   j["model"] = count.model;
+  j["phase"] = phase.phase;
+  j["tokens_per_inference"] = phase.tokens > 0
+                                  ? nlohmann::ordered_json(phase.tokens)
+                                  : nlohmann::ordered_json(nullptr);
   j["dimensions"] = nlohmann::ordered_json::object();
   for (const auto& [k, v] : bindings) j["dimensions"][k] = v;
   j["uncounted"] = nlohmann::ordered_json::object();
@@ -221,6 +267,11 @@ nlohmann::ordered_json CountToJson(const NetworkCount& count,
   }
   totals.erase("name");
   totals.erase("kind");
+  if (phase.training) {
+    totals["training_flops_per_step"] = phase.flops_per_step;
+    totals["training_flops"] = phase.flops_per_step * phase.steps;
+    totals["training_steps"] = phase.steps;
+  }
   j["totals"] = totals;
   j["brain"] = {
       {"neurons", brain::kNeurons},

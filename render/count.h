@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/graph.h"
+#include "model/source.h"
 #include "model/workload.h"
 #include "nlohmann/json.hpp"
 
@@ -15,13 +16,33 @@ namespace neurowatt {
 // `count` (at the batch it was scaled to) as a table: `description` and
 // `bindings` describe the model in the header; `per_layer` lists every
 // node instead of folding repeated blocks.
+// What a language model's count adds: the phase it was counted for, the
+// tokens of one inference, and for a training step the FLOPs of a step and
+// of the run (--tokens).
+struct CountPhase {
+  std::string phase = "forward";
+  int64_t tokens = 0;   // per inference (sequence); 0: no sequence dimension
+  int64_t context = 0;  // tokens in the KV cache before the pass
+  bool training = false;
+  double flops_per_step = 0;  // training: the batch's
+  double steps = 1;           // training: run tokens / (batch x tokens)
+};
+
+// `model`'s phase figures at `batch`.
+CountPhase CountPhaseOf(const Model& model, int64_t batch);
+
 std::string RenderCountTable(const NetworkCount& count,
                              const std::string& description,
-                             const DimBindings& bindings, bool per_layer);
+                             const DimBindings& bindings, bool per_layer,
+                             const CountPhase& phase = {});
 
 // {"model", "dimensions", "uncounted", "layers", "totals", "brain"}.
+// With "phase", "tokens_per_inference" (null without a sequence) and, in
+// totals, "active_params" and for a training step "training_flops" (of
+// the run) and "training_flops_per_step".
 nlohmann::ordered_json CountToJson(const NetworkCount& count,
-                                   const DimBindings& bindings);
+                                   const DimBindings& bindings,
+                                   const CountPhase& phase = {});
 
 // One row per layer and a final "total" row.
 std::string RenderCountCsv(const NetworkCount& count);

@@ -11,6 +11,8 @@
 #include "google/protobuf/text_format.h"
 #include "model/graph.h"
 #include "model/layer_folding.h"
+#include "model/source.h"
+#include "model/training.h"
 #include "render/format.h"
 #include "render/profiles.h"
 
@@ -119,9 +121,119 @@ json BreakEvenJson(const v1::BreakEven& b) {
 }
 
 std::string PrecisionText(const v1::CostReport& r) {
-  return r.scenario().precision() == v1::ELEMENT_TYPE_UNSPECIFIED
-             ? std::string("as the model declares")
-             : ElementTypeName(r.scenario().precision());
+  const v1::Scenario& s = r.scenario();
+  std::string out = s.precision() == v1::ELEMENT_TYPE_UNSPECIFIED
+                        ? std::string("as the model declares")
+                        : ElementTypeName(s.precision());
+  if (s.weight_precision() != v1::ELEMENT_TYPE_UNSPECIFIED) {
+    absl::StrAppend(&out, ", weights ", ElementTypeName(s.weight_precision()));
+  }
+  if (s.kv_precision() != v1::ELEMENT_TYPE_UNSPECIFIED) {
+    absl::StrAppend(&out, ", KV cache ", ElementTypeName(s.kv_precision()));
+  }
+  return out;
+}
+
+// "model" for UNSPECIFIED, else the precision's name.
+json PrecisionJson(v1::ElementType t) {
+  return t == v1::ELEMENT_TYPE_UNSPECIFIED ? json("model")
+                                           : json(ElementTypeName(t));
+}
+
+json OptionalJson(bool has, double v) { return has ? json(v) : json(nullptr); }
+
+// The language-model figures of an entry: tokens, traffic by kind, and a
+// generation's or a training run's totals.
+void AddTokenJson(const v1::HardwareCost& h, json& o) {
+  o["tokens_per_second"] =
+      OptionalJson(h.has_tokens_per_second(), h.tokens_per_second());
+  o["energy_per_token_joules"] =
+      OptionalJson(h.has_energy_per_token_j(), h.energy_per_token_j());
+  if (h.has_traffic()) {
+    const v1::TrafficBytes& t = h.traffic();
+    o["traffic_bytes"] = {{"weights", t.weights()},
+                          {"activations", t.activations()},
+                          {"kv_cache", t.kv_cache()},
+                          {"state", t.state()}};
+  } else {
+    o["traffic_bytes"] = nullptr;
+  }
+  if (h.has_generation()) {
+    const v1::GenerationCost& g = h.generation();
+    o["generation"] = {
+        {"prompt_tokens", g.prompt_tokens()},
+        {"generated_tokens", g.generated_tokens()},
+        {"time_to_first_token_seconds", g.time_to_first_token_s()},
+        {"time_per_output_token_seconds",
+         g.generated_tokens() > 1 ? json(g.time_per_output_token_s())
+                                  : json(nullptr)},
+        {"total_seconds", g.total_s()},
+        {"energy_joules", g.energy_j()},
+        {"prefill_energy_joules", g.prefill_energy_j()},
+        {"decode_energy_joules", g.decode_energy_j()},
+        {"tokens_per_second", g.tokens_per_second()},
+        {"energy_per_token_joules", g.energy_per_token_j()}};
+  }
+  if (h.has_training()) {
+    const v1::TrainingCost& t = h.training();
+    o["training"] = {{"optimizer", t.optimizer()},
+                     {"recompute", t.recompute()},
+                     {"tokens_per_step", t.tokens_per_step()},
+                     {"steps", t.steps()},
+                     {"flops_per_step", t.flops_per_step()},
+                     {"flops", t.flops()},
+                     {"seconds_per_step", t.seconds_per_step()},
+                     {"total_seconds", t.total_s()},
+                     {"energy_per_step_joules", t.energy_per_step_j()},
+                     {"total_energy_joules", t.total_energy_j()}};
+  }
+}
+
+// Table lines for the same.
+std::string TokenLines(const v1::HardwareCost& h) {
+  std::string out;
+  if (h.has_tokens_per_second() || h.has_energy_per_token_j()) {
+    absl::StrAppend(
+        &out, "tokens: ",
+        h.has_tokens_per_second()
+            ? absl::StrFormat("%.4g tokens/s", h.tokens_per_second())
+            : std::string("-"),
+        ", ", Si(h.energy_per_token_j(), "J"), " per token\n");
+  }
+  if (h.has_traffic()) {
+    const v1::TrafficBytes& t = h.traffic();
+    absl::StrAppend(&out, "traffic: weights ", BytesReal(t.weights()),
+                    ", activations ", BytesReal(t.activations()), ", KV cache ",
+                    BytesReal(t.kv_cache()),
+                    t.state() > 0 ? StrCat(", state ", BytesReal(t.state()))
+                                  : std::string(),
+                    "\n");
+  }
+  if (h.has_generation()) {
+    const v1::GenerationCost& g = h.generation();
+    absl::StrAppend(
+        &out, "generation: ", g.prompt_tokens(), " prompt + ",
+        g.generated_tokens(), " generated tokens: first token after ",
+        Si(g.time_to_first_token_s(), "s"),
+        g.generated_tokens() > 1
+            ? StrCat(", then ", Si(g.time_per_output_token_s(), "s"),
+                     " per token")
+            : std::string(),
+        "; ", Si(g.total_s(), "s"), " and ", Si(g.energy_j(), "J"), " in all (",
+        Si(g.energy_per_token_j(), "J"), " per generated token)\n");
+  }
+  if (h.has_training()) {
+    const v1::TrainingCost& t = h.training();
+    absl::StrAppend(
+        &out, "training (", t.optimizer(), t.recompute() ? ", recompute" : "",
+        "): ", absl::StrFormat("%.4g", t.flops_per_step()),
+        " FLOP per step of ", absl::StrFormat("%.6g", t.tokens_per_step()),
+        " tokens in ", Si(t.seconds_per_step(), "s"), "; ",
+        absl::StrFormat("%.6g", t.steps()),
+        " step(s): ", absl::StrFormat("%.4g", t.flops()), " FLOP, ",
+        Si(t.total_s(), "s"), ", ", Si(t.total_energy_j(), "J"), "\n");
+  }
+  return out;
 }
 
 std::string Header(const v1::CostReport& r, const Model& model) {
@@ -131,6 +243,22 @@ std::string Header(const v1::CostReport& r, const Model& model) {
              absl::StrJoin(model.DimsAt(r.scenario().batch()), ", ",
                            absl::PairFormatter("=")),
              ")\n");
+  const v1::Scenario& sc = r.scenario();
+  if (sc.phase() != v1::PHASE_UNSPECIFIED && sc.phase() != v1::FORWARD) {
+    absl::StrAppend(&out, "phase: ", PhaseName(sc.phase()));
+    if (sc.phase() == v1::DECODE) {
+      absl::StrAppend(&out, ", one new token per sequence with ", sc.context(),
+                      " in the KV cache");
+    } else if (sc.phase() == v1::PREFILL) {
+      absl::StrAppend(&out, ", causal attention skipping the masked half");
+    } else if (sc.phase() == v1::TRAIN) {
+      absl::StrAppend(
+          &out, ", one step: forward, backward and ",
+          OptimizerName(sc.training().optimizer()), " update",
+          sc.training().recompute() ? ", activations recomputed" : "");
+    }
+    absl::StrAppend(&out, "\n");
+  }
   if (r.scenario().has_spikes()) {
     absl::StrAppend(
         &out, "spikes: ", DescribeSpikeActivity(r.scenario().spikes()), "\n");
@@ -300,13 +428,26 @@ std::string BreakEvenText(const v1::CostReport& r) {
 json ReportJson(const v1::CostReport& r, const DimBindings& bindings) {
   json j;
   j["model"] = r.model();
+  const v1::Scenario& sc = r.scenario();
   j["scenario"] = {
-      {"batch", r.scenario().batch()},
-      {"precision", r.scenario().precision() == v1::ELEMENT_TYPE_UNSPECIFIED
-                        ? std::string("model")
-                        : ElementTypeName(r.scenario().precision())},
-      {"chips",
-       r.scenario().chips() == 0 ? json("auto") : json(r.scenario().chips())}};
+      {"batch", sc.batch()},
+      {"precision", PrecisionJson(sc.precision())},
+      {"weight_precision", PrecisionJson(sc.weight_precision())},
+      {"kv_precision", PrecisionJson(sc.kv_precision())},
+      {"phase", PhaseName(sc.phase())},
+      {"chips", sc.chips() == 0 ? json("auto") : json(sc.chips())}};
+  if (sc.phase() == v1::DECODE) j["scenario"]["context"] = sc.context();
+  if (sc.phase() == v1::TRAIN) {
+    j["scenario"]["optimizer"] = OptimizerName(sc.training().optimizer());
+    j["scenario"]["recompute"] = sc.training().recompute();
+    if (sc.training().tokens() > 0) {
+      j["scenario"]["tokens"] = sc.training().tokens();
+    }
+  }
+  if (sc.has_generation()) {
+    j["scenario"]["prompt"] = sc.generation().prompt();
+    j["scenario"]["generate"] = sc.generation().generate();
+  }
   j["scenario"]["dimensions"] = json::object();
   for (const auto& [k, v] : bindings) j["scenario"]["dimensions"][k] = v;
   if (r.scenario().has_spikes()) {
@@ -330,6 +471,7 @@ json ReportJson(const v1::CostReport& r, const DimBindings& bindings) {
     o["bound"] = h.bound();
     o["chips"] = h.system().chips();
     o["system"] = SystemJson(h.system());
+    AddTokenJson(h, o);
     o["breakdown"] = BreakdownJson(h, h.energy(), h.levels());
     if (Spiking(h)) {
       o["spiking"] = SpikingJson(h.spiking());
@@ -427,13 +569,16 @@ std::string ReportDetailTable(const v1::CostReport& r, const Model& model,
            top && v == largest && v > 0 ? "<- largest" : ""});
     }
     absl::StrAppend(&out, table.Render());
-    absl::StrAppend(&out, SystemLine(h.system()));
+    absl::StrAppend(&out, SystemLine(h.system()), TokenLines(h));
     if (Spiking(h)) {
       absl::StrAppend(&out, SpikingSummary(h, per));
     } else {
       absl::StrAppend(&out, "latency: ", Si(h.latency_s(), "s"), " per batch, ",
-                      h.bound() == "compute"
-                          ? std::string("compute-bound")
+                      h.bound() == "compute" ? std::string("compute-bound")
+                      : h.bound() == "power (TDP)"
+                          ? std::string("power-bound (TDP)")
+                      : h.bound() == "interconnect"
+                          ? std::string("interconnect-bound")
                           : StrCat("memory-bound (", h.bound(), ")"),
                       "; weights live in ", h.weights_level(), "\n");
     }

@@ -146,6 +146,85 @@ class GPT2(nn.Module):
         return self.lm_head(self.ln_f(x))
 
 
+class CachedAttention(nn.Module):
+    """Grouped-query attention over a KV cache, as Hugging Face decoders
+    export it: the new keys and values are appended to past_key / past_value
+    (Concat on the positions axis), returned as the present cache, and
+    repeated for the query heads that share them (repeat_kv)."""
+
+    def __init__(self, d, n_head, n_kv_head):
+        super().__init__()
+        self.n_head, self.n_kv_head = n_head, n_kv_head
+        self.head_dim = d // n_head
+        self.q = nn.Linear(d, d, bias=False)
+        self.k = nn.Linear(d, n_kv_head * self.head_dim, bias=False)
+        self.v = nn.Linear(d, n_kv_head * self.head_dim, bias=False)
+        self.o = nn.Linear(d, d, bias=False)
+
+    def forward(self, x, past_k, past_v):
+        b, t, d = x.shape
+        dh, g = self.head_dim, self.n_head // self.n_kv_head
+        q = self.q(x).view(b, t, self.n_head, dh).transpose(1, 2)
+        k = self.k(x).view(b, t, self.n_kv_head, dh).transpose(1, 2)
+        v = self.v(x).view(b, t, self.n_kv_head, dh).transpose(1, 2)
+        k = torch.cat([past_k, k], dim=2)
+        v = torch.cat([past_v, v], dim=2)
+        p = k.shape[2]
+        kr = k[:, :, None].expand(b, self.n_kv_head, g, p, dh).reshape(
+            b, self.n_head, p, dh)
+        vr = v[:, :, None].expand(b, self.n_kv_head, g, p, dh).reshape(
+            b, self.n_head, p, dh)
+        att = F.softmax(q @ kr.transpose(-2, -1) / math.sqrt(dh), dim=-1)
+        y = (att @ vr).transpose(1, 2).reshape(b, t, d)
+        return self.o(y), k, v
+
+
+class CachedDecoder(nn.Module):
+    """A two-block decoder taking past_key_values (no position embedding):
+    the fixture for --phase decode on ONNX graphs."""
+
+    def __init__(self, vocab=1000, d=64, n_layer=2, n_head=4, n_kv_head=2):
+        super().__init__()
+        self.n_layer = n_layer
+        self.wte = nn.Embedding(vocab, d)
+        self.ln1 = nn.ModuleList([nn.LayerNorm(d) for _ in range(n_layer)])
+        self.attn = nn.ModuleList(
+            [CachedAttention(d, n_head, n_kv_head) for _ in range(n_layer)])
+        self.ln2 = nn.ModuleList([nn.LayerNorm(d) for _ in range(n_layer)])
+        self.mlp = nn.ModuleList([
+            nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+            for _ in range(n_layer)])
+        self.ln_f = nn.LayerNorm(d)
+        self.lm_head = nn.Linear(d, vocab, bias=False)
+
+    def forward(self, ids, *past):
+        x = self.wte(ids)
+        present = []
+        for i in range(self.n_layer):
+            a, k, v = self.attn[i](self.ln1[i](x), past[2 * i], past[2 * i + 1])
+            x = x + a
+            x = x + self.mlp[i](self.ln2[i](x))
+            present += [k, v]
+        return (self.lm_head(self.ln_f(x)), *present)
+
+
+def cached_decoder_spec():
+    past = [f"past_key_values.{i}.{kv}" for i in range(2)
+            for kv in ("key", "value")]
+    present = [f"present.{i}.{kv}" for i in range(2) for kv in ("key", "value")]
+    axes = {"ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}}
+    for name in past:
+        axes[name] = {0: "batch", 2: "past_seq"}
+    for name in present:
+        axes[name] = {0: "batch", 2: "total_seq"}
+    return dict(
+        model=CachedDecoder,
+        example=lambda: (torch.randint(0, 1000, (1, 1)),
+                         *[torch.randn(1, 2, 5, 16) for _ in past]),
+        input_names=["ids"] + past, output_names=["logits"] + present,
+        dynamic_axes=axes, opset=14)
+
+
 def tiny_mlp():
     model = nn.Sequential(nn.Linear(4, 3, bias=False), nn.ReLU(),
                           nn.Linear(3, 2, bias=True))
@@ -220,6 +299,7 @@ def fixtures():
             input_names=["ids"], output_names=["logits"],
             dynamic_axes={"ids": {1: "seq"}, "logits": {1: "seq"}},
             opset=14)),
+        ("decoder_past_kv", cached_decoder_spec()),
     ])
 
 
@@ -262,10 +342,12 @@ def export(name, spec, path, strip=True):
         perturb(model)
     model.eval()
     example = spec["example"]()
+    if not isinstance(example, tuple):
+        example = (example,)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         torch.onnx.export(
-            model, (example,), path,
+            model, example, path,
             opset_version=spec.get("opset", 13),
             do_constant_folding=True,
             input_names=spec["input_names"],

@@ -15,6 +15,7 @@
 #include "model/presets.h"
 #include "model/source.h"
 #include "model/workload.h"
+#include "tests/test_util.h"
 
 namespace neurowatt {
 namespace {
@@ -164,19 +165,20 @@ TEST(BatchTest, PricingAtABatchAndPrecisionIsPricingTheRebuiltGraph) {
 }
 
 TEST(BatchTest, IdenticalBlocksArePricedOnce) {
-  // GPT-3: 96 identical blocks of 22 nodes, plus the token and position
+  // GPT-3: 96 identical blocks of 24 nodes, plus the token and position
   // embeddings, the final norm and the tied head.
   auto model = LoadModel("preset:gpt3-175b-full", {});
   ASSERT_TRUE(model.ok());
   const NetworkCount& c = model->count;
-  EXPECT_EQ(c.layers.size(), 96u * 22 + 5);
+  EXPECT_EQ(c.layers.size(), 96u * 24 + 5);
   ASSERT_EQ(c.layer_class.size(), c.layers.size());
   // 14 distinct layers: the two embeddings, the head, and what the blocks
   // share - the 4 x 96 projections q, k, v, o; the 2 x 96 + 1 norms (ln1,
   // ln2, the final one); the 2 x 96 residual additions and the embeddings'
   // sum; the 4 x 96 head splits and merges, each kind; and per block the
-  // score and value matmuls, the softmax, the MLP's key, GELU and value.
-  ASSERT_EQ(c.classes.size(), 14u);
+  // score and value matmuls, the softmax, the KV caches of k and v (alike
+  // in size), the MLP's key, GELU and value.
+  ASSERT_EQ(c.classes.size(), 15u);
   auto multiplicity = [&](const std::string& name) {
     for (size_t i = 0; i < c.layers.size(); ++i) {
       if (c.layers[i].name == name) {
@@ -190,6 +192,7 @@ TEST(BatchTest, IdenticalBlocksArePricedOnce) {
   EXPECT_EQ(multiplicity("blocks.3.attn.residual"), 2 * 96 + 1);
   EXPECT_EQ(multiplicity("blocks.95.mlp.key"), 96);
   EXPECT_EQ(multiplicity("lm_head"), 1);
+  EXPECT_EQ(multiplicity("blocks.7.attn.v.cache"), 2 * 96);
   int64_t layers = 0;
   for (const LayerClass& k : c.classes) {
     layers += k.multiplicity;
@@ -213,6 +216,52 @@ TEST(BatchTest, CountsPastSixtyFourBitsAtABatchAreAnError) {
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.status().message().find("64 bits"), std::string::npos);
   EXPECT_TRUE(ScaleToBatch(model->count, 1000).ok());
+}
+
+}  // namespace
+}  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+TEST(BatchTest, WeightsAndKvCacheMoveAtTheirOwnPrecision) {
+  // Llama-style block at decode: weights int4 (half a byte), arithmetic and
+  // activations fp16, KV cache fp8.
+  PhaseOptions decode;
+  decode.phase = v1::DECODE;
+  decode.context = 99;
+  auto m = LoadModel(
+      "preset:llama:d_model=64,layers=1,heads=4,kv_heads=2,d_ff=128,seq=8,"
+      "vocab=100",
+      {}, false, decode);
+  ASSERT_TRUE(m.ok()) << m.status();
+  const Precision p(v1::FP16, v1::INT4, v1::FP8);
+  const Workload& q = Layer(m->count, "blocks.0.attn.q");
+  const Traffic tq = TrafficAt(q, 1, p);
+  EXPECT_EQ(tq.dtype, v1::FP16);
+  EXPECT_DOUBLE_EQ(tq.weights, 64 * 64 * 0.5);
+  EXPECT_DOUBLE_EQ(tq.stored, 64 * 64 * 0.5);
+  EXPECT_DOUBLE_EQ(tq.inputs, 64 * 2);
+  EXPECT_DOUBLE_EQ(tq.weight_size, 0.5);
+  EXPECT_DOUBLE_EQ(tq.compute_size, 2);
+  // The cache: 100 positions of 32 held at one byte, one written.
+  const Traffic tc = TrafficAt(Layer(m->count, "blocks.0.attn.v.cache"), 3, p);
+  EXPECT_TRUE(tc.kv);
+  EXPECT_DOUBLE_EQ(tc.state, 3 * 100 * 32 * 1.0);
+  EXPECT_DOUBLE_EQ(tc.state_writes, 3 * 32 * 1.0);
+  // The values product reads all 100 positions from the cache.
+  const Traffic tm = TrafficAt(Layer(m->count, "blocks.0.attn.mix"), 1, p);
+  EXPECT_DOUBLE_EQ(tm.kv_reads, 100 * 32 * 1.0);
+  // One precision for all, as --precision alone gives.
+  const Traffic all = TrafficAt(q, 1, v1::FP16);
+  EXPECT_DOUBLE_EQ(all.weights, 64 * 64 * 2);
+}
+
+TEST(BatchTest, FewTokensReadOnlyTheExpertsTheyAreRoutedTo) {
+  EXPECT_DOUBLE_EQ(ExpertsTouched(8, 2, 1), 0.25);
+  EXPECT_DOUBLE_EQ(ExpertsTouched(8, 2, 2), 1 - 0.75 * 0.75);
+  EXPECT_NEAR(ExpertsTouched(8, 2, 256), 1.0, 1e-12);
+  EXPECT_DOUBLE_EQ(ExpertsTouched(1, 1, 1), 1.0);
 }
 
 }  // namespace

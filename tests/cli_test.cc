@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "neurowatt/v1/cost_report.pb.h"
@@ -710,3 +711,96 @@ TEST(CliTest, PythonExampleWritesAnArchitecture) {
 }
 
 }  // namespace
+
+namespace neurowatt {
+namespace {
+
+TEST(CliLanguageModelTest, DecodeJsonHasTokensAndTrafficByKind) {
+  Result r = RunNeurowatt({"estimate", "preset:llama2-7b", "--hw", "h100-sxm",
+                           "--phase", "decode", "--context", "4095",
+                           "--precision", "bf16", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["scenario"]["phase"], "decode");
+  EXPECT_EQ(j["scenario"]["context"], 4095);
+  const auto& h = j["hardware"][0];
+  const double latency = h["latency_seconds"].get<double>();
+  EXPECT_NEAR(h["tokens_per_second"].get<double>(), 1 / latency,
+              1e-9 / latency);
+  EXPECT_NEAR(h["energy_per_token_joules"].get<double>(),
+              h["energy_joules"].get<double>(), 1e-12);
+  const auto& t = h["traffic_bytes"];
+  // 4,096 positions read, one written: 32 blocks x (k, v) x 4,096 x 2 B.
+  EXPECT_NEAR(t["kv_cache"].get<double>(), 4097.0 * 32 * 2 * 4096 * 2, 1);
+  EXPECT_GT(t["weights"].get<double>(), 13e9);
+  EXPECT_TRUE(t.contains("activations"));
+}
+
+TEST(CliLanguageModelTest, GenerationAndTrainingTotals) {
+  Result g = RunNeurowatt({"estimate", "preset:gpt2-small", "--hw", "h100-sxm",
+                           "--prompt", "64", "--generate", "16", "--batch", "2",
+                           "--format", "json"});
+  ASSERT_EQ(g.code, 0) << g.err;
+  auto j = nlohmann::json::parse(g.out);
+  const auto& gen = j["hardware"][0]["generation"];
+  EXPECT_EQ(gen["prompt_tokens"], 64);
+  EXPECT_EQ(gen["generated_tokens"], 16);
+  EXPECT_GT(gen["time_per_output_token_seconds"].get<double>(), 0);
+  EXPECT_LT(gen["time_per_output_token_seconds"].get<double>(),
+            gen["time_to_first_token_seconds"].get<double>());
+  Result table =
+      RunNeurowatt({"estimate", "preset:gpt2-small", "--hw", "h100-sxm",
+                    "--prompt", "64", "--generate", "16"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_TRUE(Contains(table.out, "generation: 64 prompt + 16 generated"))
+      << table.out;
+
+  // Brown et al. 2020: 3.14e23 FLOPs for GPT-3 175B over 300 B tokens.
+  Result c = RunNeurowatt({"count", "preset:gpt3-175b-full", "--phase", "train",
+                           "--tokens", "300e9", "--format", "json"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  auto k = nlohmann::json::parse(c.out);
+  EXPECT_EQ(k["phase"], "train");
+  EXPECT_NEAR(k["totals"]["training_flops"].get<double>() / 3.145e23, 1.0,
+              0.03);
+  Result e = RunNeurowatt({"estimate", "preset:gpt2-small", "--hw", "h100-sxm",
+                           "--phase", "train", "--optimizer", "sgd",
+                           "--recompute", "--tokens", "1e9", "--format", "json",
+                           "--dim", "seq=256", "--precision", "bf16"});
+  ASSERT_EQ(e.code, 0) << e.err;
+  auto et = nlohmann::json::parse(e.out)["hardware"][0]["training"];
+  EXPECT_EQ(et["optimizer"], "sgd");
+  EXPECT_EQ(et["recompute"], true);
+  EXPECT_DOUBLE_EQ(et["steps"].get<double>(), 1e9 / 256);
+  EXPECT_NEAR(et["total_energy_joules"].get<double>(),
+              et["energy_per_step_joules"].get<double>() * 1e9 / 256,
+              1e-6 * et["total_energy_joules"].get<double>());
+}
+
+TEST(CliLanguageModelTest, BadPhaseFlagsExitTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"count", "preset:gpt2-small", "--phase", "generate"},
+      {"count", "preset:mlp", "--phase", "decode"},
+      {"count", "preset:gpt2-small", "--phase", "decode", "--dim", "seq=8"},
+      {"count", "preset:gpt2-small", "--context", "-3"},
+      {"count", "preset:gpt2-small", "--optimizer", "adam"},
+      {"count", "preset:gpt2-small", "--phase", "train", "--optimizer", "lamb"},
+      {"count", "preset:gpt2-small", "--phase", "train", "--tokens", "0"},
+      {"estimate", "preset:gpt2-small", "--hw", "h100-sxm", "--prompt", "8"},
+      {"estimate", "preset:gpt2-small", "--hw", "h100-sxm", "--prompt", "8",
+       "--generate", "0"},
+      {"estimate", "preset:gpt2-small", "--hw", "h100-sxm",
+       "--weight-precision", "int3"},
+      {"estimate", "preset:gpt2-small", "--hw", "loihi", "--phase", "train",
+       "--timesteps", "4", "--spike-rate", "0.1"},
+  };
+  for (const auto& args : cases) {
+    Result r = RunNeurowatt(args);
+    EXPECT_EQ(r.code, 2) << absl::StrJoin(args, " ") << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << absl::StrJoin(args, " ");
+    EXPECT_FALSE(r.err.empty());
+  }
+}
+
+}  // namespace
+}  // namespace neurowatt

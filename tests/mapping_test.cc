@@ -74,6 +74,8 @@ TEST(MappingTest, WhatSpikingNeuronsExpress) {
   EXPECT_FALSE(kind(v1::Node::kNorm, v1::Norm::LAYER));
   EXPECT_FALSE(kind(v1::Node::kMatmul, 0));
   EXPECT_FALSE(kind(v1::Node::kUncounted, 0));
+  EXPECT_FALSE(kind(v1::Node::kKvCache, 0));  // the host keeps the cache
+  EXPECT_FALSE(kind(v1::Node::kRotary, 0));
 }
 
 }  // namespace

@@ -755,3 +755,60 @@ TEST(OnnxStructureTest, OptionalInputsLeftEmpty) {
 
 }  // namespace
 }  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+// tests/data/onnx/decoder_past_kv.onnx (scripts/export_onnx_fixtures.py): two
+// blocks of d 64, 4 query heads of 16 sharing 2 KV heads (repeat_kv), a
+// GELU MLP of 256 and a vocab of 1,000, taking past_key_values.N.key/value
+// [batch, 2, past_seq, 16] and returning present.N.key/value.
+TEST(OnnxImportTest, DecoderWithPastKeyValuesDecodes) {
+  const std::string path = Fixture("decoder_past_kv.onnx");
+  PhaseOptions decode;
+  decode.phase = v1::DECODE;
+  decode.context = 100;
+  auto m = LoadModel(path, {}, false, decode);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->tokens, 1);
+  EXPECT_EQ(m->context, 100);
+  EXPECT_EQ(m->dims.at("past_seq"), 100);
+  EXPECT_EQ(m->dims.at("seq"), 1);
+  // The Concat(past, new) of each cache is a kv_cache node, and the past
+  // inputs are not network inputs.
+  int caches = 0;
+  for (const Workload& w : m->count.layers) caches += w.kind == "kv_cache";
+  EXPECT_EQ(caches, 4);
+  for (const auto& in : m->arch.inputs()) EXPECT_EQ(in.name(), "ids");
+  // Per token: per block q, o 4,096, k, v 2,048, MLP 2 x 16,384; the head
+  // 64,000; per block scores and values 4 heads x 101 positions x 16.
+  EXPECT_EQ(m->count.total.macs,
+            2 * (4096 * 2 + 2048 * 2 + 2 * 16384) + 64000 + 2 * 2 * 6464);
+  // The caches hold 101 positions x 2 heads x 16, for k and v, per block.
+  EXPECT_EQ(m->count.total.state_bytes, 2 * 2 * 101 * 32 * 4);
+
+  // An empty cache: a prefill of 8 tokens through the same graph.
+  PhaseOptions empty;
+  empty.context = 0;
+  auto p = LoadModel(path, {{"seq", 8}}, false, empty);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->count.total.state_bytes, 2 * 2 * 8 * 32 * 4);
+
+  // Without a length for the cache, or with seq bound in decode: errors
+  // that say what to give.
+  auto unbound = LoadModel(path, {{"seq", 8}});
+  ASSERT_FALSE(unbound.ok());
+  EXPECT_NE(unbound.status().message().find("give --context N"),
+            std::string::npos)
+      << unbound.status();
+  auto seq = LoadModel(path, {{"seq", 8}}, false, decode);
+  ASSERT_FALSE(seq.ok());
+  EXPECT_EQ(DetailOf(seq.status())->subject, ErrorSubject::kPhase);
+  // A graph without past_key_values cannot decode.
+  auto gpt = LoadModel(Fixture("gpt2_block.onnx"), {{"seq", 8}}, false, decode);
+  ASSERT_FALSE(gpt.ok());
+  EXPECT_NE(gpt.status().message().find("past_key_values"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neurowatt

@@ -148,3 +148,101 @@ TEST(PresetsTest, OverflowIsAnErrorNotAWrappedNumber) {
 
 }  // namespace
 }  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+// Parameter counts of the released checkpoints (Hugging Face configs and
+// model cards): Llama 2 7B 6,738,415,616; 13B 13,015,864,320; 70B
+// 68,976,648,192; Llama 3 8B 8,030,261,248; Mixtral 8x7B 46,702,792,704
+// stored and 12,879,925,248 active (two of eight experts per token).
+TEST(PresetsTest, LlamaFamilyMatchesPublishedParameterCounts) {
+  struct Case {
+    const char* preset;
+    int64_t params, active;
+  } cases[] = {{"preset:llama2-7b", 6738415616, 6738415616},
+               {"preset:llama2-13b", 13015864320, 13015864320},
+               {"preset:llama2-70b", 68976648192, 68976648192},
+               {"preset:llama3-8b", 8030261248, 8030261248},
+               {"preset:mixtral-8x7b", 46702792704, 12879925248}};
+  for (const Case& k : cases) {
+    auto c = CountSource(k.preset, {{"seq", 1}});
+    ASSERT_TRUE(c.ok()) << k.preset << ": " << c.status();
+    EXPECT_EQ(c->total.params, k.params) << k.preset;
+    EXPECT_EQ(c->total.active_params, k.active) << k.preset;
+  }
+}
+
+TEST(PresetsTest, GroupedQueryAttentionShrinksTheKvCache) {
+  // Llama 2 70B: 8 KV heads of 128 for 64 query heads. The cache of 4,096
+  // tokens is 80 blocks x 2 (k, v) x 1,024 x 4,096 x 4 bytes (fp32).
+  auto c = CountSource("preset:llama2-70b");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->total.state_bytes, int64_t{80} * 2 * 1024 * 4096 * 4);
+  EXPECT_EQ(Layer(*c, "blocks.0.attn.k").neurons, 1024);
+  EXPECT_EQ(Layer(*c, "blocks.0.attn.q").neurons, 8192);
+  // Scores: 64 heads x 4,096 x 4,096 x 128 whatever the KV heads.
+  EXPECT_EQ(Layer(*c, "blocks.0.attn.scores").macs,
+            int64_t{64} * 4096 * 4096 * 128);
+  // The SwiGLU MLP: gate and up are key-side neurons, down the value side.
+  EXPECT_EQ(Layer(*c, "blocks.0.mlp.gate").neurons, 28672);
+  EXPECT_EQ(Layer(*c, "blocks.0.mlp.up").neurons, 28672);
+  EXPECT_EQ(Layer(*c, "blocks.0.mlp.down").synapses_per_neuron(), 28672);
+  // Multi-query attention: one KV head.
+  auto mqa = CountSource(
+      "preset:gpt:d_model=64,heads=4,kv_heads=1,layers=1,"
+      "seq=8,embeddings=false");
+  ASSERT_TRUE(mqa.ok()) << mqa.status();
+  EXPECT_EQ(mqa->total.state_bytes, 2 * 8 * 16 * 4);
+  EXPECT_FALSE(BuildPreset("gpt:heads=12,kv_heads=5").ok());
+}
+
+// A small grouped-query mixture worked by hand: d 64, 4 heads of 16
+// sharing 2 KV heads, 4 SwiGLU experts of 128 (top-2), vocab 100, seq 8.
+constexpr char kSmallMoe[] =
+    "preset:llama:d_model=64,layers=1,heads=4,kv_heads=2,d_ff=128,seq=8,"
+    "vocab=100,experts=4,experts_per_token=2";
+
+TEST(PresetsTest, SmallGroupedQueryMixtureByHand) {
+  auto c = CountSource(kSmallMoe);
+  ASSERT_TRUE(c.ok()) << c.status();
+  // embed 6,400; ln1 64; q 4,096, k 2,048, v 2,048, o 4,096; ln2 64;
+  // router 256; experts 3 x 4 x 8,192 = 98,304; ln_f 64; head 6,400.
+  EXPECT_EQ(c->total.params, 123840);
+  EXPECT_EQ(c->total.active_params, 123840 - 98304 / 2);
+  // Per token: q, k, v, o 12,288; router 256; experts 2 x 3 x 8,192 =
+  // 49,152; head 6,400. Attention: 4 heads x 8 x 8 x 16, twice.
+  EXPECT_EQ(c->total.macs, 8 * (12288 + 256 + 49152 + 6400) + 2 * 4096);
+  const Workload& up = Layer(*c, "blocks.0.mlp.up");
+  EXPECT_EQ(up.neurons, 4 * 128);  // every expert's neurons are stored
+  EXPECT_EQ(up.neuron_instances, 8 * 2 * 128);  // two work each token
+  EXPECT_EQ(up.experts, 4);
+  // Rotary positions on q and k: 2 multiplies and 1 add per element.
+  EXPECT_EQ(Layer(*c, "blocks.0.attn.q.rope").other_ops.muls, 2 * 8 * 64);
+  EXPECT_EQ(Layer(*c, "blocks.0.attn.k.rope").other_ops.adds, 8 * 32);
+
+  // Prefill: causal, 8 x 9 / 2 = 36 of the 64 position pairs per head.
+  PhaseOptions prefill;
+  prefill.phase = v1::PREFILL;
+  auto p = LoadModel(kSmallMoe, {}, false, prefill);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->count.total.macs, c->total.macs - 2 * 4 * 16 * (64 - 36));
+
+  // Decode with 10 tokens cached: one token attends to 11 positions.
+  PhaseOptions decode;
+  decode.phase = v1::DECODE;
+  decode.context = 10;
+  auto d = LoadModel(kSmallMoe, {}, false, decode);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->tokens, 1);
+  EXPECT_EQ(d->context, 10);
+  EXPECT_EQ(d->count.total.macs, 12288 + 256 + 49152 + 6400 + 2 * 4 * 11 * 16);
+  // The cache holds 11 positions of 2 x 16 for k and for v; the new
+  // position is written, all 11 are read.
+  EXPECT_EQ(d->count.total.state_bytes, 2 * 11 * 32 * 4);
+  EXPECT_EQ(Layer(d->count, "blocks.0.attn.k.cache").state_write_elements, 32);
+  EXPECT_EQ(Layer(d->count, "blocks.0.attn.scores").kv_read_elements, 11 * 32);
+}
+
+}  // namespace
+}  // namespace neurowatt

@@ -216,6 +216,26 @@ TEST(PythonTest, ChipsSizeTheSystem) {
   EXPECT_EQ(r.out, "5 auto 8 8\n");
 }
 
+TEST(PythonTest, LanguageModelsAsTheyRun) {
+  REQUIRE_PYTHON_MODULE();
+  EXPECT_EQ(PythonJson("neurowatt.estimate('preset:llama2-7b', hw='h100-sxm', "
+                       "precision='fp16', weight_precision='int4', "
+                       "kv_precision='fp8', phase='decode', context=2048)"),
+            CliJson({"estimate", "preset:llama2-7b", "--hw", "h100-sxm",
+                     "--precision", "fp16", "--weight-precision", "int4",
+                     "--kv-precision", "fp8", "--phase", "decode", "--context",
+                     "2048", "--format", "json"}));
+  EXPECT_EQ(PythonJson("neurowatt.count('preset:gpt2-small', phase='train')"),
+            CliJson({"count", "preset:gpt2-small", "--phase", "train",
+                     "--format", "json"}));
+  EXPECT_TRUE(Contains(PythonError("neurowatt.count('preset:mlp', "
+                                   "phase='decode')"),
+                       "decode needs"));
+  EXPECT_TRUE(Contains(PythonError("neurowatt.estimate('preset:gpt2-small', "
+                                   "'h100-sxm', phase='sample')"),
+                       "phase 'sample'"));
+}
+
 TEST(PythonTest, ActivityFiles) {
   REQUIRE_PYTHON_MODULE();
   std::string dir = ::testing::TempDir() + "/pyact.XXXXXX";

@@ -75,3 +75,55 @@ TEST(SourceTest, LoadSourceKeepsConcreteShapesAtTheDimensions) {
 
 }  // namespace
 }  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+TEST(SourceTest, PhasesBindTheTokensAndTheCache) {
+  PhaseOptions decode;
+  decode.phase = v1::DECODE;
+  // Without --context: the last token of a full window (seq 1024 - 1).
+  auto d = LoadModel("preset:gpt2-small", {}, false, decode);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->tokens, 1);
+  EXPECT_EQ(d->context, 1023);
+  EXPECT_EQ(d->dims.at("seq"), 1);
+  EXPECT_EQ(d->phase, v1::DECODE);
+  // GPT-2 small: 12 blocks x (k, v) x 1,024 positions x 768 x 4 bytes.
+  EXPECT_EQ(d->count.total.state_bytes, int64_t{12} * 2 * 1024 * 768 * 4);
+
+  auto forward = LoadModel("preset:gpt2-small", {{"seq", 128}});
+  ASSERT_TRUE(forward.ok()) << forward.status();
+  EXPECT_EQ(forward->tokens, 128);
+  EXPECT_EQ(forward->phase, v1::FORWARD);
+  EXPECT_FALSE(forward->dims.contains("context"));
+
+  auto mlp = LoadModel("preset:mlp", {});
+  ASSERT_TRUE(mlp.ok());
+  EXPECT_EQ(mlp->tokens, 0);  // no sequence: no tokens per second
+}
+
+TEST(SourceTest, PhasesAModelCannotRunAreErrors) {
+  PhaseOptions decode;
+  decode.phase = v1::DECODE;
+  auto mlp = LoadModel("preset:mlp", {}, false, decode);
+  ASSERT_FALSE(mlp.ok());
+  EXPECT_EQ(DetailOf(mlp.status())->subject, ErrorSubject::kPhase);
+  EXPECT_NE(mlp.status().message().find("preset:mlp: decode needs"),
+            std::string::npos)
+      << mlp.status();
+  auto seq = LoadModel("preset:gpt2-small", {{"seq", 4}}, false, decode);
+  ASSERT_FALSE(seq.ok());
+  EXPECT_NE(seq.status().message().find("--context"), std::string::npos);
+  PhaseOptions context;
+  context.context = 5;
+  auto no_cache = LoadModel("preset:mlp", {}, false, context);
+  ASSERT_FALSE(no_cache.ok());
+  EXPECT_EQ(DetailOf(no_cache.status())->subject, ErrorSubject::kPhase);
+  EXPECT_FALSE(ParsePhase("generate").ok());
+  EXPECT_EQ(*ParsePhase("train"), v1::TRAIN);
+  EXPECT_EQ(PhaseName(v1::PHASE_UNSPECIFIED), "forward");
+}
+
+}  // namespace
+}  // namespace neurowatt

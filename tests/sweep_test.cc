@@ -131,6 +131,40 @@ TEST(SweepEngineTest, ModelKeysRebuildOnlyWhatChanges) {
             sink.rows[0][0].energy_per_inference_j);
 }
 
+TEST(SweepEngineTest, DecodeOverContextsAndWeightPrecisions) {
+  // Time per token of a decode step as the cache grows, for fp16 and int4
+  // weights: each row is the model loaded at that context, priced.
+  SweepSpec spec =
+      Spec("preset:gpt2-small", {"h100-sxm"},
+           {"context=0,512,1023", "weight_precision=fp16,int4"}, 2);
+  spec.phase.phase = v1::DECODE;
+  spec.scenario.set_precision(v1::FP16);
+  Collect sink;
+  ASSERT_TRUE(RunSweep(spec, sink).ok());
+  ASSERT_EQ(sink.rows.size(), 6u);
+  for (int64_t i = 0; i < 6; ++i) {
+    const std::vector<std::string> v = SweepValues(spec, i);
+    PhaseOptions decode;
+    decode.phase = v1::DECODE;
+    decode.context = std::stoll(v[0]);
+    auto m = LoadModel(spec.source, {}, false, decode);
+    ASSERT_TRUE(m.ok()) << m.status();
+    v1::Scenario sc = spec.scenario;
+    sc.set_weight_precision(v[1] == "int4" ? v1::INT4 : v1::FP16);
+    auto p = Price(*m, spec.hardware, sc);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_DOUBLE_EQ(sink.rows[i][0].latency_s,
+                     p->report.hardware(0).latency_s())
+        << i;
+  }
+  // A longer cache costs more; int4 weights cost less.
+  EXPECT_GT(sink.rows[4][0].energy_per_inference_j,
+            sink.rows[0][0].energy_per_inference_j);
+  EXPECT_LT(sink.rows[1][0].latency_s, sink.rows[0][0].latency_s);
+  EXPECT_FALSE(ParseSweepAxis("context=-1").ok());
+  EXPECT_FALSE(ParseSweepAxis("kv_precision=fp4").ok());
+}
+
 TEST(SweepEngineTest, ARowThatDoesNotFitIsARowAndOtherMistakesAreErrors) {
   Collect sink;
   // Loihi's 32-chip system: 32768 x 32768 synapses need 64 chips.

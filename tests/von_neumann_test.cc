@@ -5,6 +5,8 @@
 //   DRAM 1300 pJ per 64-bit access = 20.3125 pJ/bit, 25.6 GB/s.
 #include "estimators/von_neumann.h"
 
+#include <optional>
+
 #include "gtest/gtest.h"
 #include "hw/profile.h"
 #include "model/source.h"
@@ -162,6 +164,90 @@ TEST(VonNeumannTest, MissingPrecisionIsAClearError) {
   ASSERT_TRUE(detail.has_value());
   EXPECT_EQ(detail->subject, ErrorSubject::kPrecision);
   EXPECT_EQ(detail->name, "bf16");
+}
+
+// Language models as they run, against first principles on an H100.
+Model Llama(v1::Phase phase, std::optional<int64_t> context,
+            const DimBindings& dims = {}) {
+  PhaseOptions p;
+  p.phase = phase;
+  p.context = context;
+  auto m = LoadModel("preset:llama2-7b", dims, false, p);
+  EXPECT_TRUE(m.ok()) << m.status();
+  return *m;
+}
+
+VonNeumannParams H100() {
+  auto p = LoadProfile("h100-sxm");
+  EXPECT_TRUE(p.ok()) << p.status();
+  return CompileVonNeumann(*p);
+}
+
+TEST(VonNeumannTest, DecodeReadsEveryWeightAndTheWholeKvCache) {
+  const Model m = Llama(v1::DECODE, 4095);
+  const VonNeumannParams hw = H100();
+  auto c = EstimateVonNeumann(m.count, hw, 1, v1::BF16);
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Every weight but the token table's unread rows, at 2 bytes: 6,738,415,616
+  // params - 32,000 x 4,096 + the one row looked up.
+  ExpectRel(c->traffic.weights, (6738415616.0 - 131072000 + 4096) * 2);
+  // The new position written, then all 4,096 read by attention: 4,097
+  // positions x 32 blocks x (k, v) x 4,096 x 2 bytes (2 GiB + 512 KiB).
+  ExpectRel(c->traffic.kv_cache, 4097.0 * 32 * 2 * 4096 * 2);
+  // No faster than moving those bytes through HBM.
+  const double hbm = hw.levels.back().bandwidth_bytes_per_s;
+  EXPECT_GE(c->total.time_s, (c->traffic.weights + c->traffic.kv_cache) / hbm);
+  EXPECT_LT(c->total.time_s,
+            2 * (c->traffic.weights + c->traffic.kv_cache) / hbm);
+
+  // Weight-only int4 with fp16 arithmetic moves a quarter of the weights.
+  auto q = EstimateVonNeumann(m.count, hw, 1,
+                              Precision(v1::FP16, v1::INT4, v1::FP16));
+  ASSERT_TRUE(q.ok()) << q.status();
+  ExpectRel(q->traffic.weights, c->traffic.weights / 4);
+  ExpectRel(q->traffic.kv_cache, c->traffic.kv_cache);
+  EXPECT_LT(q->total.time_s, c->total.time_s);
+  // An fp8 cache halves the cache traffic.
+  auto kv8 = EstimateVonNeumann(m.count, hw, 1,
+                                Precision(v1::BF16, v1::BF16, v1::FP8));
+  ASSERT_TRUE(kv8.ok()) << kv8.status();
+  ExpectRel(kv8->traffic.kv_cache, c->traffic.kv_cache / 2);
+}
+
+TEST(VonNeumannTest, PrefillIsNoFasterThanItsArithmeticAtPeak) {
+  const Model m = Llama(v1::PREFILL, std::nullopt, {{"seq", 2048}});
+  const VonNeumannParams hw = H100();
+  auto c = EstimateVonNeumann(m.count, hw, 1, v1::BF16);
+  ASSERT_TRUE(c.ok()) << c.status();
+  const double peak = hw.precision[v1::BF16].peak_ops_per_s;
+  // 2 x the weights applied to each token (all but the token table).
+  EXPECT_GE(c->total.time_s, 2 * (6738415616.0 - 131072000) * 2048 / peak);
+  // Causal: the prefill does less attention work than the full pass.
+  const Model full = Llama(v1::FORWARD, std::nullopt, {{"seq", 2048}});
+  EXPECT_LT(m.count.total.macs, full.count.total.macs);
+}
+
+TEST(VonNeumannTest, FewTokensReadOnlyTheirExperts) {
+  // The small mixture of presets_test, decoding with 10 tokens cached, fp32.
+  PhaseOptions p;
+  p.phase = v1::DECODE;
+  p.context = 10;
+  auto m = LoadModel(
+      "preset:llama:d_model=64,layers=1,heads=4,kv_heads=2,d_ff=128,seq=8,"
+      "vocab=100,experts=4,experts_per_token=2",
+      {}, false, p);
+  ASSERT_TRUE(m.ok()) << m.status();
+  const VonNeumannParams hw = CompileVonNeumann(Horowitz());
+  // q, k, v, o, router, head and norms (19,136 weights) and half of the
+  // 98,304 expert weights, 4 bytes each, plus one 64-element table row.
+  auto one = EstimateVonNeumann(m->count, hw, 1);
+  ASSERT_TRUE(one.ok()) << one.status();
+  ExpectRel(one->traffic.weights, 19136.0 * 4 + 49152 * 4 + 64 * 4);
+  // Four tokens touch 1 - (1/2)^4 of the experts.
+  auto four = EstimateVonNeumann(m->count, hw, 4);
+  ASSERT_TRUE(four.ok()) << four.status();
+  ExpectRel(four->traffic.weights,
+            19136.0 * 4 + 98304 * 0.9375 * 4 + 4 * 64 * 4);
 }
 
 }  // namespace

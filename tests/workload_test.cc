@@ -352,3 +352,118 @@ TEST(WorkloadTest, TiedLayerMustNameAMatchingEmbedding) {
 
 }  // namespace
 }  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+// One head of 4 dimensions over 3 new positions after 5 cached ones, in
+// the schema's own form: k [1, 4, 3] cached along its last axis.
+constexpr char kCachedHead[] = R"pb(
+  inputs {
+    name: "q"
+    shape { size: 1 }
+    shape { size: 3 }
+    shape { size: 4 }
+  }
+  inputs {
+    name: "k"
+    shape { size: 1 }
+    shape { size: 4 }
+    shape { size: 3 }
+  }
+  nodes {
+    name: "k.cache"
+    inputs: "k"
+    outputs: "kc"
+    kv_cache {
+      axis: -1
+      cached { symbol: "context" }
+    }
+  }
+  nodes {
+    name: "scores"
+    inputs: "q"
+    inputs: "kc"
+    outputs: "s"
+    matmul { causal: SCORES }
+  }
+)pb";
+
+TEST(WorkloadTest, KvCacheHoldsStateAndCausalScoresSkipTheMask) {
+  auto arch = ParseArchitectureText(kCachedHead, "test");
+  ASSERT_TRUE(arch.ok()) << arch.status();
+  auto graph = Graph::Build(*arch, {{"context", 5}});
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  auto full = CountNetwork(*graph);
+  ASSERT_TRUE(full.ok()) << full.status();
+  const Workload& cache = Layer(*full, "k.cache");
+  EXPECT_EQ(cache.kind, "kv_cache");
+  EXPECT_EQ(cache.state_elements, 4 * 8);  // 5 cached + 3 new positions
+  EXPECT_EQ(cache.state_write_elements, 4 * 3);
+  EXPECT_EQ(cache.output_bytes, 0);  // the cache is state, not activations
+  const Workload& scores = Layer(*full, "scores");
+  EXPECT_EQ(scores.macs, 3 * 8 * 4);
+  EXPECT_EQ(scores.kv_read_elements, 4 * 8);
+  EXPECT_EQ(scores.input_bytes, 3 * 4 * 4);  // q only
+  // Skipping the masked pairs: the 3 queries sit at positions 6, 7, 8 and
+  // attend to 6 + 7 + 8 = 21 of the 24 pairs.
+  auto causal = CountNetwork(*graph, {.skip_masked = true});
+  ASSERT_TRUE(causal.ok()) << causal.status();
+  EXPECT_EQ(Layer(*causal, "scores").macs, 21 * 4);
+  // Unbound, the cache is empty.
+  auto empty = Graph::Build(*arch);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->node(1).output_shape, (Shape{1, 3, 3}));
+  auto bad = Graph::Build(*arch, {{"context", -1}});
+  EXPECT_FALSE(bad.ok());
+}
+
+TEST(WorkloadTest, MixtureOfExpertsStoresEveryExpertAndWorksTheChosen) {
+  auto c = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 5 }
+      shape { size: 16 }
+    }
+    nodes {
+      name: "experts"
+      inputs: "x"
+      outputs: "y"
+      linear {
+        in_features: 16
+        out_features: 8
+        bias: true
+        experts: 4
+        experts_per_token: 2
+      }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& w = c->layers[0];
+  EXPECT_EQ(w.neurons, 4 * 8);
+  EXPECT_EQ(w.synapses, 4 * 16 * 8);
+  EXPECT_EQ(w.params, 4 * (16 * 8 + 8));
+  EXPECT_EQ(w.active_params, 2 * (16 * 8 + 8));
+  EXPECT_EQ(w.macs, 5 * 2 * 16 * 8);
+  // Bias adds for 2 experts, the router's weights, the sum of the two.
+  EXPECT_EQ(w.other_ops.adds, 5 * 2 * 8 + 5 * 8);
+  EXPECT_EQ(w.other_ops.muls, 5 * 2 * 8);
+  auto bad = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 16 }
+    }
+    nodes {
+      name: "experts"
+      inputs: "x"
+      outputs: "y"
+      linear { in_features: 16 out_features: 8 experts: 4 experts_per_token: 5 }
+    }
+  )pb");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("experts_per_token"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace neurowatt

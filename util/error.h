@@ -26,6 +26,7 @@ enum class ErrorSubject {
   kLayerRate,         // a per-layer rate: unknown layer or out of range
   kCapacity,          // a system too small for the network
   kChips,             // a chip count out of range
+  kPhase,             // a phase the model cannot run (decode with no cache)
 };
 
 struct ErrorDetail {

@@ -70,8 +70,8 @@ inline absl::StatusOr<NetworkCount> Count(const Model& model,
 // `neurowatt count --format json`.
 inline std::string CountJsonText(const Model& model, const NetworkCount& count,
                                  int64_t batch = 0) {
-  return JsonText(
-      CountToJson(count, model.DimsAt(batch == 0 ? model.batch : batch)));
+  const int64_t b = batch == 0 ? model.batch : batch;
+  return JsonText(CountToJson(count, model.DimsAt(b), CountPhaseOf(model, b)));
 }
 
 }  // namespace neurowatt

@@ -32,7 +32,37 @@ std::string SymbolOf(const std::string& name, int i,
                                                      : StrCat(name, ":", i);
 }
 
+absl::Status PhaseError(absl::string_view why) {
+  return WithDetail(InvalidArgumentError(why), ErrorSubject::kPhase);
+}
+
+// The one symbol other than the batch in `inputs`' shapes, or "" when there
+// are none or several.
+std::string OnlySymbol(const onnx::GraphProto& graph,
+                       const absl::flat_hash_set<std::string>& initializers,
+                       bool past) {
+  std::set<std::string> found;
+  for (const auto& in : graph.input()) {
+    if (initializers.contains(in.name()) || IsPastInput(in.name()) != past) {
+      continue;
+    }
+    const auto& shape = in.type().tensor_type().shape();
+    for (int i = 0; i < shape.dim_size(); ++i) {
+      if (shape.dim(i).has_dim_value()) continue;
+      const std::string s = SymbolOf(in.name(), i, shape.dim(i));
+      if (!IsBatchLike(s)) found.insert(s);
+    }
+  }
+  return found.size() == 1 ? *found.begin() : std::string();
+}
+
 }  // namespace
+
+bool IsPastInput(const std::string& name) {
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  return absl::StartsWith(lower, "past");
+}
 
 absl::StatusOr<BoundDimensions> BindInputDimensions(
     onnx::GraphProto& graph, const OnnxImportOptions& options) {
@@ -59,6 +89,15 @@ absl::StatusOr<BoundDimensions> BindInputDimensions(
     }
   }
   BoundDimensions out;
+  for (const auto& in : graph.input()) {
+    if (!initializers.contains(in.name()) && IsPastInput(in.name())) {
+      out.past_inputs.push_back(in.name());
+    }
+  }
+  if (!out.past_inputs.empty()) {
+    out.context_symbol = OnlySymbol(graph, initializers, /*past=*/true);
+  }
+  out.seq_symbol = OnlySymbol(graph, initializers, /*past=*/false);
   std::vector<std::string> batch_like;
   for (const auto& s : symbols) {
     if (IsBatchLike(s)) batch_like.push_back(s);
@@ -94,6 +133,38 @@ absl::StatusOr<BoundDimensions> BindInputDimensions(
                                          value, "; it must be from 1 to 2^40"));
     }
     out.bindings[sym] = value;
+  }
+  if (options.context) {
+    if (out.context_symbol.empty()) {
+      return PhaseError(
+          "--context needs a decoder graph that takes past_key_values (inputs "
+          "named past..., with one symbolic length)");
+    }
+    if (dims.contains(out.context_symbol)) {
+      return PhaseError(StrCat("--context and --dim ", out.context_symbol,
+                               " both give the KV cache's length"));
+    }
+    out.bindings[out.context_symbol] = *options.context;
+  }
+  if (options.decode) {
+    if (out.context_symbol.empty() || out.seq_symbol.empty()) {
+      return PhaseError(
+          "decode needs a decoder graph that takes past_key_values (inputs "
+          "named past..., with one symbolic length) and one symbolic "
+          "sequence length in its other inputs");
+    }
+    if (dims.contains(out.seq_symbol)) {
+      return PhaseError(StrCat("decode makes one new token per sequence, so ",
+                               out.seq_symbol,
+                               " is 1; give the tokens in the cache with "
+                               "--context N"));
+    }
+    out.bindings[out.seq_symbol] = 1;
+  }
+  if (!out.context_symbol.empty() &&
+      !out.bindings.contains(out.context_symbol)) {
+    return PhaseError(StrCat("the KV cache's length '", out.context_symbol,
+                             "' has no value: give --context N"));
   }
   if (auto it = out.bindings.find(out.batch_symbol); it != out.bindings.end()) {
     out.batch = it->second;

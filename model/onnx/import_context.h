@@ -78,6 +78,13 @@ class ImportContext {
   // initializer `index`; the embedding node `name` reads table `index`.
   void NoteLinearWeight(int index);
   void NoteEmbedding(int index, const std::string& name);
+  // Graph input `name` is a KV cache from earlier steps that the graph
+  // only appends to (Concat): it becomes a kv_cache node's cached
+  // positions.
+  void NoteCacheInput(const std::string& name) { cache_inputs_.insert(name); }
+  bool IsCacheInput(const std::string& name) const {
+    return cache_inputs_.contains(name);
+  }
   // Ties every linear layer that reads an embedding's table to it
   // (weight_tied_to), then hands over the architecture.
   v1::Architecture Finish();
@@ -89,6 +96,7 @@ class ImportContext {
   int current_ = 0;  // index of the node being translated
   absl::flat_hash_set<std::string> node_names_;
   absl::flat_hash_set<std::string> constants_;
+  absl::flat_hash_set<std::string> cache_inputs_;
   std::map<int, std::string> embedding_of_;          // initializer -> node
   std::vector<std::pair<int, int>> linear_weights_;  // arch node, initializer
   v1::Architecture arch_;

@@ -183,8 +183,22 @@ absl::StatusOr<OnnxImport> Importer::Run() {
   if (auto s = InferShapes(); !s.ok()) return s;
   tensors_.MarkData();
   Describe();
+  // A KV cache from earlier steps that is only appended to becomes the
+  // cached positions of a kv_cache node (layout.cc), not an input.
+  for (const std::string& past : bound->past_inputs) {
+    bool appended = true;
+    for (const auto& n : graph.node()) {
+      for (const auto& t : n.input()) {
+        if (t == past && (n.op_type() != "Concat" || n.input_size() != 2)) {
+          appended = false;
+        }
+      }
+    }
+    if (appended) cx_.NoteCacheInput(past);
+  }
   for (const auto& in : graph.input()) {
     if (tensors_.IsInitializer(in.name())) continue;
+    if (cx_.IsCacheInput(in.name())) continue;
     auto shape = tensors_.ShapeOf(in.name());
     if (!shape.ok()) return shape.status();
     v1::TensorSpec* spec = cx_.arch().add_inputs();
@@ -218,6 +232,8 @@ absl::StatusOr<OnnxImport> Importer::Run() {
   out.bindings = std::move(bound->bindings);
   out.batch_symbol = std::move(bound->batch_symbol);
   out.batch = bound->batch;
+  out.seq_symbol = std::move(bound->seq_symbol);
+  out.context_symbol = std::move(bound->context_symbol);
   return out;
 }
 

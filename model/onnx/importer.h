@@ -15,6 +15,7 @@
 #define NEUROWATT_MODEL_ONNX_IMPORTER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,10 @@ struct OnnxImportOptions {
   // Bind the batch symbol to 1 whatever `dims` say (OnnxImport::batch keeps
   // what they asked for): callers that price batches without re-importing.
   bool unit_batch = false;
+  // Decoder graphs that take past_key_values: `context` binds the cache's
+  // length symbol; `decode` binds the tokens' symbol to 1.
+  std::optional<int64_t> context;
+  bool decode = false;
 };
 
 struct OnnxImport {
@@ -41,6 +46,9 @@ struct OnnxImport {
   // The batch `dims` asked for ("batch" or the batch symbol's own name); 1
   // when not given.
   int64_t batch = 1;
+  // A decoder with past_key_values inputs: the symbol of the new tokens and
+  // of the cache's length (bound to --context); empty otherwise.
+  std::string seq_symbol, context_symbol;
 };
 
 // Imports `path`. `options.dims` binds symbolic input dimensions by name;

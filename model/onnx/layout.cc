@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "model/onnx/translators.h"
 
 namespace neurowatt {
@@ -43,6 +44,42 @@ absl::Status Gather(ImportContext& cx, const onnx::NodeProto& n) {
       {{WeightRef{table, false}, PresynapticMap{dims[1], dims[0], 0, 0}}});
 }
 
+// Concat(past, new) on a KV cache input: the new positions appended to
+// the cached ones, a kv_cache node. Any other Concat is a layout node.
+absl::Status Concat(ImportContext& cx, const onnx::NodeProto& n) {
+  int past = -1;
+  for (int i = 0; i < n.input_size(); ++i) {
+    if (cx.IsCacheInput(n.input(i))) past = i;
+  }
+  if (past < 0) return LayoutOp(cx, n);
+  const std::string& fresh = n.input(1 - past);
+  auto in = cx.InputFor(fresh);
+  if (!in.ok()) return in.status();
+  // The cached positions are what the new ones add up to (the cache may
+  // be empty, which ShapeOf refuses).
+  auto shape = cx.tensors().ShapeOf(n.output(0));
+  if (!shape.ok()) return shape.status();
+  auto added = cx.tensors().ShapeOf(fresh);
+  if (!added.ok()) return added.status();
+  const int64_t rank = static_cast<int64_t>(shape->size());
+  int64_t axis = AttrInt(n, "axis", 0);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("axis ", AttrInt(n, "axis", 0), " is outside the cache"));
+  }
+  v1::Node* node = cx.NewNode(n, n.output(0));
+  node->add_inputs(*in);
+  node->mutable_kv_cache()->set_axis(axis);
+  if (added->size() != shape->size()) {
+    return absl::InvalidArgumentError(
+        "the cache and the new positions differ in rank");
+  }
+  node->mutable_kv_cache()->mutable_cached()->set_size((*shape)[axis] -
+                                                       (*added)[axis]);
+  return absl::OkStatus();
+}
+
 absl::Status Transpose(ImportContext& cx, const onnx::NodeProto& n) {
   return cx.EmitTranspose(n, n.input(0), n.output(0));
 }
@@ -61,7 +98,10 @@ absl::Status Resize(ImportContext& cx, const onnx::NodeProto& n) {
 
 void AddLayoutTranslators(TranslatorTable& table) {
   for (const std::string& op : LayoutOps()) {
-    AddTranslator(table, op, op == "Gather" ? Translator(Gather) : LayoutOp);
+    AddTranslator(table, op,
+                  op == "Gather"   ? Translator(Gather)
+                  : op == "Concat" ? Translator(Concat)
+                                   : Translator(LayoutOp));
   }
   AddTranslator(table, "Transpose", Transpose);
   AddTranslator(table, "Resize", Resize);

@@ -292,6 +292,33 @@ class Folder {
       t.dims = {static_cast<int64_t>(t.values.size())};
       return t;
     }
+    if (op == "Reshape" && in.size() == 2 && in[1] != nullptr) {
+      // The values are unchanged; 0 copies a dimension, -1 takes the rest.
+      IntTensor t = x;
+      t.dims.clear();
+      int64_t known = 1, infer = -1;
+      for (size_t i = 0; i < in[1]->values.size(); ++i) {
+        int64_t d = in[1]->values[i];
+        if (d == 0 && i < x.dims.size()) d = x.dims[i];
+        if (d == -1) {
+          if (infer >= 0) return std::nullopt;
+          infer = static_cast<int64_t>(i);
+          d = 1;
+        } else if (d <= 0) {
+          return std::nullopt;
+        } else {
+          known *= d;
+        }
+        t.dims.push_back(d);
+      }
+      const auto count = static_cast<int64_t>(x.values.size());
+      if (infer >= 0) {
+        if (known == 0 || count % known != 0) return std::nullopt;
+        t.dims[infer] = count / known;
+      }
+      if (Count(t.dims) != count) return std::nullopt;
+      return t;
+    }
     if (op == "ConstantOfShape") {
       IntTensor t;
       t.dims = x.values;

@@ -68,21 +68,31 @@ def _profiles(hw):
     return [_os.fspath(h) for h in hw]
 
 
-def count(source, dims=None):
+def count(source, dims=None, *, phase=None, context=None):
     """The neuron view of `source`: `neurowatt count SOURCE --format json`.
 
     dims binds symbolic dimensions, e.g. {"seq": 128, "batch": 4} (each from
     1 to 2**40); counts are per inference of that batch (1 by default).
-    Returns {"model", "dimensions", "uncounted", "layers", "totals",
-    "brain"}.
+    phase ("forward", "prefill", "decode", "train") and context (decode:
+    tokens in the KV cache) count a language model as it runs.
+    Returns {"model", "phase", "tokens_per_inference", "dimensions",
+    "uncounted", "layers", "totals", "brain"}.
     """
     source = _os.fspath(source)
-    return _result(source, _module().count(source, dims))
+    return _result(source, _module().count(source, dims,
+                                           _llm(phase, context)))
+
+
+def _llm(phase=None, context=None, weight_precision=None, kv_precision=None):
+    return {"phase": phase, "context": context,
+            "weight_precision": weight_precision,
+            "kv_precision": kv_precision}
 
 
 def estimate(source, hw, *, batch=None, precision=None, chips=None,
              dims=None, timesteps=None, spike_rate=None, coding=None,
-             input_rate=None, layer_rates=None, activity=None):
+             input_rate=None, layer_rates=None, activity=None, phase=None,
+             context=None, weight_precision=None, kv_precision=None):
     """Energy, time and memory traffic of `source` on each profile of `hw`.
 
     The dict of `neurowatt estimate SOURCE --hw ... --format json`:
@@ -95,6 +105,12 @@ def estimate(source, hw, *, batch=None, precision=None, chips=None,
       chips        chips in each profile's system: "auto" (default: as few
                    as hold the network) or a number
       dims         symbolic dimensions, e.g. {"seq": 128}
+    For language models:
+      phase        "forward" (default), "prefill", "decode" or "train"
+      context      decode: tokens already in the KV cache
+      weight_precision, kv_precision
+                   the weights' and the KV cache's own precision (int4
+                   weights with fp16 arithmetic: weight-only quantisation)
     For neuromorphic profiles (loihi, loihi2, hala-point, truenorth, speck,
     ...) the spike activity, either
       timesteps    steps per inference, and
@@ -111,12 +127,14 @@ def estimate(source, hw, *, batch=None, precision=None, chips=None,
         _os.fspath(source), _profiles(hw), batch=batch, precision=precision,
         chips=chips, dims=dims, timesteps=timesteps, spike_rate=spike_rate, coding=coding,
         input_rate=input_rate, layer_rates=layer_rates,
-        activity=_path(activity)))
+        activity=_path(activity),
+        llm=_llm(phase, context, weight_precision, kv_precision)))
 
 
 def compare(source, hw, convention="physical", *, batch=None, precision=None,
             chips=None, dims=None, timesteps=None, spike_rate=None, coding=None,
-            input_rate=None, layer_rates=None, activity=None):
+            input_rate=None, layer_rates=None, activity=None, phase=None,
+            context=None, weight_precision=None, kv_precision=None):
     """Profiles side by side with the break-even spike rates.
 
     The dict of `neurowatt compare SOURCE --hw A --hw B ... --format json`:
@@ -132,4 +150,5 @@ def compare(source, hw, convention="physical", *, batch=None, precision=None,
         batch=batch, precision=precision, chips=chips, dims=dims,
         timesteps=timesteps,
         spike_rate=spike_rate, coding=coding, input_rate=input_rate,
-        layer_rates=layer_rates, activity=_path(activity)))
+        layer_rates=layer_rates, activity=_path(activity),
+        llm=_llm(phase, context, weight_precision, kv_precision)))
