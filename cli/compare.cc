@@ -33,7 +33,8 @@ const CommandSpec& CompareSpec() {
     return new CommandSpec{
         "compare",
         "SOURCE --hw A --hw B [...] --timesteps T --spike-rate R [spike "
-        "flags] [--convention ac-mac] [--format ...] [-o FILE]",
+        "flags] [--convention ac-mac] [--phase P] [--context N] [--prompt P "
+        "--generate G] [--format ...] [-o FILE]",
         "Von Neumann and neuromorphic hardware side by side, with break-even.\n"
         "Energy per inference on each profile, split into its parts, and for\n"
         "each (neuromorphic, von Neumann) pair the spike rate at which the "

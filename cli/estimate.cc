@@ -14,7 +14,9 @@ const CommandSpec& EstimateSpec() {
   static const auto* spec = new CommandSpec{
       "estimate",
       "SOURCE --hw NAME|PATH [--hw ...] [--batch N] [--chips N|auto] "
-      "[--precision fp32|tf32|fp16|bf16|fp8|int8|int4] [spike flags] "
+      "[--precision fp32|tf32|fp16|bf16|fp8|int8|int4] [--weight-precision P] "
+      "[--kv-precision P] [--phase forward|prefill|decode|train] [--context N] "
+      "[--prompt P --generate G] [spike flags] "
       "[--format table|json|csv|textproto|pb] [-o FILE]",
       "Energy, time and memory traffic per inference on each profile.\n"
       "On conventional (von Neumann) processors: compute, data movement, bit\n"
@@ -29,6 +31,11 @@ const CommandSpec& EstimateSpec() {
       "Spike flags: --coding rate|ttfs --timesteps T --spike-rate R, or\n"
       "--activity FILE (measured spikes per layer; "
       "docs/neuromorphic-model.md).\n"
+      "Language models: --phase prefill|decode|train (one prompt, one new\n"
+      "token per sequence with --context N cached, one training step), or\n"
+      "--prompt P --generate G for a whole generation (time to first token,\n"
+      "time per output token, totals); --batch is concurrent sequences. JSON\n"
+      "adds tokens_per_second, energy_per_token_joules and traffic_bytes.\n"
       "The models: docs/von-neumann-model.md, docs/neuromorphic-model.md.\n",
       PricingFlags(),
       1,

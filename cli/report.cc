@@ -34,7 +34,10 @@ std::string Summary(const v1::CostReport& r, const std::string& path,
   }
   for (const v1::Unpriced& u : r.unpriced()) {
     absl::StrAppend(
-        &out, absl::StrFormat("  %-16s does not fit: %s", u.name(), u.reason()),
+        &out,
+        absl::StrFormat("  %-16s %s: %s", u.name(),
+                        u.does_not_fit() ? "does not fit" : "not priced",
+                        u.reason()),
         "\n");
   }
   for (const auto& b : r.break_even()) {

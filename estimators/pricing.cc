@@ -243,7 +243,8 @@ absl::StatusOr<Pricing> Price(const Model& model,
       u->set_name(h.name());
       u->set_kind(ProfileKindName(h.profile));
       u->set_reason(std::string(pc.status.message()));
-      if (h.neuromorphic) {
+      u->set_does_not_fit(detail->subject == ErrorSubject::kCapacity);
+      if (h.neuromorphic && u->does_not_fit()) {
         const ChipsNeeded need = ChipsFor(count, h.spiking);
         u->set_cores_needed(need.cores);
         u->set_chips_needed(need.chips);

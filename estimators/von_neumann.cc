@@ -299,6 +299,22 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
         link += send * (plan.stage_sends[k] / times);
       }
     }
+    // Data-parallel training: before the update, the copies all-reduce
+    // their gradients, each chip its shard, over the links that join the
+    // copies (within a node while they fit in one).
+    if (w.once_per_batch && copies > 1) {
+      const LinkParams& across =
+          shape->chips <= std::max<int64_t>(1, hw.system.chips_per_node)
+              ? hw.system.intra_node
+              : hw.system.inter_node;
+      LinkCost grads =
+          AllReduce(chip_weights, static_cast<int64_t>(copies), across);
+      // Every chip of a copy takes part at once; the energy is per copy,
+      // as the copies' work is scaled below.
+      grads.bytes *= copy_chips / copies;
+      grads.energy_j *= copy_chips / copies;
+      link += grads;
+    }
     // A chip cannot draw more than its TDP: work whose dynamic energy would
     // exceed it in the roofline's time runs at TDP (clocks throttle).
     if (hw.tdp_w > hw.static_power_w) {

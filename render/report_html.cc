@@ -353,9 +353,10 @@ std::string SummaryTable(const Pricing& p) {
                     Cell(capacity), "</tr>\n");
   }
   for (const v1::Unpriced& u : p.report.unpriced()) {
-    absl::StrAppend(&out, "<tr>", Cell(u.name()), Cell(u.kind()),
-                    Cell("does not fit", true), Cell("-"), Cell("-"),
-                    Cell(u.reason()), "</tr>\n");
+    absl::StrAppend(
+        &out, "<tr>", Cell(u.name()), Cell(u.kind()),
+        Cell(u.does_not_fit() ? "does not fit" : "not priced", true), Cell("-"),
+        Cell("-"), Cell(u.reason()), "</tr>\n");
   }
   return out + "</table>\n";
 }

@@ -291,6 +291,31 @@ TEST(VonNeumannSystemTest, CopiesShareTheBatch) {
   EXPECT_EQ(eight->links.bytes, 0);
 }
 
+TEST(VonNeumannSystemTest, DataParallelTrainingAllReducesTheGradients) {
+  // GPT-2 small (124,439,808 params, bf16) fits one H100: on 8 chips at
+  // batch 8, eight copies each train on one sequence and all-reduce the
+  // gradients over NVLink before the update: 8 x 2 x 7/8 x the 249 MB.
+  PhaseOptions train;
+  train.phase = v1::TRAIN;
+  auto m = LoadModel("preset:gpt2-small", {}, false, train);
+  ASSERT_TRUE(m.ok()) << m.status();
+  auto p = LoadProfile("h100-sxm");
+  ASSERT_TRUE(p.ok());
+  const VonNeumannParams hw = CompileVonNeumann(*p);
+  auto c = EstimateVonNeumann(m->count, hw, 8, v1::BF16, nullptr, 8);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->system.replicas, 8);
+  const double grads = 124439808.0 * 2;
+  ExpectRel(c->links.bytes, 8 * 2 * 7.0 / 8 * grads);
+  ExpectRel(c->total.energy.interconnect, c->links.bytes * 8 * 11e-12);
+  // Inference needs no exchange between the copies.
+  auto infer = LoadModel("preset:gpt2-small", {});
+  ASSERT_TRUE(infer.ok());
+  auto i = EstimateVonNeumann(infer->count, hw, 8, v1::BF16, nullptr, 8);
+  ASSERT_TRUE(i.ok());
+  EXPECT_EQ(i->links.bytes, 0);
+}
+
 TEST(VonNeumannSystemTest, Gpt3OnH100sIsTensorParallelWithinANode) {
   // 175B parameters at bf16 (350 GB) need 5 chips of 80 GiB; each of the
   // preset's 96 blocks (blocks only, as the seed chapter counts) all-reduces
