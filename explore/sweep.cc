@@ -203,8 +203,16 @@ std::vector<SweepRow> Evaluate(const SweepSpec& s,
   if (!costs.ok()) return fail(costs.status());
   std::vector<SweepRow> rows;
   rows.reserve(costs->profiles.size());
+  const double tokens =
+      static_cast<double>((*model)->tokens) * static_cast<double>(costs->batch);
   for (const ProfileCost& pc : costs->profiles) {
-    rows.push_back(RowFor(pc, costs->batch));
+    SweepRow r = RowFor(pc, costs->batch);
+    if (tokens > 0 && r.error.empty()) {
+      if (r.latency_s > 0) r.tokens_per_second = tokens / r.latency_s;
+      r.energy_per_token_j =
+          r.energy_per_inference_j * static_cast<double>(costs->batch) / tokens;
+    }
+    rows.push_back(std::move(r));
   }
   return rows;
 }

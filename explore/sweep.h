@@ -71,6 +71,10 @@ struct SweepRow {
   double latency_s = 0;                // the whole batch
   std::string bound;
   int64_t chips = 0;  // in the priced system
+  // Language models: the batch's tokens per second of latency and energy
+  // per token; 0 for a model without a sequence dimension.
+  double tokens_per_second = 0;
+  double energy_per_token_j = 0;
 };
 
 // Receives the rows of each configuration, in configuration order, from the

@@ -24,7 +24,9 @@ std::string SweepCsvHeader(const std::vector<SweepAxis>& axes) {
   for (const auto& a : axes) cols.push_back(CsvField(a.key));
   cols.insert(cols.end(), {"hardware", "kind", "energy_per_inference_joules"});
   for (const char* p : kSweepParts) cols.push_back(p);
-  cols.insert(cols.end(), {"latency_seconds", "bound", "chips", "error"});
+  cols.insert(cols.end(),
+              {"latency_seconds", "bound", "chips", "tokens_per_second",
+               "energy_per_token_joules", "error"});
   return absl::StrJoin(cols, ",") + "\n";
 }
 
@@ -55,6 +57,10 @@ std::string FormatSweepRows(const std::vector<SweepAxis>& axes,
         j["latency_seconds"] = r.latency_s;
         j["bound"] = r.bound;
         j["chips"] = r.chips;
+        if (r.tokens_per_second > 0 || r.energy_per_token_j > 0) {
+          j["tokens_per_second"] = r.tokens_per_second;
+          j["energy_per_token_joules"] = r.energy_per_token_j;
+        }
       } else {
         j["error"] = r.error;
       }
@@ -74,9 +80,14 @@ std::string FormatSweepRows(const std::vector<SweepAxis>& axes,
       cells.push_back(absl::StrFormat("%.6g", r.latency_s));
       cells.push_back(CsvField(r.bound));
       cells.push_back(absl::StrCat(r.chips));
+      const bool tokens = r.tokens_per_second > 0 || r.energy_per_token_j > 0;
+      cells.push_back(tokens ? absl::StrFormat("%.6g", r.tokens_per_second)
+                             : "");
+      cells.push_back(tokens ? absl::StrFormat("%.6g", r.energy_per_token_j)
+                             : "");
       cells.push_back("");
     } else {
-      for (int i = 0; i < kSweepPartCount + 4; ++i) cells.push_back("");
+      for (int i = 0; i < kSweepPartCount + 6; ++i) cells.push_back("");
       cells.push_back(CsvField(r.error));
     }
     out += absl::StrJoin(cells, ",") + "\n";

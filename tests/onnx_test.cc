@@ -629,6 +629,18 @@ TEST(OnnxImportTest, BatchSymbolByAnotherName) {
                "the model has no dimension named 'len'");
 }
 
+TEST(OnnxImportTest, APastInputThatIsNotAppendedToIsNoKvCache) {
+  // A time-series model's past_values is an ordinary input: no --context.
+  Model m;
+  m.Input("past_values", {1, -1, 4}, onnx::TensorProto::FLOAT, "t");
+  m.Node("Relu", {"past_values"}, {"y"});
+  m.Output("y");
+  auto r = ImportOnnx(m.Write(), Dims({{"t", 5}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->context_symbol, "");
+  EXPECT_EQ(r->arch.inputs(0).name(), "past_values");
+}
+
 TEST(OnnxImportTest, NoBatchSymbol) {
   // Fixed sizes: nothing for a batch to bind.
   auto fixed = ImportOnnx(Fixture("tiny_mlp_weights.onnx"), {});

@@ -157,6 +157,9 @@ TEST(SweepEngineTest, DecodeOverContextsAndWeightPrecisions) {
                      p->report.hardware(0).latency_s())
         << i;
   }
+  // One token per sequence: tokens per second is the step's inverse.
+  EXPECT_DOUBLE_EQ(sink.rows[0][0].tokens_per_second,
+                   1 / sink.rows[0][0].latency_s);
   // A longer cache costs more; int4 weights cost less.
   EXPECT_GT(sink.rows[4][0].energy_per_inference_j,
             sink.rows[0][0].energy_per_inference_j);
@@ -245,10 +248,10 @@ TEST(SweepRowsTest, CsvAndJsonLines) {
             "batch,coding,hardware,kind,energy_per_inference_joules,compute,"
             "data_movement,bit_maintenance,static,synaptic_ops,neuron_updates,"
             "spike_routing,non_native,interconnect,latency_seconds,bound,"
-            "chips,error\n");
+            "chips,tokens_per_second,energy_per_token_joules,error\n");
   EXPECT_EQ(FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, false),
             "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0,0.002,"
-            "timesteps,3,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,,,it "
+            "timesteps,3,,,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,,,,,it "
             "broke\n");
   const std::string jsonl =
       FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, true);

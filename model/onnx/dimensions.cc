@@ -1,5 +1,6 @@
 #include "model/onnx/dimensions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <vector>
@@ -40,12 +41,12 @@ absl::Status PhaseError(absl::string_view why) {
 // are none or several.
 std::string OnlySymbol(const onnx::GraphProto& graph,
                        const absl::flat_hash_set<std::string>& initializers,
-                       bool past) {
+                       const std::vector<std::string>& past_inputs, bool past) {
   std::set<std::string> found;
   for (const auto& in : graph.input()) {
-    if (initializers.contains(in.name()) || IsPastInput(in.name()) != past) {
-      continue;
-    }
+    const bool is_past = std::find(past_inputs.begin(), past_inputs.end(),
+                                   in.name()) != past_inputs.end();
+    if (initializers.contains(in.name()) || is_past != past) continue;
     const auto& shape = in.type().tensor_type().shape();
     for (int i = 0; i < shape.dim_size(); ++i) {
       if (shape.dim(i).has_dim_value()) continue;
@@ -56,13 +57,15 @@ std::string OnlySymbol(const onnx::GraphProto& graph,
   return found.size() == 1 ? *found.begin() : std::string();
 }
 
-}  // namespace
-
+// Exporters name a KV cache from earlier steps past_key_values.N.key,
+// past_key_N, past.N...
 bool IsPastInput(const std::string& name) {
   std::string lower = name;
   for (char& c : lower) c = static_cast<char>(std::tolower(c));
   return absl::StartsWith(lower, "past");
 }
+
+}  // namespace
 
 absl::StatusOr<BoundDimensions> BindInputDimensions(
     onnx::GraphProto& graph, const OnnxImportOptions& options) {
@@ -89,15 +92,27 @@ absl::StatusOr<BoundDimensions> BindInputDimensions(
     }
   }
   BoundDimensions out;
+  // A KV cache is named past... and only appended to (Concat of two): an
+  // input such as a time series' past_values is not one.
   for (const auto& in : graph.input()) {
-    if (!initializers.contains(in.name()) && IsPastInput(in.name())) {
-      out.past_inputs.push_back(in.name());
+    if (initializers.contains(in.name()) || !IsPastInput(in.name())) continue;
+    bool appended = false, other = false;
+    for (const auto& n : graph.node()) {
+      for (const auto& t : n.input()) {
+        if (t != in.name()) continue;
+        const bool concat = n.op_type() == "Concat" && n.input_size() == 2;
+        appended |= concat;
+        other |= !concat;
+      }
     }
+    if (appended && !other) out.past_inputs.push_back(in.name());
   }
   if (!out.past_inputs.empty()) {
-    out.context_symbol = OnlySymbol(graph, initializers, /*past=*/true);
+    out.context_symbol =
+        OnlySymbol(graph, initializers, out.past_inputs, /*past=*/true);
   }
-  out.seq_symbol = OnlySymbol(graph, initializers, /*past=*/false);
+  out.seq_symbol =
+      OnlySymbol(graph, initializers, out.past_inputs, /*past=*/false);
   std::vector<std::string> batch_like;
   for (const auto& s : symbols) {
     if (IsBatchLike(s)) batch_like.push_back(s);

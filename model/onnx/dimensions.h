@@ -19,16 +19,14 @@ struct BoundDimensions {
   DimBindings bindings;      // every input symbol and its value
   std::string batch_symbol;  // as OnnxImport::batch_symbol
   int64_t batch = 1;         // as OnnxImport::batch
-  // A decoder that takes past_key_values: its past inputs (named "past..."),
-  // the symbol of their length (bound to options.context, which may be 0)
-  // and that of the new tokens (1 when options.decode).
+  // A decoder that takes past_key_values: its past inputs (named "past..."
+  // and consumed only by two-input Concats that append to them), the
+  // symbol of their length (bound to options.context, which may be 0) and
+  // that of the new tokens (1 when options.decode).
   std::vector<std::string> past_inputs;
   std::string context_symbol, seq_symbol;
 };
 
-// Whether input `name` is a KV cache from earlier steps: exporters name
-// them past_key_values.N.key, past_key_N, past.N...
-bool IsPastInput(const std::string& name);
 
 // Binds the symbolic dimensions of `graph`'s inputs (those that are not
 // initializers) as `options` say, and writes the values into the inputs'

@@ -183,19 +183,9 @@ absl::StatusOr<OnnxImport> Importer::Run() {
   if (auto s = InferShapes(); !s.ok()) return s;
   tensors_.MarkData();
   Describe();
-  // A KV cache from earlier steps that is only appended to becomes the
-  // cached positions of a kv_cache node (layout.cc), not an input.
-  for (const std::string& past : bound->past_inputs) {
-    bool appended = true;
-    for (const auto& n : graph.node()) {
-      for (const auto& t : n.input()) {
-        if (t == past && (n.op_type() != "Concat" || n.input_size() != 2)) {
-          appended = false;
-        }
-      }
-    }
-    if (appended) cx_.NoteCacheInput(past);
-  }
+  // A KV cache from earlier steps (only appended to) becomes the cached
+  // positions of a kv_cache node (layout.cc), not an input.
+  for (const std::string& past : bound->past_inputs) cx_.NoteCacheInput(past);
   for (const auto& in : graph.input()) {
     if (tensors_.IsInitializer(in.name())) continue;
     if (cx_.IsCacheInput(in.name())) continue;
