@@ -39,15 +39,15 @@ absl::StatusOr<GenerationPricing> PriceGeneration(
                              prompt, " and ", generate));
   }
   if (dims.contains(kSeqSymbol)) {
-    return GenerationError(source,
-                           "a generation's prompt gives seq: drop --dim seq");
+    return GenerationError(
+        source, "a generation's prompt gives seq: do not bind it as well");
   }
   if (absl::EndsWithIgnoreCase(source, ".onnx")) {
     return GenerationError(
         source,
         "a generation prices a preset or native architecture, whose seq and "
-        "context neurowatt binds; for an ONNX decoder price --phase prefill "
-        "and --phase decode --context N separately");
+        "context neurowatt binds; for an ONNX decoder price the prefill and "
+        "decode phases separately");
   }
   GenerationPricing out;
   DimBindings at_prompt = dims;

@@ -97,8 +97,7 @@ absl::Status PhaseError(absl::string_view source, absl::string_view why) {
                     ErrorSubject::kPhase);
 }
 
-// Whether `arch` has a KV cache whose cached positions are `symbol`, and
-// whether it uses `symbol` as a tensor dimension.
+// Whether `arch` has a KV cache whose cached positions are `symbol`.
 bool CachesOn(const v1::Architecture& arch, const std::string& symbol) {
   for (const v1::Node& n : arch.nodes()) {
     if (n.op_case() == v1::Node::kKvCache &&
@@ -109,6 +108,7 @@ bool CachesOn(const v1::Architecture& arch, const std::string& symbol) {
   return false;
 }
 
+// Whether `arch`'s inputs have a dimension `symbol`.
 bool HasSymbol(const v1::Architecture& arch, const std::string& symbol) {
   for (const v1::TensorSpec& in : arch.inputs()) {
     for (const v1::Dim& d : in.shape()) {
@@ -125,8 +125,9 @@ absl::Status PhaseDims(absl::string_view source, const v1::Architecture& arch,
   if (phase.context) {
     if (!caches) {
       return PhaseError(source,
-                        "--context needs a KV cache, and the model has no "
-                        "kv_cache node on the symbol 'context'");
+                        "a context (tokens already in the cache) needs a KV "
+                        "cache, and the model has no kv_cache node on the "
+                        "symbol 'context'");
     }
     dims[kContextSymbol] = *phase.context;
   }
@@ -140,15 +141,14 @@ absl::Status PhaseDims(absl::string_view source, const v1::Architecture& arch,
   if (dims.contains(kSeqSymbol)) {
     return PhaseError(source,
                       "decode makes one new token per sequence, so seq is 1; "
-                      "give the tokens already in the cache with --context N "
-                      "instead of --dim seq");
+                      "give the tokens already in the cache as the context "
+                      "instead of binding seq");
   }
   dims[kSeqSymbol] = 1;
   if (!phase.context) {
     auto it = arch.dim_defaults().find(kSeqSymbol);
     if (it == arch.dim_defaults().end()) {
-      return PhaseError(source,
-                        "decode needs --context N (tokens in the cache)");
+      return PhaseError(source, "decode needs a context (tokens in the cache)");
     }
     dims[kContextSymbol] = std::max<int64_t>(0, it->second - 1);
   }

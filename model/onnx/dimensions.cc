@@ -152,11 +152,13 @@ absl::StatusOr<BoundDimensions> BindInputDimensions(
   if (options.context) {
     if (out.context_symbol.empty()) {
       return PhaseError(
-          "--context needs a decoder graph that takes past_key_values (inputs "
-          "named past..., with one symbolic length)");
+          "a context (tokens already in the cache) needs a decoder graph that "
+          "takes past_key_values (inputs named past..., with one symbolic "
+          "length)");
     }
     if (dims.contains(out.context_symbol)) {
-      return PhaseError(StrCat("--context and --dim ", out.context_symbol,
+      return PhaseError(StrCat("the context and a binding of ",
+                               out.context_symbol,
                                " both give the KV cache's length"));
     }
     out.bindings[out.context_symbol] = *options.context;
@@ -171,15 +173,16 @@ absl::StatusOr<BoundDimensions> BindInputDimensions(
     if (dims.contains(out.seq_symbol)) {
       return PhaseError(StrCat("decode makes one new token per sequence, so ",
                                out.seq_symbol,
-                               " is 1; give the tokens in the cache with "
-                               "--context N"));
+                               " is 1; give the tokens in the cache as the "
+                               "context"));
     }
     out.bindings[out.seq_symbol] = 1;
   }
   if (!out.context_symbol.empty() &&
       !out.bindings.contains(out.context_symbol)) {
     return PhaseError(StrCat("the KV cache's length '", out.context_symbol,
-                             "' has no value: give --context N"));
+                             "' has no value: give the context (tokens in the "
+                             "cache)"));
   }
   if (auto it = out.bindings.find(out.batch_symbol); it != out.bindings.end()) {
     out.batch = it->second;
