@@ -30,6 +30,11 @@ std::string Summary(const v1::CostReport& r, const std::string& path,
         absl::StrFormat("  %-16s %-12s %12s per inference on %d chip(s)",
                         h.name(), h.kind(), Si(h.energy_per_inference_j(), "J"),
                         h.system().chips()),
+        // A language model run as it serves or trains: its token rate.
+        h.has_tokens_per_second() && r.scenario().phase() != v1::FORWARD &&
+                r.scenario().phase() != v1::PHASE_UNSPECIFIED
+            ? absl::StrFormat(", %.4g tokens/s", h.tokens_per_second())
+            : std::string(),
         "\n");
   }
   for (const v1::Unpriced& u : r.unpriced()) {

@@ -361,6 +361,38 @@ std::string SummaryTable(const Pricing& p) {
   return out + "</table>\n";
 }
 
+// A language model's figures per profile (tokens, traffic by kind, the
+// phase's totals); empty for a model without a sequence dimension.
+std::string TokenTable(const Model& m, const Pricing& p) {
+  if (m.tokens <= 0) return "";
+  std::string phase = PhaseName(m.phase);
+  if (m.phase == v1::DECODE) {
+    phase = StrCat("decode: one new token per sequence, ", m.context,
+                   " in the KV cache");
+  }
+  std::string out = StrCat(
+      "<h2>Tokens</h2>\n<p class=\"note\">Phase ", XmlEscape(phase), ", ",
+      m.tokens, " token(s) per sequence, ", p.batch,
+      " sequence(s) at once.</p>\n<table><tr><th>hardware</th><th>tokens "
+      "per second</th><th>energy per token</th><th>weights moved</th><th>"
+      "activations moved</th><th>KV cache moved</th></tr>\n");
+  for (const auto& h : p.report.hardware()) {
+    const bool traffic = h.has_traffic();
+    absl::StrAppend(
+        &out, "<tr>", Cell(h.name()),
+        Cell(h.has_tokens_per_second()
+                 ? absl::StrFormat("%.4g", h.tokens_per_second())
+                 : "-",
+             true),
+        Cell(Joules(h.energy_per_token_j()), true),
+        Cell(traffic ? BytesReal(h.traffic().weights()) : "-", true),
+        Cell(traffic ? BytesReal(h.traffic().activations()) : "-", true),
+        Cell(traffic ? BytesReal(h.traffic().kv_cache()) : "-", true),
+        "</tr>\n");
+  }
+  return out + "</table>\n";
+}
+
 std::string TopLayersTable(const Model& m, const Pricing& p,
                            const std::vector<LayerRow>& rows) {
   std::string out;
@@ -544,8 +576,8 @@ std::string ReportHtml(const Model& m, const Pricing& p,
       Decimal(c.synapses_per_neuron(), 1), " per neuron), ",
       WithSeparators(c.params), " parameters, ", WithSeparators(c.macs),
       " MACs per batch.</p>\n", "<h2>Summary</h2>\n", SummaryTable(p),
-      "<h2>Where the energy goes</h2>\n", EnergyChart(p, rows),
-      "<h2>Roofline</h2>\n", RooflineChart(p, rows),
+      TokenTable(m, p), "<h2>Where the energy goes</h2>\n",
+      EnergyChart(p, rows), "<h2>Roofline</h2>\n", RooflineChart(p, rows),
       "<h2>Energy against spike rate</h2>\n<p class=\"note\">Each spiking "
       "profile's energy per inference as its neurons fire more; the dashed "
       "lines are the von Neumann profiles; circles mark the break-even "

@@ -167,6 +167,29 @@ TEST_F(ReportTest, RendersInAHeadlessBrowser) {
   EXPECT_TRUE(blue) << "no chart bar in the chart palette's blue";
 }
 
+TEST(ReportLanguageModelTest, DecodeShowsTokensAndTraffic) {
+  const std::string html = ::testing::TempDir() + "/report_decode.html";
+  std::filesystem::remove(html);
+  std::string summary;
+  ASSERT_EQ(Shell(std::string(NEUROWATT_BIN) +
+                      " report preset:gpt2-small --phase decode --context 100 "
+                      "--hw h100-sxm -o " +
+                      html,
+                  &summary),
+            0);
+  EXPECT_NE(summary.find("tokens/s"), std::string::npos) << summary;
+  const std::string text = Slurp(html);
+  EXPECT_NE(text.find("<h2>Tokens</h2>"), std::string::npos);
+  EXPECT_NE(text.find("100 in the KV cache"), std::string::npos);
+  EXPECT_NE(text.find("KV cache moved"), std::string::npos);
+  // A model without a sequence has no such table.
+  ASSERT_EQ(Shell(std::string(NEUROWATT_BIN) +
+                      " report preset:mlp --hw h100-sxm -o " + html,
+                  &summary),
+            0);
+  EXPECT_EQ(Slurp(html).find("<h2>Tokens</h2>"), std::string::npos);
+}
+
 TEST(ReportDefaultsTest, QuickStartWritesReportHtml) {
   const std::string dir = ::testing::TempDir() + "/report_defaults";
   std::filesystem::remove_all(dir);
