@@ -91,7 +91,7 @@ std::vector<FlagSpec> WithPhaseFlags(std::vector<FlagSpec> flags) {
 }
 
 absl::StatusOr<PhaseOptions> ParsePhaseFlags(const ParsedArgs& args,
-                                             const DimBindings& dims) {
+                                             DimBindings& dims) {
   PhaseOptions p;
   if (auto s = args.Get("phase")) {
     auto phase = ParsePhase(*s);
@@ -117,6 +117,7 @@ absl::StatusOr<PhaseOptions> ParsePhaseFlags(const ParsedArgs& args,
     p.context = context;
   } else if (auto it = dims.find(kContextSymbol); it != dims.end()) {
     p.context = it->second;
+    dims.erase(it);
   }
   const bool train = p.phase == v1::TRAIN;
   for (const char* flag : {"optimizer", "recompute", "tokens"}) {
@@ -212,7 +213,7 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
   return SpikeActivityFrom(settings, needed, names);
 }
 
-absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
+absl::Status ParseScenarioFlags(const ParsedArgs& args, DimBindings& dims,
                                 v1::Scenario& scenario) {
   if (auto b = args.Get("batch")) {
     int64_t batch = 0;
@@ -310,17 +311,10 @@ absl::StatusOr<Priceable> LoadPriceable(const ParsedArgs& args) {
   // absent (zero): a spiking chip neither stores nor drives those. Only
   // spiking profiles use that, so only they pay for reading the weights.
   p.read_weights = spiking;
+  p.dims = *std::move(dims);
   if (p.scenario.has_generation()) return p;  // loaded per phase
-  PhaseOptions phase;
-  phase.phase = p.scenario.phase();
-  if (p.scenario.context() > 0 || args.Has("context") ||
-      dims->count(kContextSymbol)) {
-    phase.context = p.scenario.context();
-  }
-  phase.training = p.scenario.training();
-  DimBindings model_dims = *dims;
-  model_dims.erase(kContextSymbol);
-  auto model = LoadModel(args.positional[0], model_dims, spiking, phase);
+  auto model =
+      LoadModel(args.positional[0], p.dims, spiking, PhaseOf(p.scenario));
   if (!model.ok()) return model.status();
   p.model = *std::move(model);
   return p;
@@ -336,9 +330,7 @@ absl::Status PriceAndWrite(const ParsedArgs& args,
   auto in = LoadPriceable(args);
   if (!in.ok()) return in.status();
   if (in->scenario.has_generation()) {
-    auto dims = ParseDims(args.GetAll("dim"));
-    if (!dims.ok()) return dims.status();
-    auto g = PriceGeneration(args.positional[0], *dims, in->read_weights,
+    auto g = PriceGeneration(args.positional[0], in->dims, in->read_weights,
                              in->hardware, in->scenario, options);
     if (!g.ok()) return g.status();
     WarnUncounted(g->prefill.source, g->prefill.count, err);

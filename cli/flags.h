@@ -26,10 +26,10 @@ std::vector<FlagSpec> PricingFlags();
 // --recompute, --tokens.
 std::vector<FlagSpec> WithPhaseFlags(std::vector<FlagSpec> flags);
 
-// The phase flags as the model is to be loaded; `dims` must not bind seq
-// in decode. Errors name the flag.
+// The phase flags as the model is to be loaded. A `--dim context=N` among
+// `dims` is taken out of them as the context. Errors name the flag.
 absl::StatusOr<PhaseOptions> ParsePhaseFlags(const ParsedArgs& args,
-                                             const DimBindings& dims);
+                                             DimBindings& dims);
 
 // The --format values of estimate and compare.
 inline std::vector<std::string> ReportFormats() {
@@ -48,7 +48,7 @@ absl::StatusOr<v1::SpikeActivity> ParseSpikeFlags(const ParsedArgs& args,
 // --batch (1 to 2^40; not with --dim batch=..., one of `dims`),
 // --precision, --weight-precision, --kv-precision, --chips, the phase
 // flags, --prompt and --generate into `scenario`.
-absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
+absl::Status ParseScenarioFlags(const ParsedArgs& args, DimBindings& dims,
                                 v1::Scenario& scenario);
 
 // The model and hardware the pricing flags name, and the scenario they
@@ -57,6 +57,7 @@ absl::Status ParseScenarioFlags(const ParsedArgs& args, const DimBindings& dims,
 struct Priceable {
   std::vector<Hardware> hardware;
   Model model;  // not loaded for a generation (--prompt), which loads its own
+  DimBindings dims;  // --dim, less the context (in the scenario)
   v1::Scenario scenario;
   bool read_weights = false;  // a spiking profile drives only non-zero ones
 };

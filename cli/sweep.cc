@@ -32,10 +32,6 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
   if (auto st = ParseScenarioFlags(args, s.dims, s.scenario); !st.ok()) {
     return st;
   }
-  auto phase = ParsePhaseFlags(args, s.dims);
-  if (!phase.ok()) return phase.status();
-  s.phase = *std::move(phase);
-  s.dims.erase(kContextSymbol);
   for (const std::string& v : args.GetAll("vary")) {
     auto axis = ParseSweepAxis(v);
     if (!axis.ok()) {
@@ -49,7 +45,7 @@ absl::StatusOr<neurowatt::SweepSpec> Spec(const ParsedArgs& args) {
     if (axis->key == "chips" && args.Has("chips")) {
       return InvalidArgumentError("--vary chips and --chips are both given");
     }
-    if (axis->key == "context" && s.phase.context) {
+    if (axis->key == "context" && s.scenario.has_context()) {
       return InvalidArgumentError(
           "--vary context and --context are both given");
     }

@@ -78,19 +78,19 @@ void AddTokenFigures(const Model& model, int64_t batch, v1::HardwareCost& h) {
   if (h.latency_s() > 0) h.set_tokens_per_second(tokens / h.latency_s());
   h.set_energy_per_token_j(h.energy().total() / tokens);
   if (model.phase != v1::TRAIN) return;
+  const TrainingRun run =
+      RunOf(model.count, model.tokens, batch, model.training);
   v1::TrainingCost* t = h.mutable_training();
   t->set_optimizer(OptimizerName(model.training.optimizer()));
   t->set_recompute(model.training.recompute());
-  t->set_tokens_per_step(tokens);
-  const double steps =
-      model.training.tokens() > 0 ? model.training.tokens() / tokens : 1;
-  t->set_steps(steps);
-  t->set_flops_per_step(Flops(model.count, batch));
-  t->set_flops(t->flops_per_step() * steps);
+  t->set_tokens_per_step(run.tokens_per_step);
+  t->set_steps(run.steps);
+  t->set_flops_per_step(run.flops_per_step);
+  t->set_flops(run.flops());
   t->set_seconds_per_step(h.latency_s());
-  t->set_total_s(h.latency_s() * steps);
+  t->set_total_s(h.latency_s() * run.steps);
   t->set_energy_per_step_j(h.energy().total());
-  t->set_total_energy_j(h.energy().total() * steps);
+  t->set_total_energy_j(h.energy().total() * run.steps);
 }
 
 }  // namespace
@@ -219,7 +219,9 @@ absl::StatusOr<Pricing> Price(const Model& model,
   // The model was loaded for its phase: what it was counted for is what
   // the report describes.
   sc->set_phase(model.phase);
-  sc->set_context(model.context);
+  if (model.phase == v1::DECODE || model.context > 0) {
+    sc->set_context(model.context);
+  }
   if (model.phase == v1::TRAIN) *sc->mutable_training() = model.training;
   if (scenario.has_generation()) {
     *sc->mutable_generation() = scenario.generation();

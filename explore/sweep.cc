@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,14 +38,13 @@ bool IntegerKey(const std::string& k) {
 
 // One configuration: the model it needs and the scenario it prices.
 struct Configuration {
-  std::string source;  // the sweep's SOURCE with the preset keys applied
-  std::optional<int64_t> context;  // varied: tokens in the KV cache
-  v1::Scenario scenario;
+  std::string source;     // the sweep's SOURCE with the preset keys applied
+  v1::Scenario scenario;  // its phase says what the model is loaded for
 };
 
 Configuration Configure(const SweepSpec& s,
                         const std::vector<std::string>& vals) {
-  Configuration c{s.source, s.phase.context, s.scenario};
+  Configuration c{s.source, s.scenario};
   v1::SpikeActivity& spikes = *c.scenario.mutable_spikes();
   std::vector<std::string> preset_keys;
   // ParseSweepAxis has checked every value: a parse here cannot fail.
@@ -66,7 +64,7 @@ Configuration Configure(const SweepSpec& s,
       c.scenario.set_kv_precision(PricingPrecision(v).value_or(v1::FP32));
     } else if (k == "context") {
       (void)absl::SimpleAtoi(v, &i);
-      c.context = i;
+      c.scenario.set_context(i);
     } else if (k == "chips") {
       c.scenario.set_chips(ParseChips(v).value_or(0));
     } else if (k == "spike_rate") {
@@ -99,14 +97,14 @@ Configuration Configure(const SweepSpec& s,
 // source that fails to load is remembered as failing.
 class ModelCache {
  public:
-  ModelCache(DimBindings dims, bool read_weights, PhaseOptions phase)
-      : dims_(std::move(dims)),
-        read_weights_(read_weights),
-        phase_(std::move(phase)) {}
+  ModelCache(DimBindings dims, bool read_weights)
+      : dims_(std::move(dims)), read_weights_(read_weights) {}
 
-  std::shared_ptr<const absl::StatusOr<Model>> Get(
-      const std::string& source, std::optional<int64_t> context) {
-    const std::string key = context ? StrCat(source, "\n", *context) : source;
+  // The phase is the sweep's; only its context varies between models.
+  std::shared_ptr<const absl::StatusOr<Model>> Get(const std::string& source,
+                                                   const PhaseOptions& phase) {
+    const std::string key =
+        phase.context ? StrCat(source, "\n", *phase.context) : source;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (auto it = models_.find(key); it != models_.end()) {
@@ -115,8 +113,6 @@ class ModelCache {
     }
     // Built outside the lock; two workers may build the same model once
     // each, and the first stored wins.
-    PhaseOptions phase = phase_;
-    phase.context = context;
     auto model = std::make_shared<const absl::StatusOr<Model>>(
         LoadModel(source, dims_, read_weights_, phase));
     std::lock_guard<std::mutex> lock(mu_);
@@ -128,7 +124,6 @@ class ModelCache {
   static constexpr size_t kCapacity = 256;
   const DimBindings dims_;
   const bool read_weights_;
-  const PhaseOptions phase_;
   std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const absl::StatusOr<Model>>>
       models_;
@@ -197,7 +192,7 @@ std::vector<SweepRow> Evaluate(const SweepSpec& s,
     }
     return rows;
   };
-  const auto model = cache.Get(c.source, c.context);
+  const auto model = cache.Get(c.source, PhaseOf(c.scenario));
   if (!model->ok()) return fail(model->status());
   auto costs = PriceCosts(**model, s.hardware, c.scenario);
   if (!costs.ok()) return fail(costs.status());
@@ -351,7 +346,7 @@ absl::Status RunSweep(const SweepSpec& s, RowSink& sink,
       std::any_of(s.hardware.begin(), s.hardware.end(),
                   [](const Hardware& h) { return h.neuromorphic; });
   // Only spiking profiles use what the weights say (absent synapses).
-  ModelCache cache(s.dims, /*read_weights=*/spiking, s.phase);
+  ModelCache cache(s.dims, /*read_weights=*/spiking);
   const int64_t configs = SweepConfigurations(s);
   // A mistake common to every row (a bad key or value, missing spike
   // settings) is an error, not a file of error rows; a network too large

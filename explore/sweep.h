@@ -45,7 +45,6 @@ bool IsScenarioKey(const std::string& key);
 struct SweepSpec {
   std::string source;  // a SOURCE; keys other than the scenario's need a preset
   DimBindings dims;    // fixed symbolic dimensions
-  PhaseOptions phase;  // what every model is loaded for; "context" varies it
   std::vector<Hardware> hardware;
   v1::Scenario scenario;        // the base every configuration varies
   std::vector<SweepAxis> axes;  // the last one varies fastest

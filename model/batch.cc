@@ -63,10 +63,21 @@ absl::StatusOr<NetworkCount> ScaleToBatch(const NetworkCount& per_inference,
   auto total = ScaleWorkload(per_inference.total, batch);
   if (!total.ok()) return total.status();
   out.total = *std::move(total);
+  bool once = false;
   for (size_t i = 0; i < out.layers.size(); ++i) {
     // Cannot fail: no layer exceeds the totals, which fit.
-    if (per_inference.layers[i].once_per_batch) continue;
+    if (per_inference.layers[i].once_per_batch) {
+      once = true;
+      continue;
+    }
     (void)Scale(per_inference.layers[i], batch, out.layers[i]);
+  }
+  // Work done once per batch (an optimizer's update) is not multiplied:
+  // the totals are the layers' sums.
+  if (once) {
+    auto sum = SumLayers(out.layers, out.model);
+    if (!sum.ok()) return sum.status();
+    out.total = *std::move(sum);
   }
   out.input_elements *= batch;
   return out;

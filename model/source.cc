@@ -69,6 +69,14 @@ DimBindings Model::DimsAt(int64_t b) const {
   return out;
 }
 
+PhaseOptions PhaseOf(const v1::Scenario& scenario) {
+  PhaseOptions p;
+  p.phase = scenario.phase();
+  if (scenario.has_context()) p.context = scenario.context();
+  p.training = scenario.training();
+  return p;
+}
+
 std::string PhaseName(v1::Phase phase) {
   switch (phase) {
     case v1::PREFILL:
@@ -160,6 +168,10 @@ absl::Status PhaseDims(absl::string_view source, const v1::Architecture& arch,
 absl::StatusOr<Model> LoadModel(absl::string_view source,
                                 const DimBindings& dims, bool read_weights,
                                 const PhaseOptions& phase) {
+  if (phase.context && (*phase.context < 0 || *phase.context > kMaxDimension)) {
+    return PhaseError(source, absl::StrCat("a context of ", *phase.context,
+                                           " tokens: expected 0 to 2^40"));
+  }
   Model m;
   m.source = std::string(source);
   m.phase = phase.phase == v1::PHASE_UNSPECIFIED ? v1::FORWARD : phase.phase;

@@ -58,6 +58,10 @@ struct PhaseOptions {
   v1::Training training;           // TRAIN
 };
 
+// The phase `scenario` describes (phase, context, training): what a model
+// is loaded for to price it.
+PhaseOptions PhaseOf(const v1::Scenario& scenario);
+
 // "forward", "prefill", "decode" or "train".
 std::string PhaseName(v1::Phase phase);
 

@@ -148,6 +148,17 @@ absl::StatusOr<NetworkCount> TrainingStep(const NetworkCount& forward,
   return out;
 }
 
+TrainingRun RunOf(const NetworkCount& step, int64_t tokens, int64_t batch,
+                  const v1::Training& training) {
+  TrainingRun r;
+  r.tokens_per_step = static_cast<double>(tokens) * static_cast<double>(batch);
+  r.flops_per_step = Flops(step, batch);
+  if (training.tokens() > 0 && r.tokens_per_step > 0) {
+    r.steps = training.tokens() / r.tokens_per_step;
+  }
+  return r;
+}
+
 double Flops(const NetworkCount& count, int64_t batch) {
   double flops = 0;
   for (const Workload& w : count.layers) {

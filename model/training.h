@@ -37,6 +37,18 @@ absl::StatusOr<NetworkCount> TrainingStep(const NetworkCount& forward,
 // plus every other op; once-per-batch work counted once.
 double Flops(const NetworkCount& count, int64_t batch);
 
+// A training run of `step` (a TrainingStep counted per sequence of
+// `tokens`) at `batch` sequences per step: the tokens and FLOPs of a step,
+// and the steps of `training.tokens()` (1 when that is 0).
+struct TrainingRun {
+  double tokens_per_step = 0;
+  double flops_per_step = 0;
+  double steps = 1;
+  double flops() const { return flops_per_step * steps; }
+};
+TrainingRun RunOf(const NetworkCount& step, int64_t tokens, int64_t batch,
+                  const v1::Training& training);
+
 // "adam" or "sgd".
 const char* OptimizerName(v1::Training::Optimizer optimizer);
 

@@ -734,7 +734,7 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
       const int64_t bytes = BytesPerElement(gn.input_dtypes[i]);
       // What a KV cache gives is read from the cache, not as activations.
       if (auto p = producer.find(gn.node.inputs(i));
-          p != producer.end() && out.layers[p->second].kv_cache &&
+          p != producer.end() &&
           out.layers[p->second].op == v1::Node::kKvCache) {
         c.kv_read_elements += elements;
         c.kv_read_bytes += CheckedCount(elements) * bytes;

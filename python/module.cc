@@ -166,29 +166,21 @@ struct PricingArgs {
   DimBindings dims;
   v1::Scenario scenario;  // batch, precisions
   SpikeSettings spikes;
-  PhaseOptions phase;
 };
 
 // The language-model keywords, which the package passes as one dict:
-// phase, context, weight_precision, kv_precision. Type errors throw; a
-// value out of range is the status.
-absl::Status ReadLanguageArgs(py::handle llm, PhaseOptions& phase,
-                              v1::Scenario* scenario) {
+// phase, context, weight_precision, kv_precision, into `scenario` (LoadModel
+// checks the context's range). Type errors throw; a bad name is the status.
+absl::Status ReadLanguageArgs(py::handle llm, v1::Scenario& scenario) {
   for (const auto& [key, v] : Items(llm, "language-model arguments")) {
     if (v.is_none()) continue;
     if (key == "phase") {
       auto p = ParsePhase(ToString(v, "phase"));
       if (!p.ok()) return p.status();
-      phase.phase = *p;
+      scenario.set_phase(*p);
     } else if (key == "context") {
-      const int64_t c = ToInt(v, "context");
-      if (c < 0 || c > kMaxDimension) {
-        return InvalidArgumentError(
-            StrCat("context ", c, ": expected a whole number from 0 to 2^40"));
-      }
-      phase.context = c;
-    } else if (scenario != nullptr &&
-               (key == "weight_precision" || key == "kv_precision")) {
+      scenario.set_context(ToInt(v, "context"));
+    } else if (key == "weight_precision" || key == "kv_precision") {
       const std::string text = ToString(v, key.c_str());
       auto parsed = PricingPrecision(text);
       if (!parsed.ok()) {
@@ -196,17 +188,13 @@ absl::Status ReadLanguageArgs(py::handle llm, PhaseOptions& phase,
             StrCat(key, " ", text, ": expected one of ", kPricingPrecisions));
       }
       if (key == "weight_precision") {
-        scenario->set_weight_precision(*parsed);
+        scenario.set_weight_precision(*parsed);
       } else {
-        scenario->set_kv_precision(*parsed);
+        scenario.set_kv_precision(*parsed);
       }
     } else {
       return InvalidArgumentError(StrCat("unknown argument '", key, "'"));
     }
-  }
-  if (scenario != nullptr) {
-    scenario->set_phase(phase.phase);
-    if (phase.context) scenario->set_context(*phase.context);
   }
   return absl::OkStatus();
 }
@@ -270,7 +258,7 @@ absl::StatusOr<PricingArgs> ReadPricingArgs(
   for (const auto& [name, v] : Items(layer_rates, "layer_rates")) {
     sp.layer_rates[name] = ToDouble(v, "layer_rates values");
   }
-  if (auto s = ReadLanguageArgs(llm, a.phase, &a.scenario); !s.ok()) return s;
+  if (auto s = ReadLanguageArgs(llm, a.scenario); !s.ok()) return s;
   return a;
 }
 
@@ -308,7 +296,8 @@ absl::StatusOr<Output> PriceToJson(const PricingArgs& a,
   if (spiking) *scenario.mutable_spikes() = *std::move(spikes);
   // As the CLI: stored weights tell a spiking chip which synapses are
   // absent, and only spiking profiles pay for reading them.
-  auto model = LoadModel(a.source, a.dims, /*read_weights=*/spiking, a.phase);
+  auto model = LoadModel(a.source, a.dims, /*read_weights=*/spiking,
+                         PhaseOf(a.scenario));
   if (!model.ok()) return model.status();
   auto priced = Price(*model, *hardware, scenario, options);
   if (!priced.ok()) return priced.status();
@@ -324,8 +313,9 @@ py::tuple ToPython(Output out) {
 py::tuple CountFn(const std::string& source, py::handle dims, py::handle llm) {
   auto bindings = Dims(dims);
   if (!bindings.ok()) Raise(bindings.status());
-  PhaseOptions phase;
-  if (auto s = ReadLanguageArgs(llm, phase, nullptr); !s.ok()) Raise(s);
+  v1::Scenario scenario;
+  if (auto s = ReadLanguageArgs(llm, scenario); !s.ok()) Raise(s);
+  const PhaseOptions phase = PhaseOf(scenario);
   absl::StatusOr<Output> out;
   {
     py::gil_scoped_release release;

@@ -151,14 +151,8 @@ CountPhase CountPhaseOf(const Model& model, int64_t batch) {
   p.phase = PhaseName(model.phase);
   p.tokens = model.tokens;
   p.context = model.context;
-  p.training = model.phase == v1::TRAIN;
-  if (p.training) {
-    p.flops_per_step = Flops(model.count, batch);
-    const double tokens =
-        static_cast<double>(model.tokens) * static_cast<double>(batch);
-    if (model.training.tokens() > 0 && tokens > 0) {
-      p.steps = model.training.tokens() / tokens;
-    }
+  if (model.phase == v1::TRAIN) {
+    p.training = RunOf(model.count, model.tokens, batch, model.training);
   }
   return p;
 }
@@ -220,11 +214,11 @@ std::string RenderCountTable(const NetworkCount& count,
                         : std::string(),
                     "\n");
   }
-  if (phase.training) {
+  if (const auto& run = phase.training) {
     absl::StrAppend(
-        &out, "training FLOPs: ", absl::StrFormat("%.4g", phase.flops_per_step),
-        " per step; ", absl::StrFormat("%.6g", phase.steps), " step(s): ",
-        absl::StrFormat("%.4g", phase.flops_per_step * phase.steps), "\n");
+        &out, "training FLOPs: ", absl::StrFormat("%.4g", run->flops_per_step),
+        " per step; ", absl::StrFormat("%.6g", run->steps),
+        " step(s): ", absl::StrFormat("%.4g", run->flops()), "\n");
   }
 
   const double brain_synapses = brain::kNeurons * brain::kSynapsesPerNeuron;
@@ -267,10 +261,10 @@ nlohmann::ordered_json CountToJson(const NetworkCount& count,
   }
   totals.erase("name");
   totals.erase("kind");
-  if (phase.training) {
-    totals["training_flops_per_step"] = phase.flops_per_step;
-    totals["training_flops"] = phase.flops_per_step * phase.steps;
-    totals["training_steps"] = phase.steps;
+  if (const auto& run = phase.training) {
+    totals["training_flops_per_step"] = run->flops_per_step;
+    totals["training_flops"] = run->flops();
+    totals["training_steps"] = run->steps;
   }
   j["totals"] = totals;
   j["brain"] = {

@@ -4,10 +4,12 @@
 #ifndef NEUROWATT_RENDER_COUNT_H_
 #define NEUROWATT_RENDER_COUNT_H_
 
+#include <optional>
 #include <string>
 
 #include "model/graph.h"
 #include "model/source.h"
+#include "model/training.h"
 #include "model/workload.h"
 #include "nlohmann/json.hpp"
 
@@ -23,9 +25,7 @@ struct CountPhase {
   std::string phase = "forward";
   int64_t tokens = 0;   // per inference (sequence); 0: no sequence dimension
   int64_t context = 0;  // tokens in the KV cache before the pass
-  bool training = false;
-  double flops_per_step = 0;  // training: the batch's
-  double steps = 1;           // training: run tokens / (batch x tokens)
+  std::optional<TrainingRun> training;  // a training step's run
 };
 
 // `model`'s phase figures at `batch`.

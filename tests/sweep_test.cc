@@ -137,7 +137,7 @@ TEST(SweepEngineTest, DecodeOverContextsAndWeightPrecisions) {
   SweepSpec spec =
       Spec("preset:gpt2-small", {"h100-sxm"},
            {"context=0,512,1023", "weight_precision=fp16,int4"}, 2);
-  spec.phase.phase = v1::DECODE;
+  spec.scenario.set_phase(v1::DECODE);
   spec.scenario.set_precision(v1::FP16);
   Collect sink;
   ASSERT_TRUE(RunSweep(spec, sink).ok());

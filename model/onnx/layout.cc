@@ -68,13 +68,13 @@ absl::Status Concat(ImportContext& cx, const onnx::NodeProto& n) {
     return absl::InvalidArgumentError(
         absl::StrCat("axis ", AttrInt(n, "axis", 0), " is outside the cache"));
   }
-  v1::Node* node = cx.NewNode(n, n.output(0));
-  node->add_inputs(*in);
-  node->mutable_kv_cache()->set_axis(axis);
   if (added->size() != shape->size()) {
     return absl::InvalidArgumentError(
         "the cache and the new positions differ in rank");
   }
+  v1::Node* node = cx.NewNode(n, n.output(0));
+  node->add_inputs(*in);
+  node->mutable_kv_cache()->set_axis(axis);
   node->mutable_kv_cache()->mutable_cached()->set_size((*shape)[axis] -
                                                        (*added)[axis]);
   return absl::OkStatus();
