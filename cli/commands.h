@@ -37,6 +37,9 @@ int RunSweep(const std::vector<std::string>& args, std::ostream& out,
 const CommandSpec& ConvertSpec();
 int RunConvert(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err);
+const CommandSpec& SimulateSpec();
+int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
+                std::ostream& err);
 const CommandSpec& CalibrateSpec();
 int RunCalibrate(const std::vector<std::string>& args, std::ostream& out,
                  std::ostream& err);
@@ -46,10 +49,11 @@ int RunProfiles(const std::vector<std::string>& args, std::ostream& out,
 
 // Every command, in the order --help lists them.
 inline std::vector<Command> Commands() {
-  return {{CountSpec, RunCount},         {EstimateSpec, RunEstimate},
-          {CompareSpec, RunCompare},     {ReportSpec, RunReport},
-          {SweepSpec, RunSweep},         {ConvertSpec, RunConvert},
-          {CalibrateSpec, RunCalibrate}, {ProfilesSpec, RunProfiles}};
+  return {{CountSpec, RunCount},       {EstimateSpec, RunEstimate},
+          {CompareSpec, RunCompare},   {ReportSpec, RunReport},
+          {SweepSpec, RunSweep},       {ConvertSpec, RunConvert},
+          {SimulateSpec, RunSimulate}, {CalibrateSpec, RunCalibrate},
+          {ProfilesSpec, RunProfiles}};
 }
 
 }  // namespace neurowatt::cli

@@ -224,7 +224,10 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
         (src < 0 ? spikes.network_input : spikes.per_element[src]).at(x);
     // Fan-out per input spike is MACs / input elements, so spikes in x
     // fan-out is MACs x spikes per input element.
-    if (w.op == v1::Node::kEmbedding) {
+    if (w.op == v1::Node::kSpikingNeuron) {
+      // Its integration is the neuron updates of the layer whose neurons
+      // it models; it delivers no synaptic events of its own.
+    } else if (w.op == v1::Node::kEmbedding) {
       // One-hot: one event per output.
       c.synaptic_ops = static_cast<double>(w.neuron_instances) * batch;
     } else if (w.synapses > 0) {

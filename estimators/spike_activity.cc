@@ -134,14 +134,39 @@ absl::StatusOr<SpikeActivity> ResolveSpikeActivity(
     }
   }
   a.per_element.resize(count.layers.size());
-  for (size_t i = 0; i < count.layers.size(); ++i) {
-    if (own[i]) {
-      a.per_element[i] = *own[i];
-      continue;
+  // A recurrent edge's state carries the spikes of a later layer, so the
+  // layers after it are passed over again once that layer is known; each
+  // pass settles at least one more edge.
+  bool recurrent = false;
+  for (const Workload& w : count.layers) recurrent |= w.state_source >= 0;
+  for (size_t pass = 0; pass < (recurrent ? count.layers.size() : 1); ++pass) {
+    bool changed = false;
+    for (size_t i = 0; i < count.layers.size(); ++i) {
+      const Workload& w = count.layers[i];
+      Affine next;
+      if (own[i]) {
+        next = *own[i];
+      } else if (w.state_source >= 0) {
+        next = a.per_element[static_cast<size_t>(w.state_source)];
+      } else {
+        const int src = w.input_sources.empty() ? -1 : w.input_sources[0];
+        next = src < 0 ? a.network_input : a.per_element[src];
+        // A sum pool routes every spike of its window on (Speck, Sinabs):
+        // each output element carries the window's spikes.
+        if (w.op == v1::Node::kPool && w.op_kind == v1::Pool::SUM &&
+            w.other_ops.adds > 0 && w.output_bytes > 0) {
+          const double window =
+              static_cast<double>(w.other_ops.adds) /
+              (static_cast<double>(w.output_bytes) / BytesPerElement(w.dtype));
+          next.fixed *= window;
+          next.slope *= window;
+        }
+      }
+      changed |= next.fixed != a.per_element[i].fixed ||
+                 next.slope != a.per_element[i].slope;
+      a.per_element[i] = next;
     }
-    const Workload& w = count.layers[i];
-    const int src = w.input_sources.empty() ? -1 : w.input_sources[0];
-    a.per_element[i] = src < 0 ? a.network_input : a.per_element[src];
+    if (!changed && pass > 0) break;
   }
   return a;
 }

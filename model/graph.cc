@@ -408,6 +408,26 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     gn.output_shape = *shape;
     tensors.at(gn.node.outputs(0)).shape = *shape;
   }
+  // A recurrent edge's state has the shape of the node it remembers.
+  absl::flat_hash_map<std::string, Vertex> by_name;
+  for (Vertex v = 0; v < g.num_nodes(); ++v) by_name[bg[v].node.name()] = v;
+  for (Vertex v = 0; v < g.num_nodes(); ++v) {
+    const v1::Node& n = bg[v].node;
+    if (n.op_case() != v1::Node::kConstant || n.constant().state_of().empty()) {
+      continue;
+    }
+    auto it = by_name.find(n.constant().state_of());
+    if (it == by_name.end()) {
+      return InvalidArgumentError(StrCat("node '", n.name(), "': state_of '",
+                                         n.constant().state_of(),
+                                         "' names no node"));
+    }
+    if (bg[it->second].output_shape != bg[v].output_shape) {
+      return InvalidArgumentError(
+          StrCat("node '", n.name(), "': its shape differs from that of '",
+                 n.constant().state_of(), "', whose state it holds"));
+    }
+  }
   return g;
 }
 

@@ -665,6 +665,13 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
     case v1::Node::kRotary:
       if (auto s = RequireInputs(inputs, 1, 1); !s.ok()) return s;
       return inputs[0];
+    case v1::Node::kSpikingNeuron:
+      if (node.spiking_neuron().model() ==
+          v1::SpikingNeuron::MODEL_UNSPECIFIED) {
+        return InvalidArgumentError("spiking neuron model is unspecified");
+      }
+      if (auto s = RequireInputs(inputs, 1, 1); !s.ok()) return s;
+      return inputs[0];
     case v1::Node::kConstant:
     case v1::Node::kLayout:
     case v1::Node::kUncounted:
@@ -678,7 +685,7 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
       "recurrent, matmul, embedding, norm, "
       "activation, pool, elementwise, reshape, "
       "transpose, reduce, einsum, constant, layout, uncounted, kv_cache, "
-      "rotary)");
+      "rotary, spiking_neuron)");
 }
 
 }  // namespace neurowatt

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "model/architecture_io.h"
+#include "model/nir/nir_import.h"
 #include "model/onnx/importer.h"
 #include "model/presets.h"
 #include "model/training.h"
@@ -47,6 +48,8 @@ absl::StatusOr<LoadedSource> Load(absl::string_view source,
   }
   auto arch = absl::StartsWith(source, kPreset)
                   ? BuildPreset(source.substr(kPreset.size()))
+              : absl::EndsWithIgnoreCase(source, ".nir")
+                  ? ImportNir(std::string(source), read_weights)
                   : ReadArchitectureFile(std::string(source));
   if (!arch.ok()) return arch.status();
   out.arch = *std::move(arch);

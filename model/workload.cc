@@ -329,9 +329,109 @@ absl::Status CountPool(const GraphNode& gn, Counts& c) {
     c.compares = window * out_elems;
   } else {
     c.adds = window * out_elems;
-    c.divs = out_elems;
+    if (op.kind() != v1::Pool::SUM) c.divs = out_elems;
   }
   return absl::OkStatus();
+}
+
+// One timestep of a neuron population (docs/counting.md): the exact
+// update of a linear ODE over a step is v = a v + b (v_leak + r I), 2
+// multiplies and 2 adds; an integrator's is v += k I; a current-based
+// synapse adds I = a_s I + w_in S; a threshold is one compare. Every
+// parameter has one value or one per neuron.
+absl::Status CountSpikingNeuron(const GraphNode& gn, Counts& c) {
+  const v1::SpikingNeuron& op = gn.node.spiking_neuron();
+  const int64_t elems = Elements(gn.output_shape);
+  const std::pair<const char*, int> sizes[] = {
+      {"tau", op.tau_size()},         {"r", op.r_size()},
+      {"v_leak", op.v_leak_size()},   {"v_threshold", op.v_threshold_size()},
+      {"v_reset", op.v_reset_size()}, {"tau_syn", op.tau_syn_size()},
+      {"w_in", op.w_in_size()}};
+  for (const auto& [name, size] : sizes) {
+    if (size > 1 && size != elems) {
+      return InvalidArgumentError(
+          StrCat(name, " has ", size, " values for ", elems, " neurons"));
+    }
+  }
+  switch (op.model()) {
+    case v1::SpikingNeuron::I:
+      c.AddOps(elems, 1, 1, 0, 0, 0);
+      break;
+    case v1::SpikingNeuron::IF:
+      c.AddOps(elems, 1, 1, 1, 0, 0);
+      break;
+    case v1::SpikingNeuron::LI:
+      c.AddOps(elems, 2, 2, 0, 0, 0);
+      break;
+    case v1::SpikingNeuron::LIF:
+      c.AddOps(elems, 2, 2, 1, 0, 0);
+      break;
+    case v1::SpikingNeuron::CUBA_LI:
+      c.AddOps(elems, 3, 4, 0, 0, 0);
+      break;
+    case v1::SpikingNeuron::CUBA_LIF:
+      c.AddOps(elems, 3, 4, 1, 0, 0);
+      break;
+    default:  // THRESHOLD
+      c.AddOps(elems, 0, 0, 1, 0, 0);
+      break;
+  }
+  // The membrane (and synaptic current) is held from step to step.
+  const int64_t state = op.model() == v1::SpikingNeuron::THRESHOLD ? 0
+                        : (op.model() == v1::SpikingNeuron::CUBA_LI ||
+                           op.model() == v1::SpikingNeuron::CUBA_LIF)
+                            ? 2
+                            : 1;
+  c.state_elements = CheckedCount(elems) * state;
+  c.state_write_elements = c.state_elements;
+  c.state_bytes = c.state_elements * BytesPerElement(gn.dtype);
+  // Per-neuron constants (time constants, thresholds) are stored like
+  // biases: parameters, read once per batch.
+  for (const auto& [name, size] : sizes) c.params += size;
+  c.weight_bytes = c.params * BytesPerElement(gn.dtype);
+  return absl::OkStatus();
+}
+
+// A neuron population is the neurons of the linear or conv layer that feeds
+// it (directly or through a sum of several): the first such layer keeps
+// its neurons, the others (a recurrent Affine into the same neurons) add
+// synapses only. A population fed by no such layer is its own neurons, one
+// per element. Returns whether any layer changed.
+bool AssignNeurons(NetworkCount& out) {
+  bool changed = false;
+  for (size_t i = 0; i < out.layers.size(); ++i) {
+    Workload& n = out.layers[i];
+    if (n.op != v1::Node::kSpikingNeuron) continue;
+    std::vector<int> feeders;
+    std::vector<int> stack(n.input_sources.begin(), n.input_sources.end());
+    while (!stack.empty()) {
+      const int src = stack.front();
+      stack.erase(stack.begin());
+      if (src < 0) continue;
+      const Workload& w = out.layers[static_cast<size_t>(src)];
+      if (w.op == v1::Node::kLinear || w.op == v1::Node::kConv) {
+        feeders.push_back(src);
+      } else if (w.op == v1::Node::kElementwise &&
+                 w.op_kind == v1::Elementwise::ADD) {
+        stack.insert(stack.end(), w.input_sources.begin(),
+                     w.input_sources.end());
+      } else if (w.state_source >= 0) {
+        stack.push_back(w.state_source);  // a recurrent edge's source
+      }
+    }
+    changed = true;
+    if (feeders.empty()) {
+      n.neurons = n.output_bytes / BytesPerElement(n.dtype);
+      n.neuron_instances = n.neurons;
+      continue;
+    }
+    for (size_t k = 1; k < feeders.size(); ++k) {
+      Workload& extra = out.layers[static_cast<size_t>(feeders[k])];
+      extra.neurons = 0;
+      extra.neuron_instances = 0;
+    }
+  }
+  return changed;
 }
 
 void CountElementwise(const GraphNode& gn, Counts& c) {
@@ -446,6 +546,8 @@ std::string KindName(const v1::Node& n) {
       return "kv_cache";
     case v1::Node::kRotary:
       return "rotary";
+    case v1::Node::kSpikingNeuron:
+      return "neuron";
     default:
       return "unknown";
   }
@@ -466,6 +568,8 @@ int OpKind(const v1::Node& n) {
       return n.norm().kind();
     case v1::Node::kRecurrent:
       return n.recurrent().cell();
+    case v1::Node::kSpikingNeuron:
+      return n.spiking_neuron().model();
     default:
       return 0;
   }
@@ -692,6 +796,9 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
       case v1::Node::kRotary:
         c.AddOps(Elements(gn.output_shape), 1, 2, 0, 0, 0);
         break;
+      case v1::Node::kSpikingNeuron:
+        status = CountSpikingNeuron(gn, c);
+        break;
       case v1::Node::kEmbedding:
         CountEmbedding(gn, c);
         break;
@@ -798,6 +905,19 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
     }
     producer[gn.node.outputs(0)] = static_cast<int>(out.layers.size());
     out.layers.push_back(*std::move(w));
+  }
+  // Recurrent edges: the layer whose previous output a state node holds.
+  for (Workload& w : out.layers) {
+    if (w.op != v1::Node::kConstant) continue;
+    const GraphNode* gn = by_name.at(w.name);
+    const std::string& of = gn->node.constant().state_of();
+    if (of.empty()) continue;
+    const GraphNode* src = by_name.at(of);
+    w.state_source = producer.at(src->node.outputs(0));
+  }
+  if (AssignNeurons(out)) {
+    total = Counts();
+    for (const Workload& w : out.layers) Accumulate(w, total);
   }
   auto t = ToWorkload(total, out.model, "total", v1::ELEMENT_TYPE_UNSPECIFIED);
   if (!t.ok()) {

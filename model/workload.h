@@ -19,7 +19,11 @@
 //   - a KV cache is state held, not neurons: its node writes the new
 //     positions, the attention that consumes it reads the whole cache;
 //   - a mixture of experts stores every expert (params, neurons, synapses)
-//     and works each token on its experts_per_token (MACs, outputs).
+//     and works each token on its experts_per_token (MACs, outputs);
+//   - a spiking neuron population is the neurons of the linear or conv
+//     layer feeding it; a second layer into the same neurons (a recurrent
+//     Affine) adds synapses, not neurons; a population fed by neither is
+//     its own neurons, one per element. A NIR graph is counted per timestep.
 #ifndef NEUROWATT_MODEL_WORKLOAD_H_
 #define NEUROWATT_MODEL_WORKLOAD_H_
 
@@ -51,7 +55,7 @@ struct Workload {
   // "linear", "conv", "rnn", "lstm", "gru", "matmul", "embedding", "norm",
   // "activation", "pool", "elementwise", "reshape", "transpose", "reduce",
   // "einsum", "parameter", "constant", "layout", "uncounted", "kv_cache",
-  // "rotary"; a training step adds "backward" and "optimizer".
+  // "rotary", "neuron"; a training step adds "backward" and "optimizer".
   std::string kind;
   // The source op for layout and uncounted nodes (e.g. ONNX "Concat").
   std::string op_type;
@@ -126,6 +130,10 @@ struct Workload {
   // Kept at its declared precision whatever the pricing precision (an
   // optimizer's fp32 master weights and moments).
   bool fixed_precision = false;
+
+  // A recurrent edge's state (a constant with state_of): the index of the
+  // layer whose previous timestep's output it holds; -1 otherwise.
+  int state_source = -1;
 
   // For each input: the index in NetworkCount::layers of the layer that
   // produces it, or -1 for a network input.

@@ -203,7 +203,7 @@ std::string RenderCountTable(const NetworkCount& count,
   add("neuron instances", t.neuron_instances);
   totals.AddRow({"weights read", WithSeparators(t.weights_read()),
                  Bytes(t.weights_read())});
-  totals.AddRow({"state held (RNN, KV cache)", WithSeparators(t.state_bytes),
+  totals.AddRow({"state held (RNN/KV/neuron)", WithSeparators(t.state_bytes),
                  Bytes(t.state_bytes)});
   absl::StrAppend(&out, "\n", totals.Render());
   if (phase.phase != "forward") {

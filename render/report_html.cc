@@ -245,6 +245,10 @@ std::string SpikeRateChart(const Pricing& p,
       hi = std::max(hi, h.energy_per_inference_j());
     }
   }
+  // The scenario's own activity: x = 1 for measured counts.
+  const bool marked = p.activity.has_value();
+  const double here = marked ? p.activity->knob : 0.0;
+  if (marked) x_hi = std::max(x_hi, here);
   Scale x(0, x_hi > 0 ? x_hi : 1, left, right, false);
   Scale y(std::pow(10, std::floor(std::log10(lo))),
           std::pow(10, std::ceil(std::log10(hi))), bottom, top, true);
@@ -273,6 +277,21 @@ std::string SpikeRateChart(const Pricing& p,
       svg.Text(x(k) + 8, y(e) - 8, StrFormat("break-even %.3g", k), 11);
     }
     ++colour;
+  }
+  if (marked) {
+    const bool measured = coding == "measured";
+    for (const auto& h : p.report.hardware()) {
+      if (!Spiking(h) || !(h.energy_per_inference_j() > 0)) continue;
+      const double e = h.energy_per_inference_j();
+      svg.Circle(x(here), y(e), 7, "#000",
+                 StrCat(h.name(),
+                        measured ? " at the measured activity: "
+                                 : " at this scenario's activity: ",
+                        JoulesTick(e)));
+      // Left of the point and above the curve: x = 1 is the right edge.
+      svg.Text(x(here) - 9, y(e) - 9, measured ? "measured" : "scenario", 11,
+               "end");
+    }
   }
   for (const auto& [name, e] : flat) {
     svg.Line(left, y(e), right, y(e), "#555", 1.5, "6,4");

@@ -14,6 +14,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   python3-protobuf python3-dev pybind11-dev
   libonnx-dev
+  libhdf5-dev
   libabsl-dev
   libboost-graph-dev
   nlohmann-json3-dev

@@ -147,6 +147,12 @@ TEST(PythonTest, CountIsTheCliJson) {
   EXPECT_EQ(PythonJson(StrCat("neurowatt.count(__import__('pathlib').Path(",
                               "'", lenet, "'))")),
             CliJson({"count", lenet, "--format", "json"}));
+  // A NIR graph (HDF5) counts as the CLI counts it.
+  const std::string nir =
+      std::string(NEUROWATT_SOURCE) + "/tests/data/nir/cnn_sinabs.nir";
+  const nlohmann::json cnn = PythonJson(StrCat("neurowatt.count('", nir, "')"));
+  EXPECT_EQ(cnn["totals"]["macs"], 903680);
+  EXPECT_EQ(cnn, CliJson({"count", nir, "--format", "json"}));
   Result schema = RunPython(
       "import neurowatt.v1.architecture_pb2 as a\n"
       "print(a.Architecture(name='x').name)\n");

@@ -467,3 +467,147 @@ TEST(WorkloadTest, MixtureOfExpertsStoresEveryExpertAndWorksTheChosen) {
 
 }  // namespace
 }  // namespace neurowatt
+
+namespace neurowatt {
+namespace {
+
+// A spiking layer written in the native schema: fc (Affine 3 -> 4) into a
+// LIF population, a sum pool, and a recurrent edge held as state.
+constexpr char kSpiking[] = R"pb(
+  name: "spiking"
+  inputs {
+    name: "x"
+    shape { size: 1 }
+    shape { size: 1 }
+    shape { size: 4 }
+    shape { size: 4 }
+  }
+  nodes {
+    name: "conv"
+    inputs: "x"
+    outputs: "conv"
+    conv { in_channels: 1 out_channels: 2 kernel: 3 padding: 1 }
+  }
+  nodes {
+    name: "lif"
+    inputs: "conv"
+    outputs: "lif"
+    spiking_neuron {
+      model: LIF
+      tau: 0.01
+      r: 1
+      v_leak: 0
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+      v_threshold: 1
+    }
+  }
+  nodes {
+    name: "pool"
+    inputs: "lif"
+    outputs: "pool"
+    pool { kind: SUM kernel: 2 }
+  }
+)pb";
+
+TEST(WorkloadTest, SpikingNeuronsAreTheirLayersNeuronsAndHoldAMembrane) {
+  auto c = CountText(kSpiking);
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& conv = Layer(*c, "conv");
+  EXPECT_EQ(conv.neurons, 2);
+  EXPECT_EQ(conv.neuron_instances, 2 * 16);
+  const Workload& lif = Layer(*c, "lif");
+  EXPECT_EQ(lif.kind, "neuron");
+  EXPECT_EQ(lif.neurons, 0);
+  // LIF: 2 adds, 2 muls, 1 compare per neuron per step, one membrane each.
+  EXPECT_EQ(lif.other_ops.adds, 2 * 32);
+  EXPECT_EQ(lif.other_ops.muls, 2 * 32);
+  EXPECT_EQ(lif.other_ops.compares, 32);
+  EXPECT_EQ(lif.state_elements, 32);
+  EXPECT_EQ(lif.state_bytes, 32 * 4);
+  // tau, r, v_leak one value each, 32 thresholds.
+  EXPECT_EQ(lif.params, 3 + 32);
+  // Sum pooling: 4 adds an output, no divide.
+  const Workload& pool = Layer(*c, "pool");
+  EXPECT_EQ(pool.other_ops.adds, 2 * 2 * 2 * 4);
+  EXPECT_EQ(pool.other_ops.divs, 0);
+  EXPECT_EQ(c->total.neurons, 2);
+}
+
+TEST(WorkloadTest, SpikingNeuronParametersMustMatchTheNeurons) {
+  std::string text = kSpiking;
+  // 32 thresholds -> 31: neither one nor one per neuron.
+  text.erase(text.find("      v_threshold: 1\n"), 21);
+  auto c = CountText(text);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find(
+                "node 'lif': v_threshold has 31 values for 32 neurons"),
+            std::string::npos)
+      << c.status();
+}
+
+TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
+  const std::string base = R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 3 }
+    }
+    nodes {
+      name: "a"
+      inputs: "x"
+      inputs: "s"
+      outputs: "a"
+      elementwise { kind: ADD }
+    }
+  )pb";
+  auto ok = CountText(base + R"pb(
+    nodes {
+      name: "s"
+      outputs: "s"
+      constant { shape { size: 1 } shape { size: 3 } state_of: "a" }
+    })pb");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(Layer(*ok, "s").state_source, 1);  // "a", after "s" in order
+  auto wrong = CountText(base + R"pb(
+    nodes {
+      name: "s"
+      outputs: "s"
+      constant { shape { size: 1 } shape { size: 3 } state_of: "b" }
+    })pb");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("state_of 'b' names no node"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace neurowatt

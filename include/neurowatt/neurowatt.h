@@ -24,8 +24,9 @@
 // are in joules, times in seconds, sizes in bytes.
 //
 // The pieces, each a header of its own folder:
-//   model/source.h        LoadModel: a SOURCE (.onnx, .pb, .textproto,
-//                         preset:...) built and counted once per inference
+//   model/source.h        LoadModel: a SOURCE (.onnx, .nir, .pb,
+//                         .textproto, preset:...) built and counted once
+//                         per inference
 //   model/workload.h      NetworkCount: the neuron view; ScaleToBatch
 //   hw/hardware.h         LoadHardware: catalogue names or profile files
 //   estimators/pricing.h  Price: a model on many profiles under a scenario,
@@ -33,6 +34,12 @@
 //   estimators/system.h   systems of many chips: sizing, the parallel
 //                         split, collectives; ParseChips
 //   explore/sweep.h       RunSweep: a design space, row by row, to a sink
+//   model/nir/nir_file.h  ReadNirFile: a NIR graph (HDF5) as read
+//   sim/spiking_network.h SpikingNetwork: a NIR graph stepped at dt,
+//                         event-driven; its measured activity
+//   sim/ann_conversion.h  Ann, RunConversion: an ONNX ANN as a rate-coded
+//                         spiking network, scored on a data set
+//   render/simulation.h   a simulation as JSON, a table, an activity file
 //   render/report.h, render/count.h: tables, CSV and the JSON contract
 #ifndef NEUROWATT_NEUROWATT_H_
 #define NEUROWATT_NEUROWATT_H_
@@ -53,6 +60,9 @@
 #include "render/count.h"
 #include "render/format.h"
 #include "render/report.h"
+#include "render/simulation.h"
+#include "sim/ann_conversion.h"
+#include "sim/spiking_network.h"
 #include "util/error.h"
 #include "util/version.h"
 

@@ -1,0 +1,569 @@
+#include "sim/ann_conversion.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "model/onnx/onnx_file.h"
+
+namespace neurowatt {
+namespace {
+
+enum class Op { kDense, kConv, kPool, kFlatten };
+
+struct Layer {
+  Op op = Op::kDense;
+  std::string name;
+  std::vector<int64_t> in_shape, out_shape;  // without the batch
+  std::vector<float> w, b;                   // dense [out][in]; conv [o][c][k]
+  int64_t n_in = 0, n_out = 0;
+  int64_t groups = 1;
+  std::vector<int64_t> kernel, stride, pad, dilation;
+  bool relu = false;
+};
+
+int64_t Product(const std::vector<int64_t>& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+const onnx::AttributeProto* Attr(const onnx::NodeProto& n, const char* name) {
+  for (const auto& a : n.attribute()) {
+    if (a.name() == name) return &a;
+  }
+  return nullptr;
+}
+
+std::vector<int64_t> Ints(const onnx::NodeProto& n, const char* name,
+                          size_t dims, int64_t fallback) {
+  const onnx::AttributeProto* a = Attr(n, name);
+  if (a == nullptr || a->ints().empty())
+    return std::vector<int64_t>(dims, fallback);
+  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+// Dense evaluation of one layer.
+std::vector<float> Apply(const Layer& l, const std::vector<float>& x) {
+  std::vector<float> y(static_cast<size_t>(Product(l.out_shape)), 0.0f);
+  if (l.op == Op::kFlatten) return x;
+  if (l.op == Op::kDense) {
+    for (int64_t o = 0; o < l.n_out; ++o) {
+      double acc = l.b.empty() ? 0.0 : l.b[static_cast<size_t>(o)];
+      const float* w = l.w.data() + o * l.n_in;
+      for (int64_t i = 0; i < l.n_in; ++i)
+        acc += w[i] * x[static_cast<size_t>(i)];
+      y[static_cast<size_t>(o)] = static_cast<float>(acc);
+    }
+  } else {
+    const int64_t C = l.in_shape[0], H = l.in_shape[1], W = l.in_shape[2];
+    const int64_t O = l.out_shape[0], OH = l.out_shape[1], OW = l.out_shape[2];
+    const int64_t kh = l.kernel[0], kw = l.kernel[1];
+    const int64_t cin_g = l.op == Op::kPool ? 1 : C / l.groups;
+    const int64_t cout_g = O / l.groups;
+    for (int64_t o = 0; o < O; ++o) {
+      const int64_t g = l.op == Op::kPool ? o : o / cout_g;
+      for (int64_t oy = 0; oy < OH; ++oy) {
+        for (int64_t ox = 0; ox < OW; ++ox) {
+          double acc = l.b.empty() ? 0.0 : l.b[static_cast<size_t>(o)];
+          for (int64_t ci = 0; ci < cin_g; ++ci) {
+            const int64_t c = l.op == Op::kPool ? o : g * cin_g + ci;
+            for (int64_t ky = 0; ky < kh; ++ky) {
+              const int64_t iy =
+                  oy * l.stride[0] - l.pad[0] + ky * l.dilation[0];
+              if (iy < 0 || iy >= H) continue;
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                const int64_t ix =
+                    ox * l.stride[1] - l.pad[1] + kx * l.dilation[1];
+                if (ix < 0 || ix >= W) continue;
+                const float v = x[static_cast<size_t>((c * H + iy) * W + ix)];
+                acc += l.op == Op::kPool
+                           ? v / static_cast<double>(kh * kw)
+                           : l.w[static_cast<size_t>(
+                                 ((o * cin_g + ci) * kh + ky) * kw + kx)] *
+                                 v;
+              }
+            }
+          }
+          y[static_cast<size_t>((o * OH + oy) * OW + ox)] =
+              static_cast<float>(acc);
+        }
+      }
+    }
+  }
+  if (l.relu) {
+    for (float& v : y) v = std::max(v, 0.0f);
+  }
+  return y;
+}
+
+NirTensor Tensor(std::vector<int64_t> shape, std::vector<float> values) {
+  NirTensor t;
+  t.shape = std::move(shape);
+  t.values = std::move(values);
+  return t;
+}
+
+NirTensor IntTensor(std::vector<int64_t> values) {
+  NirTensor t;
+  t.shape = {static_cast<int64_t>(values.size())};
+  t.ints = values;
+  for (int64_t v : values) t.values.push_back(static_cast<float>(v));
+  return t;
+}
+
+}  // namespace
+
+struct Ann::Impl {
+  std::vector<Layer> layers;
+  std::vector<int64_t> input_shape;
+};
+
+Ann::Ann(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ann::~Ann() = default;
+
+absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
+  auto file = OnnxFile::Open(path);
+  if (!file.ok()) return file.status();
+  onnx::ModelProto& model = (*file)->model();
+  const onnx::GraphProto& g = model.graph();
+  std::map<std::string, int> init;
+  for (int i = 0; i < g.initializer_size(); ++i)
+    init[g.initializer(i).name()] = i;
+  auto floats =
+      [&](const std::string& name,
+          const std::string& where) -> absl::StatusOr<std::vector<float>> {
+    auto it = init.find(name);
+    if (it == init.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": ", where, ": \"", name, "\" is not a stored weight"));
+    }
+    const onnx::TensorProto& t = g.initializer(it->second);
+    if (t.data_type() != onnx::TensorProto::FLOAT) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": ", where, ": weights must be float32 to convert"));
+    }
+    int64_t n = 1;
+    for (int64_t d : t.dims()) n *= d;
+    std::vector<float> v(static_cast<size_t>(n));
+    if (t.float_data_size() == n) {
+      std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
+      return v;
+    }
+    absl::string_view bytes = t.raw_data();
+    if (bytes.empty()) {
+      auto p = (*file)->Payload(it->second);
+      if (!p.ok()) return p.status();
+      if (!p->has_value()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": the file holds no values for \"",
+                         name, "\" (weights stripped?)"));
+      }
+      bytes = **p;
+    }
+    if (bytes.size() != v.size() * sizeof(float)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", where, ": \"", name, "\" is truncated"));
+    }
+    std::memcpy(v.data(), bytes.data(), bytes.size());
+    return v;
+  };
+  // Constant nodes' values, by output name (a Pad's pads).
+  std::map<std::string, const onnx::TensorProto*> constants;
+  for (const onnx::NodeProto& n : g.node()) {
+    if (n.op_type() != "Constant" || n.output_size() != 1) continue;
+    for (const auto& a : n.attribute()) {
+      if (a.name() == "value" && a.has_t()) constants[n.output(0)] = &a.t();
+    }
+  }
+  for (const auto& t : g.initializer()) constants[t.name()] = &t;
+  // Whether every value of an int64 tensor is zero.
+  auto all_zero = [&](const std::string& name) {
+    auto it = constants.find(name);
+    if (it == constants.end()) return false;
+    const onnx::TensorProto& t = *it->second;
+    if (t.data_type() != onnx::TensorProto::INT64) return false;
+    for (int64_t v : t.int64_data()) {
+      if (v != 0) return false;
+    }
+    return std::all_of(t.raw_data().begin(), t.raw_data().end(),
+                       [](char c) { return c == 0; });
+  };
+  auto impl = std::make_unique<Impl>();
+  std::string current;
+  for (const auto& in : g.input()) {
+    if (init.count(in.name())) continue;
+    current = in.name();
+    const auto& dims = in.type().tensor_type().shape().dim();
+    for (int i = 1; i < dims.size(); ++i) {
+      if (!dims[i].has_dim_value() || dims[i].dim_value() < 1) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": input \"", in.name(),
+                         "\" needs fixed sizes after the batch"));
+      }
+      impl->input_shape.push_back(dims[i].dim_value());
+    }
+    break;
+  }
+  if (current.empty() || impl->input_shape.empty()) {
+    return absl::InvalidArgumentError(path +
+                                      ": the model has no input to convert");
+  }
+  std::vector<int64_t> shape = impl->input_shape;
+  int index = 0;
+  for (const onnx::NodeProto& n : g.node()) {
+    const std::string name =
+        n.name().empty() ? absl::StrCat(n.op_type(), "_", index) : n.name();
+    ++index;
+    const std::string where =
+        absl::StrCat("node \"", name, "\" (", n.op_type(), ")");
+    if (n.input_size() == 0 || n.input(0) != current) {
+      if (n.op_type() == "Constant") continue;  // a Reshape's shape
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", where,
+                       ": the network is not a chain of layers "
+                       "(conversion takes an MLP or CNN)"));
+    }
+    const std::string& op = n.op_type();
+    current = n.output(0);
+    Layer l;
+    l.name = name;
+    l.in_shape = shape;
+    if (op == "Identity" || op == "Dropout") continue;
+    if (op == "Pad" && n.input_size() >= 2 && all_zero(n.input(1))) continue;
+    if (op == "Relu") {
+      if (impl->layers.empty() || impl->layers.back().relu) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": a ReLU must follow a layer"));
+      }
+      impl->layers.back().relu = true;
+      continue;
+    }
+    if (op == "Softmax" || op == "LogSoftmax") continue;  // argmax unchanged
+    if (op == "Gemm" || op == "MatMul") {
+      if (shape.size() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": ", where, ": its input ", shape.size(), "-D is not flat"));
+      }
+      const int b = init.count(n.input(1)) ? 1 : -1;
+      if (b < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": ", where, ": the second operand must be stored weights"));
+      }
+      const onnx::TensorProto& t = g.initializer(init.at(n.input(1)));
+      if (t.dims_size() != 2) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": weights are not a matrix"));
+      }
+      const onnx::AttributeProto* trans = Attr(n, "transB");
+      const bool transposed =
+          op == "Gemm" && trans != nullptr && trans->i() != 0;
+      for (const char* a : {"alpha", "beta"}) {
+        if (const auto* at = Attr(n, a); at != nullptr && at->f() != 1.0f) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": ", where, ": ", a, " other than 1"));
+        }
+      }
+      if (const auto* at = Attr(n, "transA"); at != nullptr && at->i() != 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": transA"));
+      }
+      auto w = floats(n.input(1), where);
+      if (!w.ok()) return w.status();
+      l.n_in = transposed ? t.dims(1) : t.dims(0);
+      l.n_out = transposed ? t.dims(0) : t.dims(1);
+      if (l.n_in != shape[0]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": weights take ", l.n_in,
+                         " inputs, not ", shape[0]));
+      }
+      l.w.resize(static_cast<size_t>(l.n_in * l.n_out));
+      for (int64_t o = 0; o < l.n_out; ++o) {
+        for (int64_t i = 0; i < l.n_in; ++i) {
+          l.w[static_cast<size_t>(o * l.n_in + i)] =
+              transposed ? (*w)[static_cast<size_t>(o * l.n_in + i)]
+                         : (*w)[static_cast<size_t>(i * l.n_out + o)];
+        }
+      }
+      if (op == "Gemm" && n.input_size() > 2 && !n.input(2).empty()) {
+        auto b = floats(n.input(2), where);
+        if (!b.ok()) return b.status();
+        if (static_cast<int64_t>(b->size()) != l.n_out) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": ", where, ": bias size"));
+        }
+        l.b = *b;
+      }
+      l.op = Op::kDense;
+      l.out_shape = {l.n_out};
+    } else if (op == "Add") {
+      if (impl->layers.empty() || impl->layers.back().op != Op::kDense ||
+          !impl->layers.back().b.empty() || impl->layers.back().relu ||
+          n.input_size() != 2) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": ", where, ": an Add must be the bias of a MatMul"));
+      }
+      auto b = floats(n.input(1), where);
+      if (!b.ok()) return b.status();
+      if (static_cast<int64_t>(b->size()) != impl->layers.back().n_out) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": bias size"));
+      }
+      impl->layers.back().b = *b;
+      continue;
+    } else if (op == "Conv" || op == "AveragePool") {
+      if (shape.size() != 3) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where,
+                         ": conversion takes 2-D convolutions and pools"));
+      }
+      if (op == "Conv") {
+        const onnx::TensorProto* t = init.count(n.input(1))
+                                         ? &g.initializer(init.at(n.input(1)))
+                                         : nullptr;
+        if (t == nullptr || t->dims_size() != 4) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": ", where, ": weights must be stored, 4-D"));
+        }
+        auto w = floats(n.input(1), where);
+        if (!w.ok()) return w.status();
+        l.w = *w;
+        const onnx::AttributeProto* group = Attr(n, "group");
+        l.groups = group != nullptr ? group->i() : 1;
+        if (l.groups < 1) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": ", where, ": group < 1"));
+        }
+        l.kernel = {t->dims(2), t->dims(3)};
+        l.n_out = t->dims(0);
+        if (t->dims(1) * l.groups != shape[0]) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": ", where, ": channels do not chain"));
+        }
+        if (n.input_size() > 2 && !n.input(2).empty()) {
+          auto b = floats(n.input(2), where);
+          if (!b.ok()) return b.status();
+          l.b = *b;
+        }
+        l.op = Op::kConv;
+      } else {
+        l.kernel = Ints(n, "kernel_shape", 2, 1);
+        l.n_out = shape[0];
+        l.op = Op::kPool;
+      }
+      l.stride = Ints(n, "strides", 2, 1);
+      l.dilation = Ints(n, "dilations", 2, 1);
+      std::vector<int64_t> pads = Ints(n, "pads", 4, 0);
+      if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", where, ": asymmetric padding"));
+      }
+      l.pad = {pads[0], pads[1]};
+      l.out_shape = {l.n_out};
+      for (int d = 0; d < 2; ++d) {
+        const int64_t span = l.dilation[d] * (l.kernel[d] - 1) + 1;
+        const int64_t padded = shape[d + 1] + 2 * l.pad[d];
+        if (padded < span) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": ", where, ": kernel larger than input"));
+        }
+        l.out_shape.push_back((padded - span) / l.stride[d] + 1);
+      }
+    } else if (op == "Flatten" || op == "Reshape") {
+      l.op = Op::kFlatten;
+      l.out_shape = {Product(shape)};
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": ", where,
+          ": conversion takes Gemm, MatMul, Add (bias), "
+          "Conv, Relu, AveragePool, Flatten, Reshape, Identity, Dropout "
+          "and a final Softmax"));
+    }
+    shape = l.out_shape;
+    impl->layers.push_back(std::move(l));
+  }
+  if (impl->layers.empty() || impl->layers.back().op != Op::kDense ||
+      impl->layers.back().relu) {
+    return absl::InvalidArgumentError(
+        path + ": the network must end in a linear layer (its logits)");
+  }
+  return std::unique_ptr<Ann>(new Ann(std::move(impl)));
+}
+
+int64_t Ann::input_size() const { return Product(impl_->input_shape); }
+int64_t Ann::output_size() const { return impl_->layers.back().n_out; }
+
+std::vector<float> Ann::Forward(const std::vector<float>& x) const {
+  std::vector<float> y = x;
+  y.resize(static_cast<size_t>(input_size()), 0.0f);
+  for (const Layer& l : impl_->layers) y = Apply(l, y);
+  return y;
+}
+
+absl::StatusOr<NirGraph> Ann::ToSpiking(
+    const std::vector<std::vector<float>>& samples) const {
+  if (samples.empty()) {
+    return absl::InvalidArgumentError(
+        "normalisation needs at least one sample");
+  }
+  const std::vector<Layer>& layers = impl_->layers;
+  // lambda per layer: the 99.9th percentile of its ReLU outputs.
+  std::vector<std::vector<float>> seen(layers.size());
+  for (const auto& s : samples) {
+    std::vector<float> y = s;
+    y.resize(static_cast<size_t>(input_size()), 0.0f);
+    for (size_t i = 0; i < layers.size(); ++i) {
+      y = Apply(layers[i], y);
+      if (layers[i].relu) {
+        for (float v : y) {
+          if (v > 0) seen[i].push_back(v);
+        }
+      }
+    }
+  }
+  std::vector<double> lambda(layers.size(), 1.0);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (!layers[i].relu || seen[i].empty()) continue;
+    std::vector<float>& v = seen[i];
+    const size_t k =
+        std::min(v.size() - 1,
+                 static_cast<size_t>(0.999 * static_cast<double>(v.size())));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k),
+                     v.end());
+    lambda[i] = v[k] > 0 ? v[k] : 1.0;
+  }
+  NirGraph g;
+  g.version = "neurowatt conversion";
+  auto add = [&](NirNode node) {
+    if (!g.nodes.empty()) g.edges.emplace_back(g.nodes.back().name, node.name);
+    g.nodes.push_back(std::move(node));
+  };
+  NirNode input;
+  input.name = "input";
+  input.type = "Input";
+  input.params["shape"] = IntTensor(impl_->input_shape);
+  add(input);
+  double prev = 1.0;  // the scale of what the previous layer emits
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const Layer& l = layers[i];
+    NirNode n;
+    n.name = l.name;
+    const double now = l.relu ? lambda[i] : 1.0;
+    const double ws =
+        l.op == Op::kDense || l.op == Op::kConv ? prev / now : 1.0;
+    std::vector<float> w = l.w, b = l.b;
+    for (float& x : w) x = static_cast<float>(x * ws);
+    for (float& x : b) x = static_cast<float>(x / now);
+    if (l.op == Op::kDense) {
+      n.type = "Affine";
+      n.params["weight"] = Tensor({l.n_out, l.n_in}, w);
+      if (b.empty()) b.assign(static_cast<size_t>(l.n_out), 0.0f);
+      n.params["bias"] = Tensor({l.n_out}, b);
+    } else if (l.op == Op::kConv) {
+      n.type = "Conv2d";
+      const int64_t cin_g = l.in_shape[0] / l.groups;
+      n.params["weight"] =
+          Tensor({l.n_out, cin_g, l.kernel[0], l.kernel[1]}, w);
+      if (!b.empty()) n.params["bias"] = Tensor({l.n_out}, b);
+      n.params["stride"] = IntTensor(l.stride);
+      n.params["padding"] = IntTensor(l.pad);
+      n.params["dilation"] = IntTensor(l.dilation);
+      n.params["groups"] = IntTensor({l.groups});
+    } else if (l.op == Op::kPool) {
+      n.type = "AvgPool2d";
+      n.params["kernel_size"] = IntTensor(l.kernel);
+      n.params["stride"] = IntTensor(l.stride);
+      n.params["padding"] = IntTensor(l.pad);
+    } else {
+      n.type = "Flatten";
+      n.params["start_dim"] = IntTensor({0});
+      n.params["end_dim"] = IntTensor({-1});
+    }
+    add(n);
+    if (l.relu) {
+      NirNode neuron;
+      neuron.name = l.name + ".if";
+      neuron.type = "IF";
+      neuron.params["r"] = Tensor({1}, {1.0f});
+      neuron.params["v_threshold"] = Tensor({1}, {1.0f});
+      neuron.params["v_reset"] = Tensor({1}, {0.0f});
+      add(neuron);
+      prev = lambda[i];  // a rate of 1 spike per step stands for lambda
+    } else if (l.op == Op::kDense || l.op == Op::kConv) {
+      prev = 1.0;  // currents in the ANN's own units
+    }
+  }
+  NirNode output;
+  output.name = "output";
+  output.type = "Output";
+  add(output);
+  return g;
+}
+
+int64_t ArgMax(const std::vector<float>& v) {
+  return static_cast<int64_t>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+absl::StatusOr<ConversionRun> RunConversion(
+    const Ann& ann, const std::vector<std::vector<float>>& samples,
+    const std::vector<int64_t>& labels, const std::vector<int64_t>& budgets,
+    double dt) {
+  if (budgets.empty()) return absl::InvalidArgumentError("no timestep budget");
+  for (const auto& s : samples) {
+    if (static_cast<int64_t>(s.size()) != ann.input_size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a sample has ", s.size(), " values; the model takes ",
+                       ann.input_size()));
+    }
+  }
+  if (!labels.empty() && labels.size() != samples.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        labels.size(), " labels for ", samples.size(), " samples"));
+  }
+  for (int64_t l : labels) {
+    if (l < 0 || l >= ann.output_size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "label ", l, " is not a class from 0 to ", ann.output_size() - 1));
+    }
+  }
+  auto graph = ann.ToSpiking(samples);
+  if (!graph.ok()) return graph.status();
+  ConversionRun run;
+  run.samples = static_cast<int64_t>(samples.size());
+  auto fraction = [&](int64_t correct) {
+    return static_cast<double>(correct) / static_cast<double>(labels.size());
+  };
+  if (!labels.empty()) {
+    int64_t correct = 0;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      correct += ArgMax(ann.Forward(samples[i])) == labels[i];
+    }
+    run.ann_accuracy = fraction(correct);
+  }
+  for (int64_t steps : budgets) {
+    auto net = SpikingNetwork::Build(*graph, "the converted network", dt);
+    if (!net.ok()) return net.status();
+    int64_t correct = 0;
+    std::vector<float> sum(static_cast<size_t>((*net)->output_size()));
+    for (size_t i = 0; i < samples.size(); ++i) {
+      (*net)->Reset();
+      std::fill(sum.begin(), sum.end(), 0.0f);
+      for (int64_t t = 0; t < steps; ++t) {
+        const std::vector<float>& out = (*net)->Step(samples[i]);
+        for (size_t k = 0; k < sum.size(); ++k) sum[k] += out[k];
+      }
+      if (i < labels.size()) correct += ArgMax(sum) == labels[i];
+    }
+    BudgetRun b;
+    b.timesteps = steps;
+    if (!labels.empty()) b.accuracy = fraction(correct);
+    b.activity = (*net)->Totals();
+    run.budgets.push_back(std::move(b));
+  }
+  return run;
+}
+
+}  // namespace neurowatt
