@@ -6,7 +6,7 @@
 #include <random>
 
 #include "model/nir/nir_file.h"
-#include "sim/spiking_network.h"
+#include "simulate/spiking_network.h"
 
 namespace neurowatt {
 namespace {

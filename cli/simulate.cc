@@ -10,9 +10,9 @@
 #include "model/nir/nir_file.h"
 #include "render/format.h"
 #include "render/simulation.h"
-#include "sim/ann_conversion.h"
-#include "sim/input_file.h"
-#include "sim/spiking_network.h"
+#include "simulate/ann_conversion.h"
+#include "simulate/input_file.h"
+#include "simulate/spiking_network.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "nlohmann/json.hpp"
-#include "sim/ann_conversion.h"
-#include "sim/spiking_network.h"
+#include "simulate/ann_conversion.h"
+#include "simulate/spiking_network.h"
 
 namespace neurowatt {
 

@@ -1,13 +1,13 @@
-// ANN-to-SNN conversion (sim/ann_conversion.h) on the committed digits
+// ANN-to-SNN conversion (simulate/ann_conversion.h) on the committed digits
 // models (scripts/train_digits_snn_fixture.py): the ANN evaluated here
 // scores what torch scored, and the converted network approaches it.
-#include "sim/ann_conversion.h"
+#include "simulate/ann_conversion.h"
 
 #include <fstream>
 
 #include "gtest/gtest.h"
-#include "sim/input_file.h"
-#include "sim/spiking_network.h"
+#include "simulate/input_file.h"
+#include "simulate/spiking_network.h"
 
 namespace neurowatt {
 namespace {

@@ -1,5 +1,5 @@
-// Simulator input files (sim/input_file.h): CSV and NumPy .npy.
-#include "sim/input_file.h"
+// Simulator input files (simulate/input_file.h): CSV and NumPy .npy.
+#include "simulate/input_file.h"
 
 #include <filesystem>
 #include <fstream>

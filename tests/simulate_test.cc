@@ -1,4 +1,4 @@
-// The spiking simulator (sim/spiking_network.h) against an exact solution,
+// The spiking simulator (simulate/spiking_network.h) against an exact solution,
 // hand-worked steps and a dense reference.
 #include <cmath>
 #include <fstream>
@@ -8,8 +8,8 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "model/nir/nir_file.h"
-#include "sim/input_file.h"
-#include "sim/spiking_network.h"
+#include "simulate/input_file.h"
+#include "simulate/spiking_network.h"
 
 namespace neurowatt {
 namespace {

@@ -35,9 +35,11 @@
 //                         split, collectives; ParseChips
 //   explore/sweep.h       RunSweep: a design space, row by row, to a sink
 //   model/nir/nir_file.h  ReadNirFile: a NIR graph (HDF5) as read
-//   sim/spiking_network.h SpikingNetwork: a NIR graph stepped at dt,
+//   simulate/spiking_network.h
+//                         SpikingNetwork: a NIR graph stepped at dt,
 //                         event-driven; its measured activity
-//   sim/ann_conversion.h  Ann, RunConversion: an ONNX ANN as a rate-coded
+//   simulate/ann_conversion.h
+//                         Ann, RunConversion: an ONNX ANN as a rate-coded
 //                         spiking network, scored on a data set
 //   render/simulation.h   a simulation as JSON, a table, an activity file
 //   render/report.h, render/count.h: tables, CSV and the JSON contract
@@ -61,8 +63,8 @@
 #include "render/format.h"
 #include "render/report.h"
 #include "render/simulation.h"
-#include "sim/ann_conversion.h"
-#include "sim/spiking_network.h"
+#include "simulate/ann_conversion.h"
+#include "simulate/spiking_network.h"
 #include "util/error.h"
 #include "util/version.h"
 

@@ -4,8 +4,8 @@
 //        header and skipped.
 //   .npy: NumPy's format, version 1 to 3, C order, 1-D or 2-D, of float32,
 //        float64, int8/16/32/64, uint8 or bool (a 1-D array is a column).
-#ifndef NEUROWATT_SIM_INPUT_FILE_H_
-#define NEUROWATT_SIM_INPUT_FILE_H_
+#ifndef NEUROWATT_SIMULATE_INPUT_FILE_H_
+#define NEUROWATT_SIMULATE_INPUT_FILE_H_
 
 #include <string>
 #include <vector>
@@ -23,4 +23,4 @@ absl::StatusOr<std::vector<std::vector<float>>> ReadMatrix(
 
 }  // namespace neurowatt
 
-#endif  // NEUROWATT_SIM_INPUT_FILE_H_
+#endif  // NEUROWATT_SIMULATE_INPUT_FILE_H_

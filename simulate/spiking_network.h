@@ -21,8 +21,8 @@
 // Propagation is event-driven: synapse nodes (Affine, Linear, Conv1d,
 // Conv2d, pools) work only on the non-zero entries of their input, so the
 // cost is the synaptic events delivered, not the synapses.
-#ifndef NEUROWATT_SIM_SPIKING_NETWORK_H_
-#define NEUROWATT_SIM_SPIKING_NETWORK_H_
+#ifndef NEUROWATT_SIMULATE_SPIKING_NETWORK_H_
+#define NEUROWATT_SIMULATE_SPIKING_NETWORK_H_
 
 #include <cstdint>
 #include <memory>
@@ -106,4 +106,4 @@ std::vector<float> RunFromRest(SpikingNetwork& net,
 
 }  // namespace neurowatt
 
-#endif  // NEUROWATT_SIM_SPIKING_NETWORK_H_
+#endif  // NEUROWATT_SIMULATE_SPIKING_NETWORK_H_

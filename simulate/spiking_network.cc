@@ -1,4 +1,4 @@
-#include "sim/spiking_network.h"
+#include "simulate/spiking_network.h"
 
 #include <algorithm>
 #include <cmath>

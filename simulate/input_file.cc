@@ -1,4 +1,4 @@
-#include "sim/input_file.h"
+#include "simulate/input_file.h"
 
 #include <cmath>
 #include <cstring>

@@ -15,8 +15,8 @@
 // rate then approximates its ANN activation / lambda_l; the readout's
 // weights are scaled by lambda_{L-1}, so its summed current over T steps
 // approximates T x the logits.
-#ifndef NEUROWATT_SIM_ANN_CONVERSION_H_
-#define NEUROWATT_SIM_ANN_CONVERSION_H_
+#ifndef NEUROWATT_SIMULATE_ANN_CONVERSION_H_
+#define NEUROWATT_SIMULATE_ANN_CONVERSION_H_
 
 #include <cstdint>
 #include <memory>
@@ -26,7 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "model/nir/nir_file.h"
-#include "sim/spiking_network.h"
+#include "simulate/spiking_network.h"
 
 namespace neurowatt {
 
@@ -82,4 +82,4 @@ absl::StatusOr<ConversionRun> RunConversion(
 
 }  // namespace neurowatt
 
-#endif  // NEUROWATT_SIM_ANN_CONVERSION_H_
+#endif  // NEUROWATT_SIMULATE_ANN_CONVERSION_H_

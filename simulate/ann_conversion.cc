@@ -1,4 +1,4 @@
-#include "sim/ann_conversion.h"
+#include "simulate/ann_conversion.h"
 
 #include <algorithm>
 #include <cmath>
