@@ -100,21 +100,6 @@ std::vector<float> Apply(const Layer& l, const std::vector<float>& x) {
   return y;
 }
 
-NirTensor Tensor(std::vector<int64_t> shape, std::vector<float> values) {
-  NirTensor t;
-  t.shape = std::move(shape);
-  t.values = std::move(values);
-  return t;
-}
-
-NirTensor IntTensor(std::vector<int64_t> values) {
-  NirTensor t;
-  t.shape = {static_cast<int64_t>(values.size())};
-  t.ints = values;
-  for (int64_t v : values) t.values.push_back(static_cast<float>(v));
-  return t;
-}
-
 }  // namespace
 
 struct Ann::Impl {
@@ -444,7 +429,7 @@ absl::StatusOr<NirGraph> Ann::ToSpiking(
   NirNode input;
   input.name = "input";
   input.type = "Input";
-  input.params["shape"] = IntTensor(impl_->input_shape);
+  input.params["shape"] = NirTensor::Ints(impl_->input_shape);
   add(input);
   double prev = 1.0;  // the scale of what the previous layer emits
   for (size_t i = 0; i < layers.size(); ++i) {
@@ -459,37 +444,37 @@ absl::StatusOr<NirGraph> Ann::ToSpiking(
     for (float& x : b) x = static_cast<float>(x / now);
     if (l.op == Op::kDense) {
       n.type = "Affine";
-      n.params["weight"] = Tensor({l.n_out, l.n_in}, w);
+      n.params["weight"] = NirTensor::Floats({l.n_out, l.n_in}, w);
       if (b.empty()) b.assign(static_cast<size_t>(l.n_out), 0.0f);
-      n.params["bias"] = Tensor({l.n_out}, b);
+      n.params["bias"] = NirTensor::Floats({l.n_out}, b);
     } else if (l.op == Op::kConv) {
       n.type = "Conv2d";
       const int64_t cin_g = l.in_shape[0] / l.groups;
       n.params["weight"] =
-          Tensor({l.n_out, cin_g, l.kernel[0], l.kernel[1]}, w);
-      if (!b.empty()) n.params["bias"] = Tensor({l.n_out}, b);
-      n.params["stride"] = IntTensor(l.stride);
-      n.params["padding"] = IntTensor(l.pad);
-      n.params["dilation"] = IntTensor(l.dilation);
-      n.params["groups"] = IntTensor({l.groups});
+          NirTensor::Floats({l.n_out, cin_g, l.kernel[0], l.kernel[1]}, w);
+      if (!b.empty()) n.params["bias"] = NirTensor::Floats({l.n_out}, b);
+      n.params["stride"] = NirTensor::Ints(l.stride);
+      n.params["padding"] = NirTensor::Ints(l.pad);
+      n.params["dilation"] = NirTensor::Ints(l.dilation);
+      n.params["groups"] = NirTensor::Ints({l.groups});
     } else if (l.op == Op::kPool) {
       n.type = "AvgPool2d";
-      n.params["kernel_size"] = IntTensor(l.kernel);
-      n.params["stride"] = IntTensor(l.stride);
-      n.params["padding"] = IntTensor(l.pad);
+      n.params["kernel_size"] = NirTensor::Ints(l.kernel);
+      n.params["stride"] = NirTensor::Ints(l.stride);
+      n.params["padding"] = NirTensor::Ints(l.pad);
     } else {
       n.type = "Flatten";
-      n.params["start_dim"] = IntTensor({0});
-      n.params["end_dim"] = IntTensor({-1});
+      n.params["start_dim"] = NirTensor::Ints({0});
+      n.params["end_dim"] = NirTensor::Ints({-1});
     }
     add(n);
     if (l.relu) {
       NirNode neuron;
       neuron.name = l.name + ".if";
       neuron.type = "IF";
-      neuron.params["r"] = Tensor({1}, {1.0f});
-      neuron.params["v_threshold"] = Tensor({1}, {1.0f});
-      neuron.params["v_reset"] = Tensor({1}, {0.0f});
+      neuron.params["r"] = NirTensor::Floats({1}, {1.0f});
+      neuron.params["v_threshold"] = NirTensor::Floats({1}, {1.0f});
+      neuron.params["v_reset"] = NirTensor::Floats({1}, {0.0f});
       add(neuron);
       prev = lambda[i];  // a rate of 1 spike per step stands for lambda
     } else if (l.op == Op::kDense || l.op == Op::kConv) {

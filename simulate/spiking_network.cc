@@ -58,9 +58,10 @@ struct Node {
   // events touch contiguous memory; bias per output (empty: none).
   std::vector<float> wt, bias;
   int64_t n_in = 0, n_out = 0;
-  // Conv: weight as [in channel of group][kernel...][out of group].
-  int64_t groups = 1, in_ch = 0, out_ch = 0;
-  std::vector<int64_t> kernel, stride, pad, dilation;
+  // Conv: weight as [in channel of group][kernel...][out channel]; conv
+  // and pool: the window.
+  int64_t in_ch = 0, out_ch = 0;
+  NirWindow window;
   // Pool.
   bool average = false;
   // Scale.
@@ -93,22 +94,6 @@ int64_t Product(const std::vector<int64_t>& s) {
   int64_t n = 1;
   for (int64_t d : s) n *= d;
   return n;
-}
-
-std::vector<int64_t> Ints(const NirNode& node, const std::string& key,
-                          size_t dims, int64_t fallback) {
-  const NirTensor* t = node.Find(key);
-  std::vector<int64_t> v;
-  if (t != nullptr && !t->is_text) {
-    if (!t->ints.empty()) {
-      v = t->ints;
-    } else {
-      for (float x : t->values) v.push_back(static_cast<int64_t>(x));
-    }
-  }
-  if (v.empty()) v.assign(dims, fallback);
-  if (v.size() == 1) v.assign(dims, v[0]);
-  return v;
 }
 
 }  // namespace
@@ -170,15 +155,16 @@ void SpikingNetwork::Impl::Deliver(Node& n) {
       synaptic_events += events * static_cast<double>(n.n_out);
       continue;
     }
+    // One spatial dimension is a height of 1.
+    const NirWindow& win = n.window;
     const size_t dims = n.in_shape.size() - 1;
-    const int64_t in_h = dims == 2 ? n.in_shape[1] : 1;
-    const int64_t in_w = n.in_shape[dims];
-    const int64_t out_h = dims == 2 ? n.out_shape[1] : 1;
-    const int64_t out_w = n.out_shape[dims];
-    const int64_t kh = dims == 2 ? n.kernel[0] : 1, kw = n.kernel[dims - 1];
-    const int64_t sh = dims == 2 ? n.stride[0] : 1, sw = n.stride[dims - 1];
-    const int64_t ph = dims == 2 ? n.pad[0] : 0, pw = n.pad[dims - 1];
-    const int64_t dh = dims == 2 ? n.dilation[0] : 1, dw = n.dilation[dims - 1];
+    const bool two = dims == 2;
+    const int64_t in_h = two ? n.in_shape[1] : 1, in_w = n.in_shape[dims];
+    const int64_t out_h = two ? n.out_shape[1] : 1, out_w = n.out_shape[dims];
+    const int64_t kh = two ? win.kernel[0] : 1, kw = win.kernel[dims - 1];
+    const int64_t sh = two ? win.stride[0] : 1, sw = win.stride[dims - 1];
+    const int64_t ph = two ? win.pad[0] : 0, pw = win.pad[dims - 1];
+    const int64_t dh = two ? win.dilation[0] : 1, dw = win.dilation[dims - 1];
     const int64_t plane = out_h * out_w;
     for (int32_t idx : nz) {
       const float xi = x[static_cast<size_t>(idx)];
@@ -197,8 +183,8 @@ void SpikingNetwork::Impl::Deliver(Node& n) {
             synaptic_events += Events(xi);
             continue;
           }
-          const int64_t cin_g = n.in_ch / n.groups;
-          const int64_t cout_g = n.out_ch / n.groups;
+          const int64_t cin_g = n.in_ch / n.window.groups;
+          const int64_t cout_g = n.out_ch / n.window.groups;
           const int64_t g = c / cin_g, ci = c % cin_g;
           const float* w =
               n.wt.data() + ((ci * kh + ky) * kw + kx) * n.out_ch + g * cout_g;
@@ -357,38 +343,22 @@ absl::StatusOr<std::unique_ptr<SpikingNetwork>> SpikingNetwork::Build(
       }
     } else if (t == "Conv1d" || t == "Conv2d") {
       n.kind = Kind::kConv;
-      const size_t dims = t == "Conv1d" ? 1 : 2;
       const NirTensor& w = *src.Find("weight");
-      n.groups = Ints(src, "groups", 1, 1)[0];
+      auto window = WindowOf(src, path);
+      if (!window.ok()) return window.status();
+      n.window = *window;
       n.out_ch = w.shape[0];
-      n.in_ch = w.shape[1] * n.groups;
-      n.kernel.assign(w.shape.begin() + 2, w.shape.end());
-      n.stride = Ints(src, "stride", dims, 1);
-      n.dilation = Ints(src, "dilation", dims, 1);
-      const NirTensor* pad = src.Find("padding");
-      if (pad != nullptr && pad->is_text) {
-        n.pad.assign(dims, 0);
-        if (pad->text == "same") {
-          for (size_t d = 0; d < dims; ++d) {
-            n.pad[d] = n.dilation[d] * (n.kernel[d] - 1) / 2;
-          }
-        }
-      } else {
-        n.pad = Ints(src, "padding", dims, 0);
-      }
+      n.in_ch = w.shape[1] * n.window.groups;
       const int64_t cin_g = w.shape[1];
-      const int64_t k = Product(n.kernel);
-      const int64_t cout_g = n.out_ch / n.groups;
+      const int64_t k = Product(n.window.kernel);
       n.wt.assign(static_cast<size_t>(cin_g * k * n.out_ch), 0.0f);
       for (int64_t o = 0; o < n.out_ch; ++o) {
-        const int64_t g = o / cout_g;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
           for (int64_t kk = 0; kk < k; ++kk) {
             n.wt[static_cast<size_t>((ci * k + kk) * n.out_ch + o)] =
                 w.values[static_cast<size_t>((o * cin_g + ci) * k + kk)];
           }
         }
-        (void)g;
       }
       if (const NirTensor* b = src.Find("bias"); b != nullptr) {
         const int64_t plane = size / n.out_ch;
@@ -402,11 +372,9 @@ absl::StatusOr<std::unique_ptr<SpikingNetwork>> SpikingNetwork::Build(
     } else if (t == "SumPool2d" || t == "AvgPool2d") {
       n.kind = Kind::kPool;
       n.average = t == "AvgPool2d";
-      n.kernel = Ints(src, "kernel_size", 2, 1);
-      n.stride = Ints(src, "stride", 2, 0);
-      if (n.stride[0] == 0) n.stride = n.kernel;
-      n.pad = Ints(src, "padding", 2, 0);
-      n.dilation.assign(2, 1);
+      auto window = WindowOf(src, path);
+      if (!window.ok()) return window.status();
+      n.window = *window;
       n.in_ch = n.out_shape[0];
     } else if (t == "Flatten") {
       n.kind = Kind::kPass;

@@ -19,19 +19,10 @@ std::string Nir(const std::string& name) {
 }
 
 NirTensor T(std::vector<int64_t> shape, std::vector<float> v) {
-  NirTensor t;
-  t.shape = std::move(shape);
-  t.values = std::move(v);
-  return t;
+  return NirTensor::Floats(std::move(shape), std::move(v));
 }
 
-NirTensor I(std::vector<int64_t> v) {
-  NirTensor t;
-  t.shape = {static_cast<int64_t>(v.size())};
-  t.ints = v;
-  for (int64_t x : v) t.values.push_back(static_cast<float>(x));
-  return t;
-}
+NirTensor I(std::vector<int64_t> v) { return NirTensor::Ints(std::move(v)); }
 
 NirNode N(std::string name, std::string type,
           std::map<std::string, NirTensor> params = {}) {
@@ -170,6 +161,25 @@ TEST(SimulateTest, EventDrivenConvolutionMatchesDense) {
       }
     }
   }
+}
+
+// Conv1d, kernel (1, 2, 3), padding 1: y[i] = x[i-1] + 2 x[i] + 3 x[i+1].
+TEST(SimulateTest, OneDimensionalConvolution) {
+  NirGraph g;
+  g.nodes = {N("in", "Input", {{"shape", I({1, 5})}}),
+             N("c", "Conv1d",
+               {{"weight", T({1, 1, 3}, {1, 2, 3})},
+                {"bias", T({1}, {0})},
+                {"stride", I({1})},
+                {"padding", I({1})},
+                {"dilation", I({1})},
+                {"groups", I({1})}}),
+             N("out", "Output")};
+  g.edges = {{"in", "c"}, {"c", "out"}};
+  auto net = SpikingNetwork::Build(g, "conv1d", 1.0);
+  ASSERT_TRUE(net.ok()) << net.status();
+  (*net)->Reset();
+  EXPECT_EQ((*net)->Step({0, 1, 0, 0, 1}), (std::vector<float>{3, 2, 1, 3, 2}));
 }
 
 TEST(SimulateTest, SumPoolCarriesEverySpike) {

@@ -471,76 +471,51 @@ TEST(WorkloadTest, MixtureOfExpertsStoresEveryExpertAndWorksTheChosen) {
 namespace neurowatt {
 namespace {
 
-// A spiking layer written in the native schema: fc (Affine 3 -> 4) into a
-// LIF population, a sum pool, and a recurrent edge held as state.
-constexpr char kSpiking[] = R"pb(
-  name: "spiking"
-  inputs {
-    name: "x"
-    shape { size: 1 }
-    shape { size: 1 }
-    shape { size: 4 }
-    shape { size: 4 }
-  }
-  nodes {
-    name: "conv"
-    inputs: "x"
-    outputs: "conv"
-    conv { in_channels: 1 out_channels: 2 kernel: 3 padding: 1 }
-  }
-  nodes {
-    name: "lif"
-    inputs: "conv"
-    outputs: "lif"
-    spiking_neuron {
-      model: LIF
-      tau: 0.01
-      r: 1
-      v_leak: 0
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
-      v_threshold: 1
+// A spiking layer written in the native schema: conv (1 -> 2 channels over
+// 4 x 4) into a LIF population with `thresholds` threshold values, then a
+// sum pool.
+std::string Spiking(int thresholds) {
+  std::string values;
+  for (int i = 0; i < thresholds; ++i) values += i ? ", 1" : "1";
+  return R"pb(
+    name: "spiking"
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 1 }
+      shape { size: 4 }
+      shape { size: 4 }
     }
-  }
-  nodes {
-    name: "pool"
-    inputs: "lif"
-    outputs: "pool"
-    pool { kind: SUM kernel: 2 }
-  }
-)pb";
+    nodes {
+      name: "conv"
+      inputs: "x"
+      outputs: "conv"
+      conv { in_channels: 1 out_channels: 2 kernel: 3 padding: 1 }
+    }
+    nodes {
+      name: "lif"
+      inputs: "conv"
+      outputs: "lif"
+      spiking_neuron {
+        model: LIF
+        tau: 0.01
+        r: 1
+        v_leak: 0
+        v_threshold: [)pb" +
+         values + R"pb(                       ]
+      }
+                                              }
+    nodes {
+      name: "pool"
+      inputs: "lif"
+      outputs: "pool"
+      pool { kind: SUM kernel: 2 }
+    }
+  )pb";
+}
 
 TEST(WorkloadTest, SpikingNeuronsAreTheirLayersNeuronsAndHoldAMembrane) {
-  auto c = CountText(kSpiking);
+  auto c = CountText(Spiking(32));
   ASSERT_TRUE(c.ok()) << c.status();
   const Workload& conv = Layer(*c, "conv");
   EXPECT_EQ(conv.neurons, 2);
@@ -564,10 +539,8 @@ TEST(WorkloadTest, SpikingNeuronsAreTheirLayersNeuronsAndHoldAMembrane) {
 }
 
 TEST(WorkloadTest, SpikingNeuronParametersMustMatchTheNeurons) {
-  std::string text = kSpiking;
-  // 32 thresholds -> 31: neither one nor one per neuron.
-  text.erase(text.find("      v_threshold: 1\n"), 21);
-  auto c = CountText(text);
+  // 31 thresholds for 32 neurons: neither one nor one per neuron.
+  auto c = CountText(Spiking(31));
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find(
                 "node 'lif': v_threshold has 31 values for 32 neurons"),
@@ -594,7 +567,11 @@ TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
     nodes {
       name: "s"
       outputs: "s"
-      constant { shape { size: 1 } shape { size: 3 } state_of: "a" }
+      constant {
+        shape { size: 1 }
+        shape { size: 3 }
+        state_of: "a"
+      }
     })pb");
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(Layer(*ok, "s").state_source, 1);  // "a", after "s" in order
@@ -602,7 +579,11 @@ TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
     nodes {
       name: "s"
       outputs: "s"
-      constant { shape { size: 1 } shape { size: 3 } state_of: "b" }
+      constant {
+        shape { size: 1 }
+        shape { size: 3 }
+        state_of: "b"
+      }
     })pb");
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("state_of 'b' names no node"),

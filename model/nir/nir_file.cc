@@ -313,6 +313,22 @@ int64_t NirTensor::elements() const {
   return n;
 }
 
+NirTensor NirTensor::Floats(std::vector<int64_t> shape,
+                            std::vector<float> values) {
+  NirTensor t;
+  t.shape = std::move(shape);
+  t.values = std::move(values);
+  return t;
+}
+
+NirTensor NirTensor::Ints(std::vector<int64_t> values) {
+  NirTensor t;
+  t.shape = {static_cast<int64_t>(values.size())};
+  for (int64_t v : values) t.values.push_back(static_cast<float>(v));
+  t.ints = std::move(values);
+  return t;
+}
+
 const NirTensor* NirNode::Find(const std::string& key) const {
   auto it = params.find(key);
   return it == params.end() ? nullptr : &it->second;

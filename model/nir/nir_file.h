@@ -32,6 +32,11 @@ struct NirTensor {
   bool is_text = false;
 
   int64_t elements() const;
+
+  // A tensor of `values` in `shape`; a 1-D tensor of integers.
+  static NirTensor Floats(std::vector<int64_t> shape,
+                          std::vector<float> values);
+  static NirTensor Ints(std::vector<int64_t> values);
 };
 
 struct NirNode {

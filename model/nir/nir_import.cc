@@ -99,22 +99,37 @@ absl::StatusOr<Shape> InputShape(const NirNode& node, const NodeError& err) {
   return err("missing dataset \"shape\"");
 }
 
-struct ConvGeometry {
-  Shape kernel, stride, pad, dilation;
-  int64_t groups = 1;
-};
-
-absl::StatusOr<ConvGeometry> Geometry(const NirNode& node, size_t dims,
-                                      const Shape& kernel, const Shape& input,
-                                      const NodeError& err) {
-  ConvGeometry g;
-  g.kernel = kernel;
-  auto stride = PerDim(node, "stride", dims, 1, 1, err);
+absl::StatusOr<NirWindow> Window(const NirNode& node, const NodeError& err) {
+  const bool conv = node.type == "Conv1d" || node.type == "Conv2d";
+  const size_t dims = node.type == "Conv1d" ? 1 : 2;
+  NirWindow g;
+  if (conv) {
+    auto w = Numbers(node, "weight", err);
+    if (!w.ok()) return w.status();
+    const Shape& ws = (*w)->shape;
+    if (ws.size() != dims + 2) {
+      return err("weight " + ShapeText(ws) + " is not [out, in, kernel...]");
+    }
+    g.kernel.assign(ws.begin() + 2, ws.end());
+    auto groups = PerDim(node, "groups", 1, 1, 1, err);
+    if (!groups.ok()) return groups.status();
+    g.groups = (*groups)[0];
+  } else {
+    auto k = PerDim(node, "kernel_size", dims, 0, 1, err);
+    if (!k.ok()) return k.status();
+    if ((*k)[0] == 0) return err("missing dataset \"kernel_size\"");
+    g.kernel = *k;
+  }
+  // A pool's stride defaults to its kernel, a convolution's to 1.
+  auto stride = PerDim(node, "stride", dims, conv ? 1 : 0, conv ? 1 : 0, err);
   if (!stride.ok()) return stride.status();
-  g.stride = *stride;
+  g.stride = (*stride)[0] == 0 ? g.kernel : *stride;
+  for (int64_t s : g.stride) {
+    if (s < 1) return err("a stride is below 1");
+  }
   auto dilation = PerDim(node, "dilation", dims, 1, 1, err);
   if (!dilation.ok()) return dilation.status();
-  g.dilation = *dilation;
+  g.dilation = conv ? *dilation : Shape(dims, 1);
   const NirTensor* pad = node.Find("padding");
   if (pad != nullptr && pad->is_text) {
     // "valid": none; "same": the output keeps the input's extent (stride 1).
@@ -131,11 +146,10 @@ absl::StatusOr<ConvGeometry> Geometry(const NirNode& node, size_t dims,
     if (!p.ok()) return p.status();
     g.pad = *p;
   }
-  (void)input;
   return g;
 }
 
-absl::StatusOr<Shape> Spatial(const Shape& in, const ConvGeometry& g,
+absl::StatusOr<Shape> Spatial(const Shape& in, const NirWindow& g,
                               const NodeError& err) {
   Shape out;
   for (size_t d = 0; d < g.kernel.size(); ++d) {
@@ -203,26 +217,19 @@ absl::StatusOr<Shape> NodeShape(const NirNode& node, const Shape& in,
   }
   if (type == "Conv1d" || type == "Conv2d") {
     const size_t dims = type == "Conv1d" ? 1 : 2;
-    auto w = Numbers(node, "weight", err);
-    if (!w.ok()) return w.status();
-    const Shape& ws = (*w)->shape;
-    if (ws.size() != dims + 2) {
-      return err("weight " + ShapeText(ws) + " is not [out, in, kernel...]");
-    }
+    auto geo = Window(node, err);
+    if (!geo.ok()) return geo.status();
+    const Shape& ws = node.Find("weight")->shape;
     if (in.size() != dims + 1) {
       return err(absl::StrCat("input ", ShapeText(in), " is not [channels, ",
                               dims == 1 ? "length" : "height, width", "]"));
     }
-    auto groups = PerDim(node, "groups", 1, 1, 1, err);
-    if (!groups.ok()) return groups.status();
-    const int64_t g = (*groups)[0];
+    const int64_t g = geo->groups;
     if (ws[1] * g != in[0] || ws[0] % g != 0) {
       return err(absl::StrCat("weight ", ShapeText(ws), " with ", g,
                               " group(s) does not take the input's ", in[0],
                               " channels"));
     }
-    auto geo = Geometry(node, dims, Shape(ws.begin() + 2, ws.end()), in, err);
-    if (!geo.ok()) return geo.status();
     auto spatial = Spatial(Shape(in.begin() + 1, in.end()), *geo, err);
     if (!spatial.ok()) return spatial.status();
     Shape out = {ws[0]};
@@ -234,19 +241,9 @@ absl::StatusOr<Shape> NodeShape(const NirNode& node, const Shape& in,
       return err("input " + ShapeText(in) +
                  " is not [channels, height, width]");
     }
-    auto k = PerDim(node, "kernel_size", 2, 0, 1, err);
-    if (!k.ok()) return k.status();
-    if ((*k)[0] == 0) return err("missing dataset \"kernel_size\"");
-    ConvGeometry geo;
-    geo.kernel = *k;
-    auto stride = PerDim(node, "stride", 2, 0, 1, err);
-    if (!stride.ok()) return stride.status();
-    geo.stride = (*stride)[0] == 0 ? *k : *stride;
-    auto pad = PerDim(node, "padding", 2, 0, 0, err);
-    if (!pad.ok()) return pad.status();
-    geo.pad = *pad;
-    geo.dilation.assign(2, 1);
-    auto spatial = Spatial(Shape(in.begin() + 1, in.end()), geo, err);
+    auto geo = Window(node, err);
+    if (!geo.ok()) return geo.status();
+    auto spatial = Spatial(Shape(in.begin() + 1, in.end()), *geo, err);
     if (!spatial.ok()) return spatial.status();
     Shape out = {in[0]};
     out.insert(out.end(), spatial->begin(), spatial->end());
@@ -322,6 +319,11 @@ absl::Status AddWeightStats(const NirTensor& w, int64_t presynaptic,
 }
 
 }  // namespace
+
+absl::StatusOr<NirWindow> WindowOf(const NirNode& node,
+                                   const std::string& path) {
+  return Window(node, NodeError(path, node));
+}
 
 absl::StatusOr<NirOrder> OrderNir(const NirGraph& graph,
                                   const std::string& path) {
@@ -551,11 +553,10 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
     } else if (type == "Conv1d" || type == "Conv2d") {
       const size_t dims = type == "Conv1d" ? 1 : 2;
       const NirTensor* w = node.Find("weight");
-      const int64_t groups = PerDim(node, "groups", 1, 1, 1, err).value()[0];
-      ConvGeometry geo =
-          Geometry(node, dims, Shape(w->shape.begin() + 2, w->shape.end()),
-                   in_shape, err)
-              .value();
+      auto window = Window(node, err);  // checked by NirShapes
+      if (!window.ok()) return window.status();
+      const NirWindow& geo = *window;
+      const int64_t groups = geo.groups;
       v1::Conv* c = n->mutable_conv();
       c->set_in_channels(w->shape[1] * groups);
       c->set_out_channels(w->shape[0]);
@@ -581,14 +582,12 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
     } else if (type == "SumPool2d" || type == "AvgPool2d") {
       v1::Pool* p = n->mutable_pool();
       p->set_kind(type == "SumPool2d" ? v1::Pool::SUM : v1::Pool::AVERAGE);
-      const Shape k = PerDim(node, "kernel_size", 2, 0, 1, err).value();
-      Shape stride = PerDim(node, "stride", 2, 0, 1, err).value();
-      if (stride[0] == 0) stride = k;
-      const Shape pad = PerDim(node, "padding", 2, 0, 0, err).value();
+      auto window = Window(node, err);  // checked by NirShapes
+      if (!window.ok()) return window.status();
       for (size_t d = 0; d < 2; ++d) {
-        p->add_kernel(k[d]);
-        p->add_stride(stride[d]);
-        p->add_padding(pad[d]);
+        p->add_kernel(window->kernel[d]);
+        p->add_stride(window->stride[d]);
+        p->add_padding(window->pad[d]);
       }
     } else if (type == "Flatten") {
       v1::Reshape* r = n->mutable_reshape();

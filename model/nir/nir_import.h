@@ -37,6 +37,18 @@ absl::StatusOr<NirOrder> OrderNir(const NirGraph& graph,
 absl::StatusOr<std::vector<std::vector<int64_t>>> NirShapes(
     const NirGraph& graph, const NirOrder& order, const std::string& path);
 
+// The window of a Conv1d, Conv2d, SumPool2d or AvgPool2d node, NIR's
+// defaults filled in: stride 1 for a convolution and the kernel for a pool,
+// padding 0 ("same" keeps the extent, "valid" is none), dilation 1, groups
+// 1; one entry per spatial dimension. Errors (InvalidArgument) start with
+// `path` and name the node.
+struct NirWindow {
+  std::vector<int64_t> kernel, stride, pad, dilation;
+  int64_t groups = 1;
+};
+absl::StatusOr<NirWindow> WindowOf(const NirNode& node,
+                                   const std::string& path);
+
 // Translates `graph`, read from `path`, named after the file. With
 // `read_weights`, weighted layers carry WeightStats.
 absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
