@@ -404,10 +404,11 @@ bool AssignNeurons(NetworkCount& out) {
     if (n.op != v1::Node::kSpikingNeuron) continue;
     std::vector<int> feeders;
     std::vector<int> stack(n.input_sources.begin(), n.input_sources.end());
+    absl::flat_hash_set<int> seen;  // a hand-written state_of may loop
     while (!stack.empty()) {
       const int src = stack.front();
       stack.erase(stack.begin());
-      if (src < 0) continue;
+      if (src < 0 || !seen.insert(src).second) continue;
       const Workload& w = out.layers[static_cast<size_t>(src)];
       if (w.op == v1::Node::kLinear || w.op == v1::Node::kConv) {
         feeders.push_back(src);

@@ -502,9 +502,9 @@ std::string Spiking(int thresholds) {
         r: 1
         v_leak: 0
         v_threshold: [)pb" +
-         values + R"pb(                       ]
+         values + R"pb(                                              ]
       }
-                                              }
+                                                                     }
     nodes {
       name: "pool"
       inputs: "lif"
@@ -575,6 +575,26 @@ TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
     })pb");
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(Layer(*ok, "s").state_source, 1);  // "a", after "s" in order
+  // A population behind that loop (a sum that feeds itself) has no
+  // synapse layer: it is its own 3 neurons, and the walk ends.
+  auto looped = CountText(base + R"pb(
+    nodes {
+      name: "s"
+      outputs: "s"
+      constant {
+        shape { size: 1 }
+        shape { size: 3 }
+        state_of: "a"
+      }
+    }
+    nodes {
+      name: "n"
+      inputs: "a"
+      outputs: "n"
+      spiking_neuron { model: IF r: 1 v_threshold: 1 }
+    })pb");
+  ASSERT_TRUE(looped.ok()) << looped.status();
+  EXPECT_EQ(Layer(*looped, "n").neurons, 3);
   auto wrong = CountText(base + R"pb(
     nodes {
       name: "s"
