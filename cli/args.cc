@@ -1,10 +1,13 @@
 #include "cli/args.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "util/error.h"
 
@@ -252,6 +255,32 @@ absl::StatusOr<std::string> OneOf(const std::string& flag,
   return InvalidArgumentError(StrCat("--", flag, " ", value,
                                      ": expected one of ",
                                      absl::StrJoin(allowed, ", ")));
+}
+
+ProgressLine::ProgressLine(std::ostream& err, std::string command,
+                           std::string what)
+    : err_(err),
+      command_(std::move(command)),
+      what_(std::move(what)),
+      tty_(::isatty(2)),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+ProgressLine::~ProgressLine() {
+  if (last_ != start_) err_ << "\n";
+}
+
+void ProgressLine::operator()(int64_t done, int64_t total) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(500) ||
+      (!tty_ && now - start_ < std::chrono::seconds(2))) {
+    return;
+  }
+  last_ = now;
+  err_ << absl::StrFormat(
+              "\r%s: %d / %d %s (%.0f%%)", command_, done, total, what_,
+              100.0 * static_cast<double>(done) / static_cast<double>(total))
+       << std::flush;
 }
 
 }  // namespace neurowatt::cli

@@ -3,6 +3,8 @@
 #ifndef NEUROWATT_CLI_ARGS_H_
 #define NEUROWATT_CLI_ARGS_H_
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -85,6 +87,24 @@ int RunCommand(const CommandSpec& spec, const std::vector<std::string>& args,
                std::ostream& out, std::ostream& err,
                const std::function<absl::Status(
                    const ParsedArgs&, std::ostream&, std::ostream&)>& run);
+
+// Progress of a long run on stderr: "\rCOMMAND: done / total WHAT (n%)",
+// on a terminal, or once the run has taken two seconds; at most twice a
+// second. The line is ended when the object goes.
+class ProgressLine {
+ public:
+  ProgressLine(std::ostream& err, std::string command, std::string what);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  void operator()(int64_t done, int64_t total);
+
+ private:
+  std::ostream& err_;
+  std::string command_, what_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
 
 // `message` on one line: line breaks and other control characters that a
 // user's names may carry are escaped, so that every error is one line.

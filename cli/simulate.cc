@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 #include "absl/status/status.h"
@@ -40,6 +42,9 @@ absl::StatusOr<std::vector<int64_t>> ParseBudgets(const std::string& text,
         "--timesteps takes one value (a list, e.g. 10,50,100, only with "
         "--convert)");
   }
+  // Budgets in increasing order, each once: the last is the largest.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -73,7 +78,8 @@ absl::Status CheckColumns(const std::vector<std::vector<float>>& rows,
 
 absl::Status RunConverted(const ParsedArgs& args,
                           const std::vector<int64_t>& budgets, double dt,
-                          const std::string& format, std::ostream& out) {
+                          const std::string& format, std::ostream& out,
+                          std::ostream& err) {
   const std::string& source = args.positional[0];
   if (args.Get("convert") != "rate") {
     return absl::InvalidArgumentError(
@@ -121,7 +127,12 @@ absl::Status RunConverted(const ParsedArgs& args,
       labels.push_back(static_cast<int64_t>(r[0]));
     }
   }
-  auto run = RunConversion(**ann, *samples, labels, budgets, dt);
+  absl::StatusOr<ConversionRun> run;
+  {
+    ProgressLine progress(err, "simulate", "sample steps");
+    run =
+        RunConversion(**ann, *samples, labels, budgets, dt, std::ref(progress));
+  }
   if (!run.ok()) return Prefixed(source, run.status());
   const BudgetRun& last = run->budgets.back();
   if (const auto o = args.Get("output")) {
@@ -180,7 +191,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     return absl::InvalidArgumentError(
         "--record NODE and --trace FILE go together");
   }
-  if (convert) return RunConverted(args, *budgets, dt, format, out);
+  if (convert) return RunConverted(args, *budgets, dt, format, out, err);
   if (args.Has("labels")) {
     return absl::InvalidArgumentError("--labels is for --convert");
   }
@@ -215,7 +226,10 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
           StrCat(source, ": --record ", *node, ": ", s.message()));
     }
   }
-  RunFromRest(**net, rows, (*budgets)[0]);
+  {
+    ProgressLine progress(err, "simulate", "steps");
+    RunFromRest(**net, rows, (*budgets)[0], std::ref(progress));
+  }
   const SimulationResult r = (*net)->Totals();
   if (const auto t = args.Get("trace")) {
     if (auto s = WriteTrace(*t, (*net)->trace()); !s.ok()) return s;

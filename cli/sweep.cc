@@ -1,9 +1,7 @@
 #include "explore/sweep.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
+#include <functional>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -114,24 +112,11 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   AtomicFileWriter file;
   if (auto st = file.Open(*path); !st.ok()) return st;
   SweepFileSink sink(spec->axes, format == "jsonl", file);
-  // Progress on stderr: on a terminal, or once a sweep runs long.
-  const bool tty = ::isatty(2);
-  const auto start = std::chrono::steady_clock::now();
-  auto last = start;
-  auto progress = [&](int64_t done, int64_t total) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::milliseconds(500) ||
-        (!tty && now - start < std::chrono::seconds(2))) {
-      return;
-    }
-    last = now;
-    err << absl::StrFormat(
-               "\rsweep: %d / %d configurations (%.0f%%)", done, total,
-               100.0 * static_cast<double>(done) / static_cast<double>(total))
-        << std::flush;
-  };
-  const absl::Status status = RunSweep(*spec, sink, progress);
-  if (last != start) err << "\n";
+  absl::Status status;
+  {
+    ProgressLine progress(err, "sweep", "configurations");
+    status = RunSweep(*spec, sink, std::ref(progress));
+  }
   if (!status.ok()) return status;
   if (auto st = file.Commit(); !st.ok()) return st;
   const int64_t configs = SweepConfigurations(*spec);

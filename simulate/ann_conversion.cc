@@ -495,7 +495,7 @@ int64_t ArgMax(const std::vector<float>& v) {
 absl::StatusOr<ConversionRun> RunConversion(
     const Ann& ann, const std::vector<std::vector<float>>& samples,
     const std::vector<int64_t>& labels, const std::vector<int64_t>& budgets,
-    double dt) {
+    double dt, const std::function<void(int64_t, int64_t)>& progress) {
   if (budgets.empty()) return absl::InvalidArgumentError("no timestep budget");
   for (const auto& s : samples) {
     if (static_cast<int64_t>(s.size()) != ann.input_size()) {
@@ -528,6 +528,8 @@ absl::StatusOr<ConversionRun> RunConversion(
     }
     run.ann_accuracy = fraction(correct);
   }
+  int64_t total = 0, done = 0;
+  for (int64_t steps : budgets) total += steps * run.samples;
   for (int64_t steps : budgets) {
     auto net = SpikingNetwork::Build(*graph, "the converted network", dt);
     if (!net.ok()) return net.status();
@@ -541,6 +543,8 @@ absl::StatusOr<ConversionRun> RunConversion(
         for (size_t k = 0; k < sum.size(); ++k) sum[k] += out[k];
       }
       if (i < labels.size()) correct += ArgMax(sum) == labels[i];
+      done += steps;
+      if (progress) progress(done, total);
     }
     BudgetRun b;
     b.timesteps = steps;

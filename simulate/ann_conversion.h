@@ -19,6 +19,7 @@
 #define NEUROWATT_SIMULATE_ANN_CONVERSION_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,10 +76,13 @@ struct ConversionRun {
 // sample's class is the readout's largest summed current. `labels` is empty
 // or one class per sample. InvalidArgument when the samples are not
 // ann.input_size() wide, a label is not a class, or no budget is given.
+// `progress(done, total)`, when given, is called after each sample's run,
+// counting the steps simulated over all budgets.
 absl::StatusOr<ConversionRun> RunConversion(
     const Ann& ann, const std::vector<std::vector<float>>& samples,
     const std::vector<int64_t>& labels, const std::vector<int64_t>& budgets,
-    double dt);
+    double dt,
+    const std::function<void(int64_t done, int64_t total)>& progress = {});
 
 }  // namespace neurowatt
 

@@ -609,9 +609,10 @@ SimulationResult SpikingNetwork::Totals() const {
   return r;
 }
 
-std::vector<float> RunFromRest(SpikingNetwork& net,
-                               const std::vector<std::vector<float>>& input,
-                               int64_t timesteps) {
+std::vector<float> RunFromRest(
+    SpikingNetwork& net, const std::vector<std::vector<float>>& input,
+    int64_t timesteps,
+    const std::function<void(int64_t done, int64_t total)>& progress) {
   net.Reset();
   std::vector<float> sum(static_cast<size_t>(net.output_size()), 0.0f);
   const std::vector<float> zeros(static_cast<size_t>(net.input_size()), 0.0f);
@@ -621,6 +622,7 @@ std::vector<float> RunFromRest(SpikingNetwork& net,
                                         : zeros;
     const std::vector<float>& out = net.Step(row);
     for (size_t i = 0; i < sum.size(); ++i) sum[i] += out[i];
+    if (progress) progress(t + 1, timesteps);
   }
   return sum;
 }

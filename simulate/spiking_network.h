@@ -25,6 +25,7 @@
 #define NEUROWATT_SIMULATE_SPIKING_NETWORK_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -99,10 +100,12 @@ class SpikingNetwork {
 
 // Runs `net` over `input` (timesteps rows of input_size() values; fewer
 // rows are padded with zeros) from rest, for `timesteps` steps. Returns
-// the sum of the outputs over the steps.
-std::vector<float> RunFromRest(SpikingNetwork& net,
-                               const std::vector<std::vector<float>>& input,
-                               int64_t timesteps);
+// the sum of the outputs over the steps. `progress(done, total)`, when
+// given, is called after every step.
+std::vector<float> RunFromRest(
+    SpikingNetwork& net, const std::vector<std::vector<float>>& input,
+    int64_t timesteps,
+    const std::function<void(int64_t done, int64_t total)>& progress = {});
 
 }  // namespace neurowatt
 

@@ -117,12 +117,13 @@ TEST(CliSimulateTest, ConvertsTheDigitsMlpAndScoresIt) {
   Result r = RunNeurowatt(
       {"simulate", Data("snn/digits_mlp.onnx"), "--convert", "rate", "--input",
        Data("snn/digits_test.csv"), "--labels", Data("snn/digits_labels.csv"),
-       "--timesteps", "10,100", "--format", "json", "-o", act});
+       "--timesteps", "100,10,100", "--format", "json", "-o", act});
   ASSERT_EQ(r.code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_DOUBLE_EQ(j["ann_accuracy"].get<double>(), 351.0 / 360);
   EXPECT_GE(j["accuracy"].get<double>(), 351.0 / 360 - 0.02);
   EXPECT_EQ(j["timesteps"], 100);
+  // The budgets, sorted and each once: the largest is the last.
   ASSERT_EQ(j["budgets"].size(), 2u);
   EXPECT_EQ(j["budgets"][0]["timesteps"], 10);
   EXPECT_LE(j["budgets"][0]["synaptic_events"].get<double>(),

@@ -502,9 +502,9 @@ std::string Spiking(int thresholds) {
         r: 1
         v_leak: 0
         v_threshold: [)pb" +
-         values + R"pb(                                              ]
+         values + R"pb(                                                                     ]
       }
-                                                                     }
+                                                                                            }
     nodes {
       name: "pool"
       inputs: "lif"
@@ -563,30 +563,20 @@ TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
       elementwise { kind: ADD }
     }
   )pb";
-  auto ok = CountText(base + R"pb(
-    nodes {
-      name: "s"
-      outputs: "s"
-      constant {
-        shape { size: 1 }
-        shape { size: 3 }
-        state_of: "a"
-      }
-    })pb");
+  // The state "s" holds the previous step's output of `of`.
+  auto state = [&](const std::string& of) {
+    return base + R"pb(nodes { name: "s" outputs: "s"
+                               constant { shape { size: 1 }
+                                          shape { size: 3 }
+                                          state_of: ")pb" +
+           of + "\" } }\n";
+  };
+  auto ok = CountText(state("a"));
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(Layer(*ok, "s").state_source, 1);  // "a", after "s" in order
   // A population behind that loop (a sum that feeds itself) has no
   // synapse layer: it is its own 3 neurons, and the walk ends.
-  auto looped = CountText(base + R"pb(
-    nodes {
-      name: "s"
-      outputs: "s"
-      constant {
-        shape { size: 1 }
-        shape { size: 3 }
-        state_of: "a"
-      }
-    }
+  auto looped = CountText(state("a") + R"pb(
     nodes {
       name: "n"
       inputs: "a"
@@ -595,16 +585,7 @@ TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
     })pb");
   ASSERT_TRUE(looped.ok()) << looped.status();
   EXPECT_EQ(Layer(*looped, "n").neurons, 3);
-  auto wrong = CountText(base + R"pb(
-    nodes {
-      name: "s"
-      outputs: "s"
-      constant {
-        shape { size: 1 }
-        shape { size: 3 }
-        state_of: "b"
-      }
-    })pb");
+  auto wrong = CountText(state("b"));
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("state_of 'b' names no node"),
             std::string::npos);
