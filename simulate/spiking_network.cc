@@ -73,6 +73,7 @@ struct Node {
   // Threshold and neurons: per neuron parameters.
   Model model = Model::kLIF;
   std::vector<float> tau, decay, gain, leak, threshold, reset, syn_decay, w_in;
+  std::vector<double> step_decay;  // exp(-dt / tau) in double, for LIF
   std::vector<float> v, isyn;
   double spikes = 0;
   std::vector<float> input;  // the dense sum of the sources
@@ -238,7 +239,10 @@ void SpikingNetwork::Impl::Integrate(Node& n) {
         double left = dt;  // of the step
         double u = v;
         while (spikes < kMaxSpikesPerStep) {
-          const double end = v_inf + (u - v_inf) * std::exp(-left / tau);
+          // A whole step's decay is precomputed; after a crossing, the
+          // rest of the step's is not.
+          const double a = left == dt ? n.step_decay[i] : std::exp(-left / tau);
+          const double end = v_inf + (u - v_inf) * a;
           if (!(end > thr)) {
             u = end;
             break;
@@ -411,7 +415,8 @@ absl::StatusOr<std::unique_ptr<SpikingNetwork>> SpikingNetwork::Build(
       n.tau = tau;
       n.decay.resize(tau.size());
       for (size_t i = 0; i < tau.size(); ++i) {
-        n.decay[i] = static_cast<float>(std::exp(-dt / tau[i]));
+        n.step_decay.push_back(std::exp(-dt / static_cast<double>(tau[i])));
+        n.decay[i] = static_cast<float>(n.step_decay.back());
       }
       if (cuba) {
         std::vector<float> ts = PerNeuron(src, "tau_syn", size, 1.0f);

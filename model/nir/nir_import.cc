@@ -167,8 +167,12 @@ absl::StatusOr<Shape> Spatial(const Shape& in, const NirWindow& g,
 // The shape a neuron node's parameter must have: the input's, or one value.
 absl::Status CheckPerNeuron(const NirNode& node, const Shape& input,
                             const NodeError& err) {
+  static const std::set<std::string> kPerNeuron = {
+      "tau",         "tau_mem", "tau_syn", "r",        "v_leak",
+      "v_threshold", "v_reset", "w_in",    "threshold"};
   for (const auto& [key, t] : node.params) {
-    if (t.is_text || key.find('/') != std::string::npos) continue;
+    // Other datasets (a toolchain's extras) are not the neurons' to check.
+    if (t.is_text || !kPerNeuron.count(key)) continue;
     const int64_t n = t.elements();
     if (n != 1 && n != Product(input)) {
       return err(absl::StrCat("\"", key, "\" has shape ", ShapeText(t.shape),
