@@ -1,7 +1,5 @@
 #include <algorithm>
-#include <cmath>
 #include <functional>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -46,23 +44,6 @@ absl::StatusOr<std::vector<int64_t>> ParseBudgets(const std::string& text,
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
-}
-
-absl::Status WriteTrace(const std::string& path, const Trace& trace) {
-  std::ostringstream s;
-  s << "step";
-  for (int64_t i = 0; i < trace.neurons; ++i) s << ",v_" << i;
-  for (int64_t i = 0; i < trace.neurons; ++i) s << ",spike_" << i;
-  s << "\n";
-  const size_t n = static_cast<size_t>(trace.neurons);
-  const size_t steps = n == 0 ? 0 : trace.v.size() / n;
-  for (size_t t = 0; t < steps; ++t) {
-    s << t;
-    for (size_t i = 0; i < n; ++i) s << "," << trace.v[t * n + i];
-    for (size_t i = 0; i < n; ++i) s << "," << trace.spike[t * n + i];
-    s << "\n";
-  }
-  return WriteFileAtomically(path, s.str());
 }
 
 absl::Status CheckColumns(const std::vector<std::vector<float>>& rows,
@@ -110,22 +91,10 @@ absl::Status RunConverted(const ParsedArgs& args,
   }
   std::vector<int64_t> labels;
   if (const auto l = args.Get("labels")) {
-    auto rows = ReadMatrix(*l);
-    if (!rows.ok()) return rows.status();
-    if (rows->size() != samples->size() || (*rows)[0].size() != 1) {
-      return absl::InvalidArgumentError(StrCat(
-          *l, ": ", rows->size(), " rows of ", (*rows)[0].size(),
-          " value(s); one label per sample (", samples->size(), ") is needed"));
-    }
-    for (const auto& r : *rows) {
-      if (r[0] != std::floor(r[0]) || r[0] < 0 ||
-          r[0] >= static_cast<float>((*ann)->output_size())) {
-        return absl::InvalidArgumentError(StrCat(*l, ": label ", r[0],
-                                                 " is not a class from 0 to ",
-                                                 (*ann)->output_size() - 1));
-      }
-      labels.push_back(static_cast<int64_t>(r[0]));
-    }
+    auto read = ReadLabels(*l, static_cast<int64_t>(samples->size()),
+                           (*ann)->output_size());
+    if (!read.ok()) return read.status();
+    labels = *std::move(read);
   }
   absl::StatusOr<ConversionRun> run;
   {
@@ -232,7 +201,9 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   const SimulationResult r = (*net)->Totals();
   if (const auto t = args.Get("trace")) {
-    if (auto s = WriteTrace(*t, (*net)->trace()); !s.ok()) return s;
+    if (auto s = WriteFileAtomically(*t, TraceCsv((*net)->trace())); !s.ok()) {
+      return s;
+    }
   }
   if (const auto o = args.Get("output")) {
     if (auto s = WriteFileAtomically(*o, ActivityFileText(r)); !s.ok()) {

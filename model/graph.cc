@@ -6,7 +6,6 @@
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -293,8 +292,8 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     }
   }
 
-  absl::flat_hash_set<std::string> node_names;
-  node_names.reserve(arch.nodes_size());
+  absl::flat_hash_map<std::string, Vertex> node_index;  // by name
+  node_index.reserve(arch.nodes_size());
   // Every vertex at once: growing the vertex vector would briefly hold two
   // copies of every node of a large graph.
   g.graph_ = std::make_unique<BoostGraph>(arch.nodes_size());
@@ -304,7 +303,7 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     if (n.name().empty()) {
       return InvalidArgumentError(StrCat("node #", v, " has no name"));
     }
-    if (!node_names.insert(n.name()).second) {
+    if (!node_index.emplace(n.name(), v).second) {
       return InvalidArgumentError(
           StrCat("node '", n.name(), "': the name is used twice"));
     }
@@ -409,15 +408,13 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
     tensors.at(gn.node.outputs(0)).shape = *shape;
   }
   // A recurrent edge's state has the shape of the node it remembers.
-  absl::flat_hash_map<std::string, Vertex> by_name;
-  for (Vertex v = 0; v < g.num_nodes(); ++v) by_name[bg[v].node.name()] = v;
   for (Vertex v = 0; v < g.num_nodes(); ++v) {
     const v1::Node& n = bg[v].node;
     if (n.op_case() != v1::Node::kConstant || n.constant().state_of().empty()) {
       continue;
     }
-    auto it = by_name.find(n.constant().state_of());
-    if (it == by_name.end()) {
+    auto it = node_index.find(n.constant().state_of());
+    if (it == node_index.end()) {
       return InvalidArgumentError(StrCat("node '", n.name(), "': state_of '",
                                          n.constant().state_of(),
                                          "' names no node"));

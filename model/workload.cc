@@ -396,9 +396,8 @@ absl::Status CountSpikingNeuron(const GraphNode& gn, Counts& c) {
 // it (directly or through a sum of several): the first such layer keeps
 // its neurons, the others (a recurrent Affine into the same neurons) add
 // synapses only. A population fed by no such layer is its own neurons, one
-// per element. Returns whether any layer changed.
-bool AssignNeurons(NetworkCount& out) {
-  bool changed = false;
+// per element.
+void AssignNeurons(NetworkCount& out) {
   for (size_t i = 0; i < out.layers.size(); ++i) {
     Workload& n = out.layers[i];
     if (n.op != v1::Node::kSpikingNeuron) continue;
@@ -420,7 +419,6 @@ bool AssignNeurons(NetworkCount& out) {
         stack.push_back(w.state_source);  // a recurrent edge's source
       }
     }
-    changed = true;
     if (feeders.empty()) {
       n.neurons = n.output_bytes / BytesPerElement(n.dtype);
       n.neuron_instances = n.neurons;
@@ -432,7 +430,6 @@ bool AssignNeurons(NetworkCount& out) {
       extra.neuron_instances = 0;
     }
   }
-  return changed;
 }
 
 void CountElementwise(const GraphNode& gn, Counts& c) {
@@ -770,7 +767,6 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
   NetworkCount out;
   out.model = graph.name();
   out.layers.reserve(graph.num_nodes());
-  Counts total;
   absl::flat_hash_map<std::string, int> producer;  // tensor -> layer index
   producer.reserve(graph.num_nodes());
   absl::flat_hash_set<std::string> network_inputs;
@@ -867,7 +863,6 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
     }
     auto w = ToWorkload(c, gn.node.name(), KindName(gn.node), gn.dtype);
     if (!w.ok()) return w.status();
-    Accumulate(*w, total);
     w->op = gn.node.op_case();
     w->op_kind = OpKind(gn.node);
     if (gn.node.op_case() == v1::Node::kLinear &&
@@ -916,15 +911,9 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
     const GraphNode* src = by_name.at(of);
     w.state_source = producer.at(src->node.outputs(0));
   }
-  if (AssignNeurons(out)) {
-    total = Counts();
-    for (const Workload& w : out.layers) Accumulate(w, total);
-  }
-  auto t = ToWorkload(total, out.model, "total", v1::ELEMENT_TYPE_UNSPECIFIED);
-  if (!t.ok()) {
-    return InvalidArgumentError(
-        StrCat("model '", out.model, "': the totals do not fit in 64 bits"));
-  }
+  AssignNeurons(out);
+  auto t = SumLayers(out.layers, out.model);
+  if (!t.ok()) return t.status();
   out.total = *std::move(t);
   ClassifyLayers(out);
   return out;

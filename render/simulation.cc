@@ -1,6 +1,7 @@
 #include "render/simulation.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "render/format.h"
 
@@ -72,6 +73,23 @@ json ConversionJson(const ConversionRun& run) {
   j["ann_accuracy"] = OrNull(run.ann_accuracy);
   j["budgets"] = budgets;
   return j;
+}
+
+std::string TraceCsv(const Trace& trace) {
+  std::ostringstream s;
+  s << "step";
+  for (int64_t i = 0; i < trace.neurons; ++i) s << ",v_" << i;
+  for (int64_t i = 0; i < trace.neurons; ++i) s << ",spike_" << i;
+  s << "\n";
+  const size_t n = static_cast<size_t>(trace.neurons);
+  const size_t steps = n == 0 ? 0 : trace.v.size() / n;
+  for (size_t t = 0; t < steps; ++t) {
+    s << t;
+    for (size_t i = 0; i < n; ++i) s << "," << trace.v[t * n + i];
+    for (size_t i = 0; i < n; ++i) s << "," << trace.spike[t * n + i];
+    s << "\n";
+  }
+  return s.str();
 }
 
 std::string ActivityFileText(const SimulationResult& r) {

@@ -23,6 +23,10 @@ std::string SimulationTable(const SimulationResult& r);
 // "synaptic_events", "layers"}].
 nlohmann::ordered_json ConversionJson(const ConversionRun& run);
 
+// A recorded node's trace as CSV: a header "step,v_0,...,spike_0,...",
+// then one row per step.
+std::string TraceCsv(const Trace& trace);
+
 // {"timesteps", "source", "spikes": {"input", LAYER: spikes per inference}}
 // by counted layer; layers with neurons that feed no population are 0.
 std::string ActivityFileText(const SimulationResult& r);

@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "model/nir/nir_import.h"
+#include "model/onnx/graph_index.h"
 #include "model/onnx/onnx_file.h"
 
 namespace neurowatt {
@@ -20,30 +22,19 @@ struct Layer {
   std::vector<int64_t> in_shape, out_shape;  // without the batch
   std::vector<float> w, b;                   // dense [out][in]; conv [o][c][k]
   int64_t n_in = 0, n_out = 0;
-  int64_t groups = 1;
-  std::vector<int64_t> kernel, stride, pad, dilation;
+  NirWindow window;  // conv and pool
   bool relu = false;
 };
 
-int64_t Product(const std::vector<int64_t>& s) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  return n;
-}
+using onnx_import::Product;
 
-const onnx::AttributeProto* Attr(const onnx::NodeProto& n, const char* name) {
-  for (const auto& a : n.attribute()) {
-    if (a.name() == name) return &a;
-  }
-  return nullptr;
-}
+using onnx_import::Attr;
 
-std::vector<int64_t> Ints(const onnx::NodeProto& n, const char* name,
-                          size_t dims, int64_t fallback) {
-  const onnx::AttributeProto* a = Attr(n, name);
-  if (a == nullptr || a->ints().empty())
-    return std::vector<int64_t>(dims, fallback);
-  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+// An attribute of one value per spatial dimension (2), or `fallback`.
+std::vector<int64_t> PerDim(const onnx::NodeProto& n, const char* name,
+                            int64_t fallback) {
+  std::vector<int64_t> v = onnx_import::AttrInts(n, name);
+  return v.empty() ? std::vector<int64_t>(2, fallback) : v;
 }
 
 // Dense evaluation of one layer.
@@ -61,9 +52,10 @@ std::vector<float> Apply(const Layer& l, const std::vector<float>& x) {
   } else {
     const int64_t C = l.in_shape[0], H = l.in_shape[1], W = l.in_shape[2];
     const int64_t O = l.out_shape[0], OH = l.out_shape[1], OW = l.out_shape[2];
-    const int64_t kh = l.kernel[0], kw = l.kernel[1];
-    const int64_t cin_g = l.op == Op::kPool ? 1 : C / l.groups;
-    const int64_t cout_g = O / l.groups;
+    const NirWindow& win = l.window;
+    const int64_t kh = win.kernel[0], kw = win.kernel[1];
+    const int64_t cin_g = l.op == Op::kPool ? 1 : C / win.groups;
+    const int64_t cout_g = O / win.groups;
     for (int64_t o = 0; o < O; ++o) {
       const int64_t g = l.op == Op::kPool ? o : o / cout_g;
       for (int64_t oy = 0; oy < OH; ++oy) {
@@ -73,11 +65,11 @@ std::vector<float> Apply(const Layer& l, const std::vector<float>& x) {
             const int64_t c = l.op == Op::kPool ? o : g * cin_g + ci;
             for (int64_t ky = 0; ky < kh; ++ky) {
               const int64_t iy =
-                  oy * l.stride[0] - l.pad[0] + ky * l.dilation[0];
+                  oy * win.stride[0] - win.pad[0] + ky * win.dilation[0];
               if (iy < 0 || iy >= H) continue;
               for (int64_t kx = 0; kx < kw; ++kx) {
                 const int64_t ix =
-                    ox * l.stride[1] - l.pad[1] + kx * l.dilation[1];
+                    ox * win.stride[1] - win.pad[1] + kx * win.dilation[1];
                 if (ix < 0 || ix >= W) continue;
                 const float v = x[static_cast<size_t>((c * H + iy) * W + ix)];
                 acc += l.op == Op::kPool
@@ -113,74 +105,46 @@ Ann::~Ann() = default;
 absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
   auto file = OnnxFile::Open(path);
   if (!file.ok()) return file.status();
-  onnx::ModelProto& model = (*file)->model();
-  const onnx::GraphProto& g = model.graph();
-  std::map<std::string, int> init;
-  for (int i = 0; i < g.initializer_size(); ++i)
-    init[g.initializer(i).name()] = i;
+  const onnx::GraphProto& g = (*file)->model().graph();
+  onnx_import::GraphIndex index(g);
+  if (auto st = index.IndexInitializers(); !st.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.message()));
+  }
+  index.MarkData();
+  // A stored float32 tensor's values.
   auto floats =
       [&](const std::string& name,
           const std::string& where) -> absl::StatusOr<std::vector<float>> {
-    auto it = init.find(name);
-    if (it == init.end()) {
+    const std::optional<int> i = index.InitializerIndex(name);
+    if (!i) {
       return absl::InvalidArgumentError(absl::StrCat(
           path, ": ", where, ": \"", name, "\" is not a stored weight"));
     }
-    const onnx::TensorProto& t = g.initializer(it->second);
+    const onnx::TensorProto& t = g.initializer(*i);
     if (t.data_type() != onnx::TensorProto::FLOAT) {
       return absl::InvalidArgumentError(absl::StrCat(
           path, ": ", where, ": weights must be float32 to convert"));
     }
-    int64_t n = 1;
-    for (int64_t d : t.dims()) n *= d;
-    std::vector<float> v(static_cast<size_t>(n));
-    if (t.float_data_size() == n) {
-      std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
-      return v;
+    auto bytes = (*file)->Payload(*i);
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", where, ": the file holds no values for \"",
+                       name, "\" (weights stripped?)"));
     }
-    absl::string_view bytes = t.raw_data();
-    if (bytes.empty()) {
-      auto p = (*file)->Payload(it->second);
-      if (!p.ok()) return p.status();
-      if (!p->has_value()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path, ": ", where, ": the file holds no values for \"",
-                         name, "\" (weights stripped?)"));
-      }
-      bytes = **p;
-    }
-    if (bytes.size() != v.size() * sizeof(float)) {
+    std::vector<float> v(
+        static_cast<size_t>(Product({t.dims().begin(), t.dims().end()})));
+    if ((*bytes)->size() != v.size() * sizeof(float)) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": ", where, ": \"", name, "\" is truncated"));
     }
-    std::memcpy(v.data(), bytes.data(), bytes.size());
+    std::memcpy(v.data(), (*bytes)->data(), (*bytes)->size());
     return v;
-  };
-  // Constant nodes' values, by output name (a Pad's pads).
-  std::map<std::string, const onnx::TensorProto*> constants;
-  for (const onnx::NodeProto& n : g.node()) {
-    if (n.op_type() != "Constant" || n.output_size() != 1) continue;
-    for (const auto& a : n.attribute()) {
-      if (a.name() == "value" && a.has_t()) constants[n.output(0)] = &a.t();
-    }
-  }
-  for (const auto& t : g.initializer()) constants[t.name()] = &t;
-  // Whether every value of an int64 tensor is zero.
-  auto all_zero = [&](const std::string& name) {
-    auto it = constants.find(name);
-    if (it == constants.end()) return false;
-    const onnx::TensorProto& t = *it->second;
-    if (t.data_type() != onnx::TensorProto::INT64) return false;
-    for (int64_t v : t.int64_data()) {
-      if (v != 0) return false;
-    }
-    return std::all_of(t.raw_data().begin(), t.raw_data().end(),
-                       [](char c) { return c == 0; });
   };
   auto impl = std::make_unique<Impl>();
   std::string current;
   for (const auto& in : g.input()) {
-    if (init.count(in.name())) continue;
+    if (index.IsInitializer(in.name())) continue;
     current = in.name();
     const auto& dims = in.type().tensor_type().shape().dim();
     for (int i = 1; i < dims.size(); ++i) {
@@ -198,11 +162,11 @@ absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
                                       ": the model has no input to convert");
   }
   std::vector<int64_t> shape = impl->input_shape;
-  int index = 0;
+  int position = 0;
   for (const onnx::NodeProto& n : g.node()) {
     const std::string name =
-        n.name().empty() ? absl::StrCat(n.op_type(), "_", index) : n.name();
-    ++index;
+        n.name().empty() ? absl::StrCat(n.op_type(), "_", position) : n.name();
+    ++position;
     const std::string where =
         absl::StrCat("node \"", name, "\" (", n.op_type(), ")");
     if (n.input_size() == 0 || n.input(0) != current) {
@@ -218,7 +182,13 @@ absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
     l.name = name;
     l.in_shape = shape;
     if (op == "Identity" || op == "Dropout") continue;
-    if (op == "Pad" && n.input_size() >= 2 && all_zero(n.input(1))) continue;
+    if (op == "Pad" && n.input_size() >= 2) {
+      const auto pads = index.ConstInts(n.input(1));
+      if (pads && std::all_of(pads->begin(), pads->end(),
+                              [](int64_t p) { return p == 0; })) {
+        continue;  // what torch writes before an AveragePool
+      }
+    }
     if (op == "Relu") {
       if (impl->layers.empty() || impl->layers.back().relu) {
         return absl::InvalidArgumentError(
@@ -233,26 +203,25 @@ absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": ", where, ": its input ", shape.size(), "-D is not flat"));
       }
-      const int b = init.count(n.input(1)) ? 1 : -1;
-      if (b < 0) {
+      const std::optional<int> b = index.InitializerIndex(n.input(1));
+      if (!b) {
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": ", where, ": the second operand must be stored weights"));
       }
-      const onnx::TensorProto& t = g.initializer(init.at(n.input(1)));
+      const onnx::TensorProto& t = g.initializer(*b);
       if (t.dims_size() != 2) {
         return absl::InvalidArgumentError(
             absl::StrCat(path, ": ", where, ": weights are not a matrix"));
       }
-      const onnx::AttributeProto* trans = Attr(n, "transB");
       const bool transposed =
-          op == "Gemm" && trans != nullptr && trans->i() != 0;
+          op == "Gemm" && onnx_import::AttrInt(n, "transB", 0) != 0;
       for (const char* a : {"alpha", "beta"}) {
         if (const auto* at = Attr(n, a); at != nullptr && at->f() != 1.0f) {
           return absl::InvalidArgumentError(
               absl::StrCat(path, ": ", where, ": ", a, " other than 1"));
         }
       }
-      if (const auto* at = Attr(n, "transA"); at != nullptr && at->i() != 0) {
+      if (onnx_import::AttrInt(n, "transA", 0) != 0) {
         return absl::InvalidArgumentError(
             absl::StrCat(path, ": ", where, ": transA"));
       }
@@ -306,9 +275,8 @@ absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
                          ": conversion takes 2-D convolutions and pools"));
       }
       if (op == "Conv") {
-        const onnx::TensorProto* t = init.count(n.input(1))
-                                         ? &g.initializer(init.at(n.input(1)))
-                                         : nullptr;
+        const std::optional<int> wi = index.InitializerIndex(n.input(1));
+        const onnx::TensorProto* t = wi ? &g.initializer(*wi) : nullptr;
         if (t == nullptr || t->dims_size() != 4) {
           return absl::InvalidArgumentError(
               absl::StrCat(path, ": ", where, ": weights must be stored, 4-D"));
@@ -316,15 +284,14 @@ absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
         auto w = floats(n.input(1), where);
         if (!w.ok()) return w.status();
         l.w = *w;
-        const onnx::AttributeProto* group = Attr(n, "group");
-        l.groups = group != nullptr ? group->i() : 1;
-        if (l.groups < 1) {
+        l.window.groups = onnx_import::AttrInt(n, "group", 1);
+        if (l.window.groups < 1) {
           return absl::InvalidArgumentError(
               absl::StrCat(path, ": ", where, ": group < 1"));
         }
-        l.kernel = {t->dims(2), t->dims(3)};
+        l.window.kernel = {t->dims(2), t->dims(3)};
         l.n_out = t->dims(0);
-        if (t->dims(1) * l.groups != shape[0]) {
+        if (t->dims(1) * l.window.groups != shape[0]) {
           return absl::InvalidArgumentError(
               absl::StrCat(path, ": ", where, ": channels do not chain"));
         }
@@ -335,27 +302,29 @@ absl::StatusOr<std::unique_ptr<Ann>> Ann::Read(const std::string& path) {
         }
         l.op = Op::kConv;
       } else {
-        l.kernel = Ints(n, "kernel_shape", 2, 1);
+        l.window.kernel = PerDim(n, "kernel_shape", 1);
         l.n_out = shape[0];
         l.op = Op::kPool;
       }
-      l.stride = Ints(n, "strides", 2, 1);
-      l.dilation = Ints(n, "dilations", 2, 1);
-      std::vector<int64_t> pads = Ints(n, "pads", 4, 0);
+      l.window.stride = PerDim(n, "strides", 1);
+      l.window.dilation = PerDim(n, "dilations", 1);
+      std::vector<int64_t> pads = onnx_import::AttrInts(n, "pads");
+      if (pads.empty()) pads.assign(4, 0);
       if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3]) {
         return absl::InvalidArgumentError(
             absl::StrCat(path, ": ", where, ": asymmetric padding"));
       }
-      l.pad = {pads[0], pads[1]};
+      l.window.pad = {pads[0], pads[1]};
       l.out_shape = {l.n_out};
       for (int d = 0; d < 2; ++d) {
-        const int64_t span = l.dilation[d] * (l.kernel[d] - 1) + 1;
-        const int64_t padded = shape[d + 1] + 2 * l.pad[d];
+        const int64_t span =
+            l.window.dilation[d] * (l.window.kernel[d] - 1) + 1;
+        const int64_t padded = shape[d + 1] + 2 * l.window.pad[d];
         if (padded < span) {
           return absl::InvalidArgumentError(
               absl::StrCat(path, ": ", where, ": kernel larger than input"));
         }
-        l.out_shape.push_back((padded - span) / l.stride[d] + 1);
+        l.out_shape.push_back((padded - span) / l.window.stride[d] + 1);
       }
     } else if (op == "Flatten" || op == "Reshape") {
       l.op = Op::kFlatten;
@@ -449,19 +418,19 @@ absl::StatusOr<NirGraph> Ann::ToSpiking(
       n.params["bias"] = NirTensor::Floats({l.n_out}, b);
     } else if (l.op == Op::kConv) {
       n.type = "Conv2d";
-      const int64_t cin_g = l.in_shape[0] / l.groups;
-      n.params["weight"] =
-          NirTensor::Floats({l.n_out, cin_g, l.kernel[0], l.kernel[1]}, w);
+      const int64_t cin_g = l.in_shape[0] / l.window.groups;
+      n.params["weight"] = NirTensor::Floats(
+          {l.n_out, cin_g, l.window.kernel[0], l.window.kernel[1]}, w);
       if (!b.empty()) n.params["bias"] = NirTensor::Floats({l.n_out}, b);
-      n.params["stride"] = NirTensor::Ints(l.stride);
-      n.params["padding"] = NirTensor::Ints(l.pad);
-      n.params["dilation"] = NirTensor::Ints(l.dilation);
-      n.params["groups"] = NirTensor::Ints({l.groups});
+      n.params["stride"] = NirTensor::Ints(l.window.stride);
+      n.params["padding"] = NirTensor::Ints(l.window.pad);
+      n.params["dilation"] = NirTensor::Ints(l.window.dilation);
+      n.params["groups"] = NirTensor::Ints({l.window.groups});
     } else if (l.op == Op::kPool) {
       n.type = "AvgPool2d";
-      n.params["kernel_size"] = NirTensor::Ints(l.kernel);
-      n.params["stride"] = NirTensor::Ints(l.stride);
-      n.params["padding"] = NirTensor::Ints(l.pad);
+      n.params["kernel_size"] = NirTensor::Ints(l.window.kernel);
+      n.params["stride"] = NirTensor::Ints(l.window.stride);
+      n.params["padding"] = NirTensor::Ints(l.window.pad);
     } else {
       n.type = "Flatten";
       n.params["start_dim"] = NirTensor::Ints({0});

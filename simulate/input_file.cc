@@ -183,4 +183,25 @@ absl::StatusOr<std::vector<std::vector<float>>> ReadMatrix(
   return ParseCsv(bytes, path);
 }
 
+absl::StatusOr<std::vector<int64_t>> ReadLabels(const std::string& path,
+                                                int64_t rows, int64_t classes) {
+  auto m = ReadMatrix(path);
+  if (!m.ok()) return m.status();
+  if (static_cast<int64_t>(m->size()) != rows || (*m)[0].size() != 1) {
+    return Bad(path, absl::StrCat(m->size(), " rows of ", (*m)[0].size(),
+                                  " value(s); one label per sample (", rows,
+                                  ") is needed"));
+  }
+  std::vector<int64_t> labels;
+  for (const auto& r : *m) {
+    if (r[0] != std::floor(r[0]) || r[0] < 0 ||
+        r[0] >= static_cast<float>(classes)) {
+      return Bad(path, absl::StrCat("label ", r[0],
+                                    " is not a class from 0 to ", classes - 1));
+    }
+    labels.push_back(static_cast<int64_t>(r[0]));
+  }
+  return labels;
+}
+
 }  // namespace neurowatt

@@ -7,6 +7,7 @@
 #ifndef NEUROWATT_SIMULATE_INPUT_FILE_H_
 #define NEUROWATT_SIMULATE_INPUT_FILE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ namespace neurowatt {
 // .npy type or order.
 absl::StatusOr<std::vector<std::vector<float>>> ReadMatrix(
     const std::string& path);
+
+// Class labels, one per row of a one-column file read as ReadMatrix reads
+// it: `rows` of them, each a whole number from 0 to classes - 1. Errors
+// (InvalidArgument, NotFound) name the file and the label at fault.
+absl::StatusOr<std::vector<int64_t>> ReadLabels(const std::string& path,
+                                                int64_t rows, int64_t classes);
 
 }  // namespace neurowatt
 

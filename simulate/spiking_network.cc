@@ -37,6 +37,11 @@ struct Source {
   bool recurrent;
 };
 
+// I, LI and CubaLI integrate without firing: their output is v.
+bool Analog(Model m) {
+  return m == Model::kI || m == Model::kLI || m == Model::kCubaLI;
+}
+
 // Events an input entry carries: a whole positive value is that many
 // spikes (a sum pool's output), anything else one event carrying a value.
 inline double Events(float x) {
@@ -45,7 +50,6 @@ inline double Events(float x) {
 
 struct Node {
   std::string name;
-  std::string type;
   Kind kind = Kind::kPass;
   std::vector<int64_t> in_shape, out_shape;
   std::vector<Source> sources;
@@ -72,8 +76,8 @@ struct Node {
   size_t ring_pos = 0;
   // Threshold and neurons: per neuron parameters.
   Model model = Model::kLIF;
-  std::vector<float> tau, decay, gain, leak, threshold, reset, syn_decay, w_in;
-  std::vector<double> step_decay;  // exp(-dt / tau) in double, for LIF
+  std::vector<float> tau, gain, leak, threshold, reset, syn_decay, w_in;
+  std::vector<double> decay;  // exp(-dt / tau), in double for LIF's sake
   std::vector<float> v, isyn;
   double spikes = 0;
   std::vector<float> input;  // the dense sum of the sources
@@ -101,7 +105,6 @@ int64_t Product(const std::vector<int64_t>& s) {
 
 struct SpikingNetwork::Impl {
   std::vector<Node> nodes;  // in execution order
-  std::vector<size_t> inputs, outputs;
   int64_t input_size = 0, output_size = 0;
   double dt = 0;
   std::vector<float> output;
@@ -109,7 +112,8 @@ struct SpikingNetwork::Impl {
   int64_t runs = 0;
   double input_events = 0;
   double synaptic_events = 0;
-  std::vector<std::pair<std::string, std::string>> population_layers;
+  // Neuron populations: the node and the counted layer holding its neurons.
+  std::vector<std::pair<size_t, std::string>> populations;
   std::vector<std::string> analog_layers;
   int recorded = -1;
   Trace trace;
@@ -231,7 +235,7 @@ void SpikingNetwork::Impl::Integrate(Node& n) {
       case Model::kLI:
       case Model::kCubaLI: {
         const float v_inf = n.leak[i] + n.gain[i] * I;
-        v = v_inf + (v - v_inf) * n.decay[i];
+        v = v_inf + (v - v_inf) * static_cast<float>(n.decay[i]);
       } break;
       case Model::kLIF: {
         const double v_inf = n.leak[i] + n.gain[i] * static_cast<double>(I);
@@ -241,7 +245,7 @@ void SpikingNetwork::Impl::Integrate(Node& n) {
         while (spikes < kMaxSpikesPerStep) {
           // A whole step's decay is precomputed; after a crossing, the
           // rest of the step's is not.
-          const double a = left == dt ? n.step_decay[i] : std::exp(-left / tau);
+          const double a = left == dt ? n.decay[i] : std::exp(-left / tau);
           const double end = v_inf + (u - v_inf) * a;
           if (!(end > thr)) {
             u = end;
@@ -260,7 +264,7 @@ void SpikingNetwork::Impl::Integrate(Node& n) {
       }
       case Model::kCubaLIF: {
         const float v_inf = n.leak[i] + n.gain[i] * I;
-        v = v_inf + (v - v_inf) * n.decay[i];
+        v = v_inf + (v - v_inf) * static_cast<float>(n.decay[i]);
         if (v > thr) {
           v = n.reset[i];
           spikes = 1;
@@ -268,9 +272,7 @@ void SpikingNetwork::Impl::Integrate(Node& n) {
         break;
       }
     }
-    const bool analog = n.model == Model::kI || n.model == Model::kLI ||
-                        n.model == Model::kCubaLI;
-    n.out[i] = analog ? v : spikes;
+    n.out[i] = Analog(n.model) ? v : spikes;
     if (n.out[i] != 0) n.nz.push_back(static_cast<int32_t>(i));
     n.spikes += spikes;
   }
@@ -286,46 +288,30 @@ absl::StatusOr<std::unique_ptr<SpikingNetwork>> SpikingNetwork::Build(
     return absl::InvalidArgumentError(
         absl::StrCat("the timestep dt must be positive, not ", dt));
   }
-  auto order = OrderNir(graph, path);
-  if (!order.ok()) return order.status();
-  auto shapes = NirShapes(graph, *order, path);
-  if (!shapes.ok()) return shapes.status();
+  auto nir = AnalyzeNir(graph, path);
+  if (!nir.ok()) return nir.status();
   auto impl = std::make_unique<Impl>();
   impl->dt = dt;
-  std::map<std::string, size_t> position;  // NIR name -> index in nodes
-  for (size_t v : order->nodes) position[graph.nodes[v].name] = position.size();
-  const std::set<size_t> recurrent(order->recurrent_edges.begin(),
-                                   order->recurrent_edges.end());
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    index[graph.nodes[i].name] = i;
-  }
-  for (size_t v : order->nodes) {
+  // Where each NIR node runs: its index in the execution order.
+  std::vector<size_t> position(graph.nodes.size());
+  for (size_t k = 0; k < nir->order.size(); ++k) position[nir->order[k]] = k;
+  for (size_t v : nir->order) {
     const NirNode& src = graph.nodes[v];
     Node n;
     n.name = src.name;
-    n.type = src.type;
-    n.out_shape = (*shapes)[v];
+    n.out_shape = nir->shapes[v];
     const int64_t size = Product(n.out_shape);
     n.out.assign(static_cast<size_t>(size), 0.0f);
-    for (int pass = 0; pass < 2; ++pass) {
-      for (size_t e = 0; e < graph.edges.size(); ++e) {
-        if (graph.edges[e].second != src.name ||
-            recurrent.count(e) != static_cast<size_t>(pass)) {
-          continue;
-        }
-        n.sources.push_back({position.at(graph.edges[e].first), pass == 1});
-        n.in_shape = (*shapes)[index.at(graph.edges[e].first)];
-      }
+    for (const NirInput& i : nir->inputs[v]) {
+      n.sources.push_back({position[i.node], i.recurrent});
+      n.in_shape = nir->shapes[i.node];
     }
     const std::string& t = src.type;
     if (t == "Input") {
       n.kind = Kind::kInput;
-      impl->inputs.push_back(impl->nodes.size());
       impl->input_size += size;
     } else if (t == "Output") {
       n.kind = Kind::kOutput;
-      impl->outputs.push_back(impl->nodes.size());
       impl->output_size += size;
     } else if (t == "Affine" || t == "Linear") {
       n.kind = Kind::kAffine;
@@ -412,12 +398,9 @@ absl::StatusOr<std::unique_ptr<SpikingNetwork>> SpikingNetwork::Build(
       const bool cuba = n.model == Model::kCubaLI || n.model == Model::kCubaLIF;
       std::vector<float> tau =
           PerNeuron(src, cuba ? "tau_mem" : "tau", size, 1.0f);
-      n.tau = tau;
-      n.decay.resize(tau.size());
-      for (size_t i = 0; i < tau.size(); ++i) {
-        n.step_decay.push_back(std::exp(-dt / static_cast<double>(tau[i])));
-        n.decay[i] = static_cast<float>(n.step_decay.back());
-      }
+      for (float t : tau)
+        n.decay.push_back(std::exp(-dt / static_cast<double>(t)));
+      n.tau = std::move(tau);
       if (cuba) {
         std::vector<float> ts = PerNeuron(src, "tau_syn", size, 1.0f);
         n.syn_decay.resize(ts.size());
@@ -447,34 +430,27 @@ absl::StatusOr<std::unique_ptr<SpikingNetwork>> SpikingNetwork::Build(
     }
   }
   // Which counted layer holds each population's neurons: the first synapse
-  // node into it, forward edges first, as AssignNeurons counts them.
-  std::set<std::string> populations_of;
-  for (const Node& n : impl->nodes) {
+  // node into it, forward edges first, as AssignNeurons counts them. A
+  // synapse node that feeds no population is a layer whose neurons never
+  // spike (a readout).
+  std::set<size_t> feeding;
+  for (size_t k = 0; k < impl->nodes.size(); ++k) {
+    const Node& n = impl->nodes[k];
     if (n.kind != Kind::kNeuron && n.kind != Kind::kThreshold) continue;
-    std::string layer = n.name;
+    const std::string* layer = &n.name;
     for (const Source& s : n.sources) {
       const Node& src = impl->nodes[s.node];
-      if (src.kind == Kind::kAffine || src.kind == Kind::kConv) {
-        layer = src.name;
-        break;
-      }
+      if (src.kind != Kind::kAffine && src.kind != Kind::kConv) continue;
+      feeding.insert(s.node);
+      if (layer == &n.name) layer = &src.name;  // the first one
     }
-    populations_of.insert(layer);
-    impl->population_layers.emplace_back(n.name, layer);
+    impl->populations.emplace_back(k, *layer);
   }
-  for (const Node& n : impl->nodes) {
+  for (size_t k = 0; k < impl->nodes.size(); ++k) {
+    const Node& n = impl->nodes[k];
     if ((n.kind == Kind::kAffine || n.kind == Kind::kConv) &&
-        !populations_of.count(n.name)) {
-      // Its neurons are counted unless it feeds a population through
-      // another layer's (a recurrent Affine): those add synapses only.
-      bool feeds_population = false;
-      for (const Node& m : impl->nodes) {
-        if (m.kind != Kind::kNeuron && m.kind != Kind::kThreshold) continue;
-        for (const Source& s : m.sources) {
-          feeds_population |= impl->nodes[s.node].name == n.name;
-        }
-      }
-      if (!feeds_population) impl->analog_layers.push_back(n.name);
+        !feeding.count(k)) {
+      impl->analog_layers.push_back(n.name);
     }
   }
   impl->output.assign(static_cast<size_t>(impl->output_size), 0.0f);
@@ -596,19 +572,15 @@ SimulationResult SpikingNetwork::Totals() const {
   const double per = 1.0 / static_cast<double>(r.inferences);
   r.input_spikes = m.input_events * per;
   r.synaptic_events = m.synaptic_events * per;
-  for (const auto& [name, layer] : m.population_layers) {
-    for (const Node& n : m.nodes) {
-      if (n.name != name) continue;
-      PopulationActivity a;
-      a.name = name;
-      a.layer = layer;
-      a.neurons = static_cast<int64_t>(n.out.size());
-      a.spiking = n.kind == Kind::kThreshold ||
-                  (n.model != Model::kI && n.model != Model::kLI &&
-                   n.model != Model::kCubaLI);
-      a.spikes = n.spikes * per;
-      r.populations.push_back(a);
-    }
+  for (const auto& [k, layer] : m.populations) {
+    const Node& n = m.nodes[k];
+    PopulationActivity a;
+    a.name = n.name;
+    a.layer = layer;
+    a.neurons = static_cast<int64_t>(n.out.size());
+    a.spiking = n.kind == Kind::kThreshold || !Analog(n.model);
+    a.spikes = n.spikes * per;
+    r.populations.push_back(a);
   }
   r.analog_layers = m.analog_layers;
   return r;

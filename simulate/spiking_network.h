@@ -67,7 +67,7 @@ class SpikingNetwork {
  public:
   // Builds the network of `graph` (read from `path`, named in errors)
   // stepped at `dt` seconds. Errors (InvalidArgument) name the node, as
-  // NirShapes does, or a dt that is not positive and finite.
+  // AnalyzeNir does, or a dt that is not positive and finite.
   static absl::StatusOr<std::unique_ptr<SpikingNetwork>> Build(
       const NirGraph& graph, const std::string& path, double dt);
   ~SpikingNetwork();

@@ -24,10 +24,12 @@ struct Data {
 Data Digits() {
   Data d;
   auto x = ReadMatrix(Snn("digits_test.csv"));
-  auto y = ReadMatrix(Snn("digits_labels.csv"));
-  EXPECT_TRUE(x.ok() && y.ok());
+  EXPECT_TRUE(x.ok()) << x.status();
   d.x = *x;
-  for (const auto& r : *y) d.y.push_back(static_cast<int64_t>(r[0]));
+  auto y = ReadLabels(Snn("digits_labels.csv"),
+                      static_cast<int64_t>(d.x.size()), 10);
+  EXPECT_TRUE(y.ok()) << y.status();
+  d.y = *y;
   return d;
 }
 

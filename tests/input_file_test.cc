@@ -86,5 +86,24 @@ TEST(InputFileTest, NpyErrorsSayWhatIsWrong) {
   EXPECT_FALSE(ReadMatrix(Write("junk.npy", "not numpy")).ok());
 }
 
+TEST(InputFileTest, LabelsAreWholeClassesOnePerSample) {
+  auto ok = ReadLabels(Write("labels.csv", "0\n2\n1\n"), 3, 3);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, (std::vector<int64_t>{0, 2, 1}));
+  auto too_few = ReadLabels(Write("few.csv", "0\n1\n"), 3, 3);
+  ASSERT_FALSE(too_few.ok());
+  EXPECT_NE(too_few.status().message().find(
+                "2 rows of 1 value(s); one label per sample (3) is needed"),
+            std::string::npos)
+      << too_few.status();
+  auto big = ReadLabels(Write("big.csv", "0\n3\n1\n"), 3, 3);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("label 3 is not a class from 0 to 2"),
+            std::string::npos)
+      << big.status();
+  EXPECT_FALSE(ReadLabels(Write("half.csv", "0\n1.5\n1\n"), 3, 3).ok());
+  EXPECT_FALSE(ReadLabels(Write("wide.csv", "0,1\n1,1\n1,1\n"), 3, 3).ok());
+}
+
 }  // namespace
 }  // namespace neurowatt

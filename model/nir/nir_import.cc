@@ -329,8 +329,8 @@ absl::StatusOr<NirWindow> WindowOf(const NirNode& node,
   return Window(node, NodeError(path, node));
 }
 
-absl::StatusOr<NirOrder> OrderNir(const NirGraph& graph,
-                                  const std::string& path) {
+absl::StatusOr<NirStructure> AnalyzeNir(const NirGraph& graph,
+                                        const std::string& path) {
   const size_t n = graph.nodes.size();
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < n; ++i) index[graph.nodes[i].name] = i;
@@ -392,91 +392,72 @@ absl::StatusOr<NirOrder> OrderNir(const NirGraph& graph,
   for (size_t v = 0; v < n; ++v) {
     if (indegree[v] == 0) ready.push(v);
   }
-  NirOrder order;
+  NirStructure out;
   while (!ready.empty()) {
     const size_t v = ready.top();
     ready.pop();
-    order.nodes.push_back(v);
+    out.order.push_back(v);
     for (const auto& [w, e] : succ[v]) {
       if (!recurrent.count(e) && --indegree[w] == 0) ready.push(w);
     }
   }
-  order.recurrent_edges.assign(recurrent.begin(), recurrent.end());
-  return order;
-}
-
-absl::StatusOr<std::vector<Shape>> NirShapes(const NirGraph& graph,
-                                             const NirOrder& order,
-                                             const std::string& path) {
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    index[graph.nodes[i].name] = i;
+  // Each node's inputs: forward edges first, then recurrent ones.
+  out.inputs.resize(n);
+  for (bool back : {false, true}) {
+    for (size_t e = 0; e < graph.edges.size(); ++e) {
+      if (recurrent.count(e) != static_cast<size_t>(back)) continue;
+      out.inputs[index.at(graph.edges[e].second)].push_back(
+          {index.at(graph.edges[e].first), back});
+    }
   }
-  const std::set<size_t> recurrent(order.recurrent_edges.begin(),
-                                   order.recurrent_edges.end());
-  std::vector<Shape> shapes(graph.nodes.size());
-  std::vector<bool> known(graph.nodes.size(), false);
-  for (size_t v : order.nodes) {
+  out.shapes.resize(n);
+  for (size_t v : out.order) {
     const NirNode& node = graph.nodes[v];
     const NodeError err(path, node);
-    Shape in;
-    bool have = false;
-    for (size_t e = 0; e < graph.edges.size(); ++e) {
-      if (graph.edges[e].second != node.name || recurrent.count(e)) continue;
-      const size_t src = index.at(graph.edges[e].first);
-      if (have && shapes[src] != in) {
+    const Shape* in = nullptr;
+    for (const NirInput& i : out.inputs[v]) {
+      if (i.recurrent) continue;
+      const Shape& s = out.shapes[i.node];
+      if (in != nullptr && s != *in) {
         return err(absl::StrCat("its inputs have different shapes, ",
-                                ShapeText(in), " and ",
-                                ShapeText(shapes[src])));
+                                ShapeText(*in), " and ", ShapeText(s)));
       }
-      in = shapes[src];
-      have = true;
+      in = &s;
     }
-    absl::StatusOr<Shape> out;
+    absl::StatusOr<Shape> shape;
     if (node.type == "Input") {
-      out = InputShape(node, err);
-    } else if (!have) {
+      shape = InputShape(node, err);
+    } else if (in == nullptr) {
       return err("has no input");
     } else {
-      out = NodeShape(node, in, err);
+      shape = NodeShape(node, *in, err);
     }
-    if (!out.ok()) return out.status();
-    if (Product(*out) > (int64_t{1} << 32)) return err("output is too large");
-    shapes[v] = *out;
-    known[v] = true;
+    if (!shape.ok()) return shape.status();
+    if (Product(*shape) > (int64_t{1} << 32)) return err("output is too large");
+    out.shapes[v] = *std::move(shape);
   }
   // A recurrent input must have the shape of the node's other inputs.
-  for (size_t e : order.recurrent_edges) {
-    const size_t src = index.at(graph.edges[e].first);
-    const size_t dst = index.at(graph.edges[e].second);
-    const NirNode& node = graph.nodes[dst];
-    for (size_t f = 0; f < graph.edges.size(); ++f) {
-      if (graph.edges[f].second != node.name || recurrent.count(f)) continue;
-      const Shape& other = shapes[index.at(graph.edges[f].first)];
-      if (other != shapes[src]) {
-        return NodeError(path, node)(
-            absl::StrCat("its recurrent input from \"", graph.nodes[src].name,
-                         "\" has shape ", ShapeText(shapes[src]),
-                         ", its other input ", ShapeText(other)));
+  for (size_t v = 0; v < n; ++v) {
+    const std::vector<NirInput>& ins = out.inputs[v];
+    for (const NirInput& r : ins) {
+      if (!r.recurrent || ins.front().recurrent) continue;
+      const Shape& other = out.shapes[ins.front().node];
+      if (out.shapes[r.node] != other) {
+        return NodeError(path, graph.nodes[v])(absl::StrCat(
+            "its recurrent input from \"", graph.nodes[r.node].name,
+            "\" has shape ", ShapeText(out.shapes[r.node]),
+            ", its other input ", ShapeText(other)));
       }
     }
   }
-  return shapes;
+  return out;
 }
 
 absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
                                                    const std::string& path,
                                                    bool read_weights) {
-  auto order = OrderNir(graph, path);
-  if (!order.ok()) return order.status();
-  auto shapes = NirShapes(graph, *order, path);
-  if (!shapes.ok()) return shapes.status();
-  const std::set<size_t> recurrent(order->recurrent_edges.begin(),
-                                   order->recurrent_edges.end());
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    index[graph.nodes[i].name] = i;
-  }
+  auto nir = AnalyzeNir(graph, path);
+  if (!nir.ok()) return nir.status();
 
   v1::Architecture arch;
   arch.set_name(std::filesystem::path(path).stem().string());
@@ -485,10 +466,10 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
       std::filesystem::path(path).filename().string(),
       ", counted per timestep"));
   std::set<std::string> states;  // recurrent sources given a state node
-  for (size_t v : order->nodes) {
+  for (size_t v : nir->order) {
     const NirNode& node = graph.nodes[v];
     const NodeError err(path, node);
-    const Shape& out_shape = (*shapes)[v];
+    const Shape& out_shape = nir->shapes[v];
     if (node.type == "Input") {
       v1::TensorSpec* in = arch.add_inputs();
       in->set_name(node.name);
@@ -497,23 +478,10 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
       continue;
     }
     if (node.type == "Output") continue;
-    // Forward inputs first: the first layer into a neuron population holds
-    // its neurons (AssignNeurons, model/workload.cc).
     std::vector<std::string> inputs;
-    Shape in_shape;
-    std::vector<size_t> edges;
-    for (int pass = 0; pass < 2; ++pass) {
-      for (size_t e = 0; e < graph.edges.size(); ++e) {
-        if (graph.edges[e].second == node.name &&
-            recurrent.count(e) == static_cast<size_t>(pass)) {
-          edges.push_back(e);
-        }
-      }
-    }
-    for (size_t e : edges) {
-      const std::string& src = graph.edges[e].first;
-      in_shape = (*shapes)[index.at(src)];
-      if (!recurrent.count(e)) {
+    for (const NirInput& i : nir->inputs[v]) {
+      const std::string& src = graph.nodes[i.node].name;
+      if (!i.recurrent) {
         inputs.push_back(src);
         continue;
       }
@@ -523,7 +491,8 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
         c->set_name(state);
         c->add_outputs(state);
         c->mutable_constant()->set_state_of(src);
-        SetDims(in_shape, c->mutable_constant()->mutable_shape(), true);
+        SetDims(nir->shapes[i.node], c->mutable_constant()->mutable_shape(),
+                true);
       }
       inputs.push_back(state);
     }
@@ -557,7 +526,7 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
     } else if (type == "Conv1d" || type == "Conv2d") {
       const size_t dims = type == "Conv1d" ? 1 : 2;
       const NirTensor* w = node.Find("weight");
-      auto window = Window(node, err);  // checked by NirShapes
+      auto window = Window(node, err);  // checked by AnalyzeNir
       if (!window.ok()) return window.status();
       const NirWindow& geo = *window;
       const int64_t groups = geo.groups;
@@ -586,7 +555,7 @@ absl::StatusOr<v1::Architecture> NirToArchitecture(const NirGraph& graph,
     } else if (type == "SumPool2d" || type == "AvgPool2d") {
       v1::Pool* p = n->mutable_pool();
       p->set_kind(type == "SumPool2d" ? v1::Pool::SUM : v1::Pool::AVERAGE);
-      auto window = Window(node, err);  // checked by NirShapes
+      auto window = Window(node, err);  // checked by AnalyzeNir
       if (!window.ok()) return window.status();
       for (size_t d = 0; d < 2; ++d) {
         p->add_kernel(window->kernel[d]);

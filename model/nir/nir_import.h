@@ -18,24 +18,33 @@
 
 namespace neurowatt {
 
-// The nodes of `graph` in an order where every edge but the recurrent ones
-// points forward (declaration order where it already is), and the
-// recurrent edges, as indices into graph.nodes and graph.edges. Errors
-// (InvalidArgument, starting with `path`): no Input node, a node no Input
-// reaches.
-struct NirOrder {
-  std::vector<size_t> nodes;
-  std::vector<size_t> recurrent_edges;
+// One input of a node: the node it comes from, and whether the edge closes
+// a cycle (a recurrent edge, which delivers the previous timestep's output).
+struct NirInput {
+  size_t node = 0;
+  bool recurrent = false;
 };
-absl::StatusOr<NirOrder> OrderNir(const NirGraph& graph,
-                                  const std::string& path);
 
-// The output shape of every node of `graph` (without a batch dimension),
-// parallel to graph.nodes, checked against each node's parameters. Errors
-// (InvalidArgument) start with `path` and name the node: a missing or
+// What the importer and the simulator both need of a graph, indices into
+// graph.nodes:
+//   - order: every node, each edge but the recurrent ones pointing forward
+//     (declaration order where it already is);
+//   - inputs: per node, its forward inputs in edge order, then its
+//     recurrent ones (the first layer into a neuron population holds its
+//     neurons: AssignNeurons, model/workload.cc);
+//   - shapes: per node, its output shape without a batch dimension,
+//     checked against the node's parameters.
+// A depth-first walk from the Input nodes marks the recurrent edges.
+// Errors (InvalidArgument) start with `path` and name the node: no Input
+// node, a node no Input reaches, an edge naming no node, a missing or
 // malformed parameter, a shape mismatch, an unknown node type.
-absl::StatusOr<std::vector<std::vector<int64_t>>> NirShapes(
-    const NirGraph& graph, const NirOrder& order, const std::string& path);
+struct NirStructure {
+  std::vector<size_t> order;
+  std::vector<std::vector<NirInput>> inputs;
+  std::vector<std::vector<int64_t>> shapes;
+};
+absl::StatusOr<NirStructure> AnalyzeNir(const NirGraph& graph,
+                                        const std::string& path);
 
 // The window of a Conv1d, Conv2d, SumPool2d or AvgPool2d node, NIR's
 // defaults filled in: stride 1 for a convolution and the kernel for a pool,
