@@ -350,6 +350,9 @@ absl::Status PriceAndWrite(const ParsedArgs& args,
 
 void WarnUncounted(const std::string& source, const NetworkCount& count,
                    std::ostream& err) {
+  for (const std::string& a : count.assumptions) {
+    err << "neurowatt: warning: " << source << ": assumed: " << a << "\n";
+  }
   const std::string summary = UncountedSummary(count);
   if (summary.empty()) return;
   err << "neurowatt: warning: " << source

@@ -15,6 +15,9 @@ Kernel KernelOf(const Workload& w, double batch) {
       return w.depthwise ? Kernel::kDepthwise : Kernel::kConv;
     case v1::Node::kEinsum:
       return Kernel::kGemm;
+    case v1::Node::kResize:  // nearest copies; the others interpolate
+      return w.op_kind == v1::Resize::NEAREST ? Kernel::kLayout
+                                              : Kernel::kElementwise;
     case v1::Node::kReshape:
     case v1::Node::kTranspose:
     case v1::Node::kConstant:

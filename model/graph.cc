@@ -94,6 +94,8 @@ const google::protobuf::RepeatedPtrField<v1::Dim>* DeclaredShape(
       return &n.layout().shape();
     case v1::Node::kUncounted:
       return &n.uncounted().shape();
+    case v1::Node::kResize:
+      return &n.resize().shape();
     default:
       return nullptr;
   }
@@ -262,6 +264,7 @@ absl::StatusOr<Graph> Graph::Build(const v1::Architecture& arch,
                                    const DimBindings& dims) {
   Graph g;
   g.name_ = arch.name();
+  g.assumptions_.assign(arch.assumptions().begin(), arch.assumptions().end());
   auto bindings = BindSymbols(arch, dims);
   if (!bindings.ok()) return bindings.status();
   g.bindings_ = *bindings;

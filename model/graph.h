@@ -59,6 +59,8 @@ class Graph {
                                      const DimBindings& dims = {});
 
   const std::string& name() const { return name_; }
+  // The architecture's assumptions (Architecture.assumptions).
+  const std::vector<std::string>& assumptions() const { return assumptions_; }
   const BoostGraph& boost_graph() const { return *graph_; }
   const GraphNode& node(Vertex v) const { return (*graph_)[v]; }
   size_t num_nodes() const { return boost::num_vertices(*graph_); }
@@ -72,6 +74,7 @@ class Graph {
 
  private:
   std::string name_;
+  std::vector<std::string> assumptions_;
   // Held by pointer: Boost's adjacency_list copies where it could move, and a
   // graph of a million nodes must not exist twice.
   std::unique_ptr<BoostGraph> graph_;

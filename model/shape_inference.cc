@@ -78,7 +78,9 @@ absl::StatusOr<std::vector<int64_t>> PerDim(
 absl::Status ExpandPadding(
     const google::protobuf::RepeatedField<int64_t>& padding, size_t dims,
     Window& w) {
-  if (static_cast<size_t>(padding.size()) == 2 * dims && dims > 1) {
+  // 2 x dims entries are begins then ends, ONNX's order; for one spatial
+  // axis that is [begin, end], which a per-axis reading would refuse.
+  if (static_cast<size_t>(padding.size()) == 2 * dims) {
     w.pad_begin.assign(padding.begin(), padding.begin() + dims);
     w.pad_end.assign(padding.begin() + dims, padding.end());
     for (size_t i = 0; i < dims; ++i) {
@@ -675,6 +677,7 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
     case v1::Node::kConstant:
     case v1::Node::kLayout:
     case v1::Node::kUncounted:
+    case v1::Node::kResize:
       return InvalidArgumentError(
           "internal: explicit shapes are bound by Graph::Build");
     case v1::Node::OP_NOT_SET:
@@ -685,7 +688,7 @@ absl::StatusOr<Shape> InferOutputShape(const v1::Node& node,
       "recurrent, matmul, embedding, norm, "
       "activation, pool, elementwise, reshape, "
       "transpose, reduce, einsum, constant, layout, uncounted, kv_cache, "
-      "rotary, spiking_neuron)");
+      "rotary, spiking_neuron, resize)");
 }
 
 }  // namespace neurowatt

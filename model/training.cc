@@ -84,6 +84,7 @@ absl::StatusOr<NetworkCount> TrainingStep(const NetworkCount& forward,
   }
   NetworkCount out;
   out.model = forward.model;
+  out.assumptions = forward.assumptions;
   out.input_elements = forward.input_elements;
   const size_t n = forward.layers.size();
   const size_t every =

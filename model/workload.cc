@@ -89,6 +89,20 @@ OpCost ActivationCost(v1::Activation::Kind kind) {
       return {1, 1, 1, 1, 0};
     case v1::Activation::SOFTPLUS:  // log(1 + exp(x))
       return {1, 0, 0, 2, 0};
+    case v1::Activation::MISH:  // x tanh(softplus(x))
+      return {1 + kTanh.a, 1, 0, 2 + kTanh.e, kTanh.d};
+    case v1::Activation::SOFTSIGN:  // x / (1 + |x|)
+      return {1, 0, 1, 0, 1};
+    case v1::Activation::TRANSCENDENTAL:
+      return {0, 0, 0, 1, 0};
+    case v1::Activation::SHRINK:  // x < -l ? x + b : x > l ? x - b : 0
+      return {1, 0, 2, 0, 0};
+    case v1::Activation::CUMULATIVE_SUM:
+      return {1, 0, 0, 0, 0};
+    case v1::Activation::QUANTIZE:  // x / scale as x * (1 / scale); clamp
+      return {1, 1, 3, 0, 0};
+    case v1::Activation::DEQUANTIZE:
+      return {1, 1, 0, 0, 0};
     default:  // IDENTITY
       return {0, 0, 0, 0, 0};
   }
@@ -479,6 +493,14 @@ void CountReduce(const GraphNode& gn, Counts& c) {
       c.muls = in;
       c.adds = folds;
       break;
+    case v1::Reduce::LOG_SUM_EXP:
+      c.exps = CheckedCount(in) + out;
+      c.adds = folds;
+      break;
+    case v1::Reduce::LOG_SUM:
+      c.exps = out;
+      c.adds = folds;
+      break;
     default:  // SUM
       c.adds = folds;
       break;
@@ -497,6 +519,25 @@ absl::Status CountEinsum(const GraphNode& gn, Counts& c) {
         all.ok() ? CheckedCount(all.value() - Elements(gn.output_shape)) : all;
   }
   return absl::OkStatus();
+}
+
+// Separable interpolation over the axes whose size changes (Resize's
+// contract in architecture.proto).
+void CountResize(const GraphNode& gn, Counts& c) {
+  const v1::Resize& op = gn.node.resize();
+  if (op.mode() == v1::Resize::NEAREST) return;
+  const int64_t taps = op.mode() == v1::Resize::CUBIC ? 4 : 2;
+  const Shape& in = gn.input_shapes[0];
+  const Shape& out = gn.output_shape;
+  CheckedCount lines = 0, power = 1;  // 1 + t + ... + t^(k-1)
+  for (size_t i = 0; i < in.size() && i < out.size(); ++i) {
+    if (in[i] == out[i]) continue;
+    lines += power;
+    power *= taps;
+  }
+  const CheckedCount per_output = lines;
+  c.muls = per_output * taps * Elements(out);
+  c.adds = per_output * (taps - 1) * Elements(out);
 }
 
 std::string KindName(const v1::Node& n) {
@@ -546,6 +587,8 @@ std::string KindName(const v1::Node& n) {
       return "rotary";
     case v1::Node::kSpikingNeuron:
       return "neuron";
+    case v1::Node::kResize:
+      return "resize";
     default:
       return "unknown";
   }
@@ -568,6 +611,8 @@ int OpKind(const v1::Node& n) {
       return n.recurrent().cell();
     case v1::Node::kSpikingNeuron:
       return n.spiking_neuron().model();
+    case v1::Node::kResize:
+      return n.resize().mode();
     default:
       return 0;
   }
@@ -596,6 +641,62 @@ void MatrixRows(const GraphNode& gn, Workload& w) {
     default:
       break;
   }
+}
+
+// A loop body runs `repeats` times per inference: its work and traffic
+// scale, what it stores does not, and its weights are applied one run
+// after another.
+absl::Status Repeat(const v1::Node& node, Counts& c) {
+  const int64_t r = node.repeats();
+  if (r < 0 || r > kMaxDimension) {
+    return InvalidArgumentError(StrCat(
+        "node '", node.name(), "': repeats = ", r, " is outside 0 to 2^40"));
+  }
+  if (r <= 1) return absl::OkStatus();
+  for (CheckedCount* v :
+       {&c.instances, &c.macs, &c.adds, &c.muls, &c.compares, &c.exps, &c.divs,
+        &c.input_bytes, &c.output_bytes, &c.lookup_bytes,
+        &c.float_input_elements, &c.fixed_input_bytes, &c.state_write_elements,
+        &c.kv_read_elements, &c.kv_read_bytes}) {
+    *v *= r;
+  }
+  const CheckedCount steps = CheckedCount(c.steps) * r;
+  if (!steps.ok()) {
+    return InvalidArgumentError(
+        StrCat("node '", node.name(), "': its counts do not fit in 64 bits"));
+  }
+  c.steps = steps.value();
+  return absl::OkStatus();
+}
+
+// Params another node stores (SharedParams) are that node's, counted once.
+// Returns the index of that node's layer (-1 when nothing is shared); it
+// must come earlier in the graph.
+absl::StatusOr<int> ShareParams(
+    const v1::Node& node,
+    const absl::flat_hash_map<std::string, const GraphNode*>& by_name,
+    const absl::flat_hash_map<std::string, int>& producer, Counts& c) {
+  if (!node.has_shared()) return -1;
+  const v1::SharedParams& shared = node.shared();
+  auto holder = by_name.find(shared.with());
+  auto layer = holder == by_name.end()
+                   ? producer.end()
+                   : producer.find(holder->second->node.outputs(0));
+  if (layer == producer.end()) {
+    return InvalidArgumentError(StrCat("node '", node.name(),
+                                       "': shared.with names '", shared.with(),
+                                       "', which is not an earlier node"));
+  }
+  const int64_t own = c.params.ok() ? c.params.value() : 0;
+  if (shared.params() < 0 || shared.params() > own) {
+    return InvalidArgumentError(StrCat("node '", node.name(), "': shares ",
+                                       shared.params(), " params but has ",
+                                       own));
+  }
+  c.params += -shared.params();
+  const int64_t active = c.active_params.ok() ? c.active_params.value() : 0;
+  c.active_params += -std::min(active, shared.params());
+  return layer->second;
 }
 
 absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
@@ -766,10 +867,12 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
   }
   NetworkCount out;
   out.model = graph.name();
+  out.assumptions = graph.assumptions();
   out.layers.reserve(graph.num_nodes());
   absl::flat_hash_map<std::string, int> producer;  // tensor -> layer index
   producer.reserve(graph.num_nodes());
   absl::flat_hash_set<std::string> network_inputs;
+  std::vector<std::pair<size_t, int>> sharers;  // layer, the layer it shares
   for (Vertex v : graph.topological_order()) {
     const GraphNode& gn = graph.node(v);
     Counts c;
@@ -819,6 +922,9 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
       case v1::Node::kEinsum:
         status = CountEinsum(gn, c);
         break;
+      case v1::Node::kResize:
+        CountResize(gn, c);
+        break;
       case v1::Node::kConstant:
         if (gn.node.constant().parameter()) {
           c.params = Elements(gn.output_shape);
@@ -861,8 +967,18 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
       c.output_bytes =
           CheckedCount(Elements(gn.output_shape)) * BytesPerElement(gn.dtype);
     }
+    if (auto s = Repeat(gn.node, c); !s.ok()) return s;
+    auto holder = ShareParams(gn.node, by_name, producer, c);
+    if (!holder.ok()) return holder.status();
     auto w = ToWorkload(c, gn.node.name(), KindName(gn.node), gn.dtype);
     if (!w.ok()) return w.status();
+    w->repeats = std::max<int64_t>(1, gn.node.repeats());
+    if (*holder >= 0) {
+      w->shared_params = gn.node.shared().params();
+      w->params_shared_with = gn.node.shared().with();
+      ++out.layers[static_cast<size_t>(*holder)].weight_users;
+      sharers.emplace_back(out.layers.size(), *holder);
+    }
     w->op = gn.node.op_case();
     w->op_kind = OpKind(gn.node);
     if (gn.node.op_case() == v1::Node::kLinear &&
@@ -910,6 +1026,10 @@ absl::StatusOr<NetworkCount> CountNetwork(const Graph& graph,
     if (of.empty()) continue;
     const GraphNode* src = by_name.at(of);
     w.state_source = producer.at(src->node.outputs(0));
+  }
+  for (const auto& [layer, holder] : sharers) {
+    out.layers[layer].weight_users =
+        out.layers[static_cast<size_t>(holder)].weight_users;
   }
   AssignNeurons(out);
   auto t = SumLayers(out.layers, out.model);

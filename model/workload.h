@@ -55,16 +55,17 @@ struct Workload {
   // "linear", "conv", "rnn", "lstm", "gru", "matmul", "embedding", "norm",
   // "activation", "pool", "elementwise", "reshape", "transpose", "reduce",
   // "einsum", "parameter", "constant", "layout", "uncounted", "kv_cache",
-  // "rotary", "neuron"; a training step adds "backward" and "optimizer".
+  // "rotary", "neuron", "resize"; a training step adds "backward" and
+  // "optimizer".
   std::string kind;
   // The source op for layout and uncounted nodes (e.g. ONNX "Concat").
   std::string op_type;
   // What the node computes, for the estimators' mapping decisions (which
   // kernel a processor runs, whether spiking neurons express it): the op,
   // the value of its kind enum (v1::Activation::Kind, v1::Pool::Kind,
-  // v1::Reduce::Kind, v1::Elementwise::Kind, v1::Norm::Kind or
-  // v1::Recurrent::Cell; 0 for other ops), and whether a convolution has
-  // one group per input channel.
+  // v1::Reduce::Kind, v1::Elementwise::Kind, v1::Norm::Kind,
+  // v1::Recurrent::Cell or v1::Resize::Mode; 0 for other ops), and whether a
+  // convolution has one group per input channel.
   v1::Node::OpCase op = v1::Node::OP_NOT_SET;
   int op_kind = 0;
   bool depthwise = false;
@@ -88,6 +89,16 @@ struct Workload {
   // Times the weights are applied one after another (timesteps of a
   // recurrent node; 1 otherwise): steps cannot share one weight fetch.
   int64_t sequential_steps = 1;
+  // Params this layer reads that another stores (shared weights: one
+  // module applied twice), not counted in `params`, and that layer.
+  int64_t shared_params = 0;
+  std::string params_shared_with;
+  // Layers reading the stored tensors this layer holds or shares, itself
+  // included (2 for one module applied twice); 1 when nothing is shared.
+  int64_t weight_users = 1;
+  // Times the layer runs per inference (a loop body's trip count); its
+  // work and traffic include every run.
+  int64_t repeats = 1;
   // What the stored weights say, when the model file held them.
   std::optional<v1::WeightStats> weight_stats;
 
@@ -167,6 +178,8 @@ struct NetworkCount {
   // first appearance.
   std::vector<int> layer_class;
   std::vector<LayerClass> classes;
+  // What the importer assumed (Architecture.assumptions), for reports.
+  std::vector<std::string> assumptions;
 };
 
 struct CountOptions {

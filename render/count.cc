@@ -22,6 +22,13 @@ double ZeroFraction(const v1::WeightStats& s) {
                                 static_cast<double>(s.weights());
 }
 
+// Params that layers read but another layer stores, counted there.
+int64_t SharedParams(const NetworkCount& count) {
+  int64_t shared = 0;
+  for (const Workload& w : count.layers) shared += w.shared_params;
+  return shared;
+}
+
 nlohmann::ordered_json WorkloadJson(const Workload& w) {
   nlohmann::ordered_json j;
   j["name"] = w.name;
@@ -49,6 +56,12 @@ nlohmann::ordered_json WorkloadJson(const Workload& w) {
   j["state_bytes"] = w.state_bytes;
   if (w.kv_read_bytes > 0) j["kv_read_bytes"] = w.kv_read_bytes;
   if (!w.op_type.empty()) j["op_type"] = w.op_type;
+  if (w.repeats > 1) j["repeats"] = w.repeats;
+  if (w.weight_users > 1) j["weight_users"] = w.weight_users;
+  if (w.shared_params > 0) {
+    j["shared_params"] = w.shared_params;
+    j["params_shared_with"] = w.params_shared_with;
+  }
   if (w.weight_stats) {
     const v1::WeightStats& s = *w.weight_stats;
     j["weights"] = {{"examined", s.weights()},
@@ -185,6 +198,13 @@ std::string RenderCountTable(const NetworkCount& count,
                     "from every figure): ",
                     u, "\n");
   }
+  for (const std::string& a : count.assumptions) {
+    absl::StrAppend(&out, "ASSUMED: ", a, "\n");
+  }
+  if (const int64_t shared = SharedParams(count); shared > 0) {
+    absl::StrAppend(&out, "shared weights: ", WithSeparators(shared),
+                    " params read by more than one layer are counted once\n");
+  }
 
   const Workload& t = count.total;
   Table totals({"total", "exact", "short"}, {false, true, true});
@@ -253,6 +273,7 @@ nlohmann::ordered_json CountToJson(const NetworkCount& count,
   for (const auto& [k, v] : bindings) j["dimensions"][k] = v;
   j["uncounted"] = nlohmann::ordered_json::object();
   for (const auto& [op, n] : UncountedOps(count)) j["uncounted"][op] = n;
+  j["assumptions"] = count.assumptions;
   j["layers"] = nlohmann::ordered_json::array();
   for (const Workload& w : count.layers) j["layers"].push_back(WorkloadJson(w));
   nlohmann::ordered_json totals = WorkloadJson(count.total);
@@ -261,6 +282,7 @@ nlohmann::ordered_json CountToJson(const NetworkCount& count,
   }
   totals.erase("name");
   totals.erase("kind");
+  totals["shared_params"] = SharedParams(count);
   if (const auto& run = phase.training) {
     totals["training_flops_per_step"] = run->flops_per_step;
     totals["training_flops"] = run->flops();

@@ -648,7 +648,7 @@ TEST(CliTest, OnnxWorksWithEveryPricingCommand) {
 }
 
 TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
-  // Built from the schema's text form: x -> Relu -> Sin -> y.
+  // Built from the schema's text form: x -> Relu -> LpNormalization -> y.
   onnx::ModelProto m;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
       R"pb(ir_version: 8
@@ -665,7 +665,7 @@ TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
                }
              }
              node { op_type: "Relu" name: "r" input: "x" output: "h" }
-             node { op_type: "Sin" name: "s" input: "h" output: "y" }
+             node { op_type: "LpNormalization" name: "s" input: "h" output: "y" }
              output { name: "y" }
            })pb",
       &m));
@@ -677,10 +677,10 @@ TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
   Result r = RunNeurowatt({"count", path});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
-  EXPECT_TRUE(Contains(r.err, "1 x Sin")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "1 x LpNormalization")) << r.err;
   EXPECT_TRUE(Contains(r.out, "NOT COUNTED")) << r.out;
   Result j = RunNeurowatt({"count", path, "--format", "json"});
-  EXPECT_EQ(nlohmann::json::parse(j.out)["uncounted"]["Sin"], 1);
+  EXPECT_EQ(nlohmann::json::parse(j.out)["uncounted"]["LpNormalization"], 1);
 }
 
 TEST(CliTest, PythonExampleWritesAnArchitecture) {

@@ -591,5 +591,121 @@ TEST(WorkloadTest, RecurrentStateMustNameANodeOfItsShape) {
             std::string::npos);
 }
 
+TEST(WorkloadTest, OneSpatialAxisTakesBeginAndEndPadding) {
+  // ONNX's pads for Conv1d: [begin, end] = [2, 1] on 10 samples, k 4:
+  // (10 + 3 - 4) + 1 = 10 outputs of 8 x 3 x 4 synapses.
+  auto c = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 3 }
+      shape { size: 10 }
+    }
+    nodes {
+      name: "c1"
+      inputs: "x"
+      outputs: "y"
+      conv { in_channels: 3 out_channels: 8 kernel: 4 padding: 2 padding: 1 }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->layers[0].macs, 8 * 3 * 4 * 10);
+}
+
+TEST(WorkloadTest, RepeatedNodesScaleWorkNotStorage) {
+  // A loop body run 6 times: a 16 -> 4 layer over [1, 16] and a ReLU.
+  auto c = CountText(R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 16 }
+    }
+    nodes {
+      name: "fc"
+      inputs: "x"
+      outputs: "h"
+      repeats: 6
+      linear { in_features: 16 out_features: 4 bias: true }
+    }
+    nodes {
+      name: "act"
+      inputs: "h"
+      outputs: "y"
+      repeats: 6
+      activation { kind: RELU }
+    }
+  )pb");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Workload& fc = c->layers[0];
+  EXPECT_EQ(fc.repeats, 6);
+  EXPECT_EQ(fc.macs, 6 * 64);
+  EXPECT_EQ(fc.neuron_instances, 6 * 4);
+  EXPECT_EQ(fc.other_ops.adds, 6 * 4);  // bias
+  EXPECT_EQ(fc.input_bytes, 6 * 16 * 4);
+  EXPECT_EQ(fc.output_bytes, 6 * 4 * 4);
+  EXPECT_EQ(fc.sequential_steps, 6);
+  EXPECT_EQ(fc.neurons, 4);
+  EXPECT_EQ(fc.synapses, 64);
+  EXPECT_EQ(fc.params, 68);
+  EXPECT_EQ(fc.weight_bytes, 64 * 4);
+  EXPECT_EQ(c->layers[1].other_ops.compares, 6 * 4);
+}
+
+TEST(WorkloadTest, SharedParamsAreCountedAtTheirHolder) {
+  // One 8 -> 8 layer applied three times: 72 params, three uses.
+  constexpr char kShared[] = R"pb(
+    inputs {
+      name: "x"
+      shape { size: 1 }
+      shape { size: 8 }
+    }
+    nodes {
+      name: "a"
+      inputs: "x"
+      outputs: "ya"
+      linear { in_features: 8 out_features: 8 bias: true }
+    }
+    nodes {
+      name: "b"
+      inputs: "ya"
+      outputs: "yb"
+      shared { with: "a" params: 72 }
+      linear { in_features: 8 out_features: 8 bias: true }
+    }
+    nodes {
+      name: "c"
+      inputs: "yb"
+      outputs: "yc"
+      shared { with: "a" params: 72 }
+      linear { in_features: 8 out_features: 8 bias: true }
+    }
+  )pb";
+  auto c = CountText(kShared);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->total.params, 72);
+  EXPECT_EQ(c->total.active_params, 72);
+  EXPECT_EQ(c->total.synapses, 3 * 64);
+  EXPECT_EQ(c->total.macs, 3 * 64);
+  for (const Workload& w : c->layers) EXPECT_EQ(w.weight_users, 3) << w.name;
+  EXPECT_EQ(c->layers[2].shared_params, 72);
+  EXPECT_EQ(c->layers[2].params_shared_with, "a");
+
+  std::string later = kShared;
+  later.replace(later.find("with: \"a\""), 9, "with: \"c\"");
+  auto bad = CountText(later);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(
+                "node 'b': shared.with names 'c', which is not an earlier node"),
+            std::string::npos)
+      << bad.status();
+  std::string too_many = kShared;
+  too_many.replace(too_many.find("params: 72"), 10, "params: 73");
+  bad = CountText(too_many);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("node 'b': shares 73 params but has 72"),
+            std::string::npos)
+      << bad.status();
+}
+
 }  // namespace
 }  // namespace neurowatt

@@ -14,10 +14,18 @@ namespace {
 using absl::InvalidArgumentError;
 using absl::StrCat;
 
-absl::Status Conv(ImportContext& cx, const onnx::NodeProto& n,
-                  bool transposed) {
+// Where a convolution's weights and bias are among its inputs (QLinearConv
+// puts scales and zero points between them; ConvInteger has no bias).
+struct ConvInputs {
+  int weight = 1;
+  int bias = 2;  // -1: none
+};
+
+absl::Status Conv(ImportContext& cx, const onnx::NodeProto& n, bool transposed,
+                  ConvInputs at = {}) {
   const GraphIndex& g = cx.tensors();
-  const auto w = n.input_size() > 1 ? g.Weight(n.input(1)) : std::nullopt;
+  const auto w =
+      n.input_size() > at.weight ? g.Weight(n.input(at.weight)) : std::nullopt;
   if (!w) return cx.EmitUncounted(n, "weights computed at run time");
   auto x = g.ShapeOf(n.input(0));
   if (!x.ok()) return x.status();
@@ -45,11 +53,13 @@ absl::Status Conv(ImportContext& cx, const onnx::NodeProto& n,
   }
   v1::Node* node = cx.NewNode(n, n.output(0));
   node->add_inputs(n.input(0));
+  cx.TakeWeightType(node, *w);
   auto* c = node->mutable_conv();
   c->set_in_channels((*x)[1]);
   c->set_out_channels(transposed ? ws[1] * groups : ws[0]);
   c->set_groups(groups);
-  c->set_bias(n.input_size() > 2 && !n.input(2).empty());
+  c->set_bias(at.bias > 0 && n.input_size() > at.bias &&
+              !n.input(at.bias).empty());
   c->set_transposed(transposed);
   for (size_t i = 0; i < dims; ++i) {
     c->add_kernel(kernel[i]);
@@ -92,6 +102,8 @@ absl::Status Conv(ImportContext& cx, const onnx::NodeProto& n,
     for (int64_t p : output_padding) c->add_output_padding(p);
   }
   for (int64_t p : pads) c->add_padding(p);
+  cx.NoteStored(node,
+                {w, c->bias() ? g.Weight(n.input(at.bias)) : std::nullopt});
   // Presynaptic neurons are input channels.
   const int64_t k = Product(kernel);
   PresynapticMap map;
@@ -110,6 +122,14 @@ void AddConvTranslators(TranslatorTable& table) {
   AddTranslator(table, "Conv", [](ImportContext& cx, const onnx::NodeProto& n) {
     return Conv(cx, n, /*transposed=*/false);
   });
+  AddTranslator(table, "QLinearConv",
+                [](ImportContext& cx, const onnx::NodeProto& n) {
+                  return Conv(cx, n, /*transposed=*/false, {3, 8});
+                });
+  AddTranslator(table, "ConvInteger",
+                [](ImportContext& cx, const onnx::NodeProto& n) {
+                  return Conv(cx, n, /*transposed=*/false, {1, -1});
+                });
   AddTranslator(table, "ConvTranspose",
                 [](ImportContext& cx, const onnx::NodeProto& n) {
                   return Conv(cx, n, /*transposed=*/true);

@@ -2,6 +2,7 @@
 // reductions and norms, which keep their other ops (docs/counting.md).
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,6 +67,17 @@ absl::Status Reduce(ImportContext& cx, const onnx::NodeProto& n,
   return absl::OkStatus();
 }
 
+// ArgMax and ArgMin: the compares of a max or min over their one axis.
+absl::Status ArgReduce(ImportContext& cx, const onnx::NodeProto& n) {
+  v1::Node* node = cx.NewNode(n, n.output(0));
+  node->add_inputs(n.input(0));
+  auto* r = node->mutable_reduce();
+  r->set_kind(n.op_type() == "ArgMax" ? v1::Reduce::MAX : v1::Reduce::MIN);
+  r->add_axes(AttrInt(n, "axis", 0));
+  r->set_keep_dims(AttrInt(n, "keepdims", 1) != 0);
+  return absl::OkStatus();
+}
+
 absl::Status Norm(ImportContext& cx, const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
   auto x = cx.tensors().ShapeOf(n.input(0));
@@ -75,6 +87,12 @@ absl::Status Norm(ImportContext& cx, const onnx::NodeProto& n) {
   }
   v1::Node* node = cx.NewNode(n, n.output(0));
   node->add_inputs(n.input(0));
+  // Its gain and shift (scale and B) are its params.
+  std::vector<std::optional<WeightRef>> stored;
+  for (int i = 1; i <= 2 && i < n.input_size(); ++i) {
+    stored.push_back(cx.tensors().Weight(n.input(i)));
+  }
+  cx.NoteStored(node, stored);
   auto* norm = node->mutable_norm();
   if (op == "LayerNormalization") {
     int64_t axis = AttrInt(n, "axis", -1);
@@ -89,6 +107,11 @@ absl::Status Norm(ImportContext& cx, const onnx::NodeProto& n) {
                                               : v1::Norm::GROUP);
     norm->set_features((*x)[1]);
     if (op == "InstanceNormalization") norm->set_groups((*x)[1]);
+    if (op == "GroupNormalization") {
+      const int64_t groups = AttrInt(n, "num_groups", 0);
+      if (auto s = InRange({groups}, 1, "num_groups"); !s.ok()) return s;
+      norm->set_groups(groups);
+    }
   }
   return absl::OkStatus();
 }
@@ -143,6 +166,30 @@ void AddElementwiseTranslators(TranslatorTable& table) {
                         {"Round", A::ROUND},
                         {"Sign", A::ROUND},
                         {"Not", A::ROUND},
+                        {"BitwiseNot", A::ROUND},
+                        {"IsInf", A::ROUND},
+                        {"IsNaN", A::ROUND},
+                        // argmax along the axis: a compare per element
+                        {"Hardmax", A::ROUND},
+                        {"ThresholdedRelu", A::RELU},
+                        {"Mish", A::MISH},
+                        {"Softsign", A::SOFTSIGN},
+                        {"Sin", A::TRANSCENDENTAL},
+                        {"Cos", A::TRANSCENDENTAL},
+                        {"Tan", A::TRANSCENDENTAL},
+                        {"Asin", A::TRANSCENDENTAL},
+                        {"Acos", A::TRANSCENDENTAL},
+                        {"Atan", A::TRANSCENDENTAL},
+                        {"Sinh", A::TRANSCENDENTAL},
+                        {"Cosh", A::TRANSCENDENTAL},
+                        {"Asinh", A::TRANSCENDENTAL},
+                        {"Acosh", A::TRANSCENDENTAL},
+                        {"Atanh", A::TRANSCENDENTAL},
+                        {"Shrink", A::SHRINK},
+                        {"CumSum", A::CUMULATIVE_SUM},
+                        {"QuantizeLinear", A::QUANTIZE},
+                        {"DynamicQuantizeLinear", A::QUANTIZE},
+                        {"DequantizeLinear", A::DEQUANTIZE},
                     });
   using E = v1::Elementwise;
   AddKinds<E::Kind>(table, Elementwise,
@@ -166,6 +213,10 @@ void AddElementwiseTranslators(TranslatorTable& table) {
                         {"Or", E::COMPARE},
                         {"Xor", E::COMPARE},
                         {"Where", E::WHERE},
+                        {"BitwiseAnd", E::COMPARE},
+                        {"BitwiseOr", E::COMPARE},
+                        {"BitwiseXor", E::COMPARE},
+                        {"BitShift", E::COMPARE},
                     });
   using R = v1::Reduce;
   AddKinds<R::Kind>(table, Reduce,
@@ -178,9 +229,13 @@ void AddElementwiseTranslators(TranslatorTable& table) {
                         {"ReduceSumSquare", R::SUM_SQUARE},
                         {"ReduceL2", R::SUM_SQUARE},
                         {"ReduceL1", R::SUM},
+                        {"ReduceLogSumExp", R::LOG_SUM_EXP},
+                        {"ReduceLogSum", R::LOG_SUM},
                     });
-  for (const char* op :
-       {"BatchNormalization", "InstanceNormalization", "LayerNormalization"}) {
+  AddTranslator(table, "ArgMax", ArgReduce);
+  AddTranslator(table, "ArgMin", ArgReduce);
+  for (const char* op : {"BatchNormalization", "InstanceNormalization",
+                         "LayerNormalization", "GroupNormalization"}) {
     AddTranslator(table, op, Norm);
   }
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/graph.h"
+#include "model/onnx/control_flow.h"
 
 namespace neurowatt {
 namespace onnx_import {
@@ -33,6 +34,16 @@ v1::ElementType ToElementType(int32_t onnx_type) {
     case onnx::TensorProto::INT64:
     case onnx::TensorProto::UINT64:
       return v1::INT64;
+    // Types newer than ONNX 1.12's enum: FLOAT8E4M3FN, FLOAT8E4M3FNUZ,
+    // FLOAT8E5M2, FLOAT8E5M2FNUZ (opset 19), UINT4 and INT4 (opset 21).
+    case 17:
+    case 18:
+    case 19:
+    case 20:
+      return v1::FP8;
+    case 21:
+    case 22:
+      return v1::INT4;
     default:
       return v1::ELEMENT_TYPE_UNSPECIFIED;
   }
@@ -89,11 +100,13 @@ int64_t Product(const std::vector<int64_t>& v, size_t from) {
 
 const absl::flat_hash_set<std::string>& LayoutOps() {
   static const auto* ops = new absl::flat_hash_set<std::string>{
-      "Reshape",   "Flatten",        "Squeeze",      "Unsqueeze",    "Concat",
-      "Split",     "Slice",          "Expand",       "Tile",         "Pad",
-      "Identity",  "Dropout",        "Cast",         "CastLike",     "Gather",
-      "GatherND",  "GatherElements", "DepthToSpace", "SpaceToDepth", "Trilu",
-      "ScatterND", "ScatterElements"};
+      "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice",
+      "Expand", "Tile", "Pad", "Identity", "Dropout", "Cast", "CastLike",
+      "Gather", "GatherND", "GatherElements", "DepthToSpace", "SpaceToDepth",
+      "Trilu", "ScatterND", "ScatterElements",
+      // Values made from shapes, or moved by indices: no arithmetic.
+      "Scatter", "ConstantOfShape", "Range", "EyeLike", "OneHot", "MaxUnpool",
+      "ReverseSequence", "CenterCropPad"};
   return *ops;
 }
 
@@ -142,25 +155,37 @@ void GraphIndex::CollectTensorInfo() {
   }
 }
 
-void GraphIndex::MarkData() {
+void GraphIndex::MarkData(
+    const std::vector<std::pair<std::string, std::string>>& feedback) {
   for (const auto& in : graph_.input()) {
     if (!initializer_.contains(in.name())) data_.insert(in.name());
   }
   for (int i = 0; i < graph_.node_size(); ++i) {
-    const auto& n = graph_.node(i);
-    for (const auto& o : n.output()) producer_[o] = i;
-    // Shape and Size describe a tensor, they do not carry it.
-    if (n.op_type() == "Shape" || n.op_type() == "Size") continue;
-    // A lookup in a stored table (position embeddings read at constant
-    // indices) is a layer even when nothing else about it is data.
-    const bool data = std::any_of(n.input().begin(), n.input().end(),
-                                  [this](const std::string& t) {
-                                    return data_.contains(t);
-                                  }) ||
-                      IsEmbeddingLookup(n);
-    if (!data) continue;
-    for (const auto& o : n.output()) {
-      if (!o.empty()) data_.insert(o);
+    for (const auto& o : graph_.node(i).output()) producer_[o] = i;
+  }
+  auto is_data = [this](const std::string& t) { return data_.contains(t); };
+  // One sweep in graph order, again whenever a loop's state turns out to
+  // be data (its next value is): a loop nested k deep needs k + 1 sweeps.
+  for (bool again = true; again;) {
+    for (const auto& n : graph_.node()) {
+      // Shape and Size describe a tensor, they do not carry it.
+      if (n.op_type() == "Shape" || n.op_type() == "Size") continue;
+      // A subgraph (what inlining left) reads its enclosing scope directly.
+      const std::vector<std::string> outer = OuterReferences(n);
+      // A lookup in a stored table (position embeddings read at constant
+      // indices) is a layer even when nothing else about it is data.
+      const bool data =
+          std::any_of(n.input().begin(), n.input().end(), is_data) ||
+          std::any_of(outer.begin(), outer.end(), is_data) ||
+          IsEmbeddingLookup(n);
+      if (!data) continue;
+      for (const auto& o : n.output()) {
+        if (!o.empty()) data_.insert(o);
+      }
+    }
+    again = false;
+    for (const auto& [state, next] : feedback) {
+      if (data_.contains(next) && data_.insert(state).second) again = true;
     }
   }
 }
@@ -169,6 +194,11 @@ std::optional<int> GraphIndex::InitializerIndex(const std::string& t) const {
   auto it = initializer_.find(t);
   if (it == initializer_.end()) return std::nullopt;
   return it->second;
+}
+
+int32_t GraphIndex::OnnxTypeOf(const std::string& t) const {
+  auto it = info_.find(t);
+  return it == info_.end() ? 0 : it->second.elem_type;
 }
 
 std::optional<std::vector<int64_t>> GraphIndex::KnownShape(
@@ -253,7 +283,9 @@ std::optional<WeightRef> GraphIndex::Weight(const std::string& t) const {
   }
   const onnx::NodeProto* n = Producer(t);
   if (n == nullptr || n->input_size() < 1) return std::nullopt;
-  if (n->op_type() == "Identity" || n->op_type() == "Cast") {
+  // A quantised model's weights reach their layer dequantised.
+  if (n->op_type() == "Identity" || n->op_type() == "Cast" ||
+      n->op_type() == "DequantizeLinear") {
     return Weight(n->input(0));
   }
   if (n->op_type() == "Transpose") {

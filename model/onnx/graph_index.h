@@ -78,7 +78,10 @@ class GraphIndex {
   // After each pass of shape inference: what it found.
   void CollectTensorInfo();
   // Once the shapes are final: producers, and which tensors carry data.
-  void MarkData();
+  // Each (state, next) pair of `feedback` makes the state data when the
+  // next value is (a loop's carried state, control_flow.h).
+  void MarkData(
+      const std::vector<std::pair<std::string, std::string>>& feedback = {});
 
   const onnx::GraphProto& graph() const { return graph_; }
   bool IsInitializer(const std::string& t) const {
@@ -96,6 +99,8 @@ class GraphIndex {
   // The shape of `t` when inference knows every dimension, else nullopt.
   std::optional<std::vector<int64_t>> KnownShape(const std::string& t) const;
   v1::ElementType TypeOf(const std::string& t) const;
+  // The ONNX element type inference found for `t` (0 when unknown).
+  int32_t OnnxTypeOf(const std::string& t) const;
 
   // Whether `t` derives from a graph input (not just from constants).
   bool IsData(const std::string& t) const { return data_.contains(t); }
@@ -103,7 +108,8 @@ class GraphIndex {
   std::vector<std::string> DataInputs(const onnx::NodeProto& n) const;
   // Gather (axis 0) of rows of a stored floating-point matrix.
   bool IsEmbeddingLookup(const onnx::NodeProto& n) const;
-  // The stored weight `t` is, through Identity, Cast and 2-D Transpose.
+  // The stored weight `t` is, through Identity, Cast, DequantizeLinear and
+  // 2-D Transpose.
   std::optional<WeightRef> Weight(const std::string& t) const;
   // Whether `t` is a floating-point initializer of more than one element,
   // possibly through layout ops.

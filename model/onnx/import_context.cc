@@ -52,6 +52,7 @@ absl::StatusOr<std::string> ImportContext::InputFor(const std::string& t) {
   auto* c = node->mutable_constant();
   c->set_parameter(parameter);
   for (int64_t d : *shape) c->add_shape()->set_size(d);
+  if (parameter) NoteStored(node, {tensors_.Weight(t)});
   constants_.insert(t);
   return t;
 }
@@ -121,22 +122,24 @@ absl::Status ImportContext::Analyze(
   return absl::OkStatus();
 }
 
-void ImportContext::NoteLinearWeight(int index) {
-  linear_weights_.emplace_back(arch_.nodes_size() - 1, index);
+void ImportContext::TakeWeightType(v1::Node* node, const WeightRef& w) {
+  const int32_t type = tensors_.initializer(w.index).data_type();
+  if (!IsFloating(type)) node->set_dtype(ToElementType(type));
 }
 
-void ImportContext::NoteEmbedding(int index, const std::string& name) {
-  embedding_of_.emplace(index, name);
-}
-
-v1::Architecture ImportContext::Finish() {
-  for (const auto& [node, init] : linear_weights_) {
-    if (auto it = embedding_of_.find(init); it != embedding_of_.end()) {
-      arch_.mutable_nodes(node)->mutable_linear()->set_weight_tied_to(
-          it->second);
-    }
+void ImportContext::NoteStored(
+    v1::Node* node, const std::vector<std::optional<WeightRef>>& stored) {
+  int64_t shared = 0;
+  for (const auto& ref : stored) {
+    if (!ref) continue;
+    auto [it, first] = holder_.emplace(ref->index, node->name());
+    if (first || it->second == node->name()) continue;
+    // IndexInitializers bounded every initializer's element count.
+    shared += Product({tensors_.initializer(ref->index).dims().begin(),
+                       tensors_.initializer(ref->index).dims().end()});
+    if (!node->has_shared()) node->mutable_shared()->set_with(it->second);
   }
-  return std::move(arch_);
+  if (shared > 0) node->mutable_shared()->set_params(shared);
 }
 
 }  // namespace onnx_import

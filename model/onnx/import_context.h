@@ -11,11 +11,12 @@
 #define NEUROWATT_MODEL_ONNX_IMPORT_CONTEXT_H_
 
 #include <cstdint>
-#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -74,10 +75,18 @@ class ImportContext {
       v1::Node* node, int64_t presynaptic,
       const std::vector<std::pair<WeightRef, PresynapticMap>>& parts);
 
-  // Bookkeeping for weight tying: the linear node just emitted reads
-  // initializer `index`; the embedding node `name` reads table `index`.
-  void NoteLinearWeight(int index);
-  void NoteEmbedding(int index, const std::string& name);
+  // A layer whose stored weights `w` are integers (a quantised model:
+  // QLinearConv, MatMulInteger, or a float op fed by DequantizeLinear)
+  // counts at their precision; `node` takes their type.
+  void TakeWeightType(v1::Node* node, const WeightRef& w);
+
+  // `node` stores the initializers `stored` (indices into the graph's;
+  // its params): those an earlier node already stores become `node`'s
+  // SharedParams, so that each stored tensor is counted once (one module
+  // applied twice, a tied LM head, an exporter that stores equal tensors
+  // once). Absent entries (nullopt) are skipped.
+  void NoteStored(v1::Node* node,
+                  const std::vector<std::optional<WeightRef>>& stored);
   // Graph input `name` is a KV cache from earlier steps that the graph
   // only appends to (Concat): it becomes a kv_cache node's cached
   // positions.
@@ -85,9 +94,8 @@ class ImportContext {
   bool IsCacheInput(const std::string& name) const {
     return cache_inputs_.contains(name);
   }
-  // Ties every linear layer that reads an embedding's table to it
-  // (weight_tied_to), then hands over the architecture.
-  v1::Architecture Finish();
+  // Hands over the architecture.
+  v1::Architecture Finish() { return std::move(arch_); }
 
  private:
   OnnxFile& file_;
@@ -97,8 +105,7 @@ class ImportContext {
   absl::flat_hash_set<std::string> node_names_;
   absl::flat_hash_set<std::string> constants_;
   absl::flat_hash_set<std::string> cache_inputs_;
-  std::map<int, std::string> embedding_of_;          // initializer -> node
-  std::vector<std::pair<int, int>> linear_weights_;  // arch node, initializer
+  absl::flat_hash_map<int, std::string> holder_;  // initializer -> node
   v1::Architecture arch_;
 };
 

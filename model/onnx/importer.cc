@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "model/onnx/control_flow.h"
 #include "model/onnx/dimensions.h"
+#include "model/onnx/extra_shapes.h"
 #include "model/onnx/graph_index.h"
 #include "model/onnx/import_context.h"
 #include "model/onnx/onnx_file.h"
@@ -46,9 +48,37 @@ const TranslatorTable& Translators() {
     AddPoolTranslators(*t);
     AddElementwiseTranslators(*t);
     AddLayoutTranslators(*t);
+    AddControlFlowTranslators(*t);
     return t;
   }();
   return *table;
+}
+
+// Ops the importer knows and leaves uncounted, each for a reason that a
+// counting rule would not serve (docs/counting.md).
+const absl::flat_hash_set<std::string>& UncountedOnnxOps() {
+  static const auto* ops = new absl::flat_hash_set<std::string>{
+      // Random numbers: their cost is the generator's, not the network's.
+      "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
+      "Bernoulli", "Multinomial",
+      // Data-dependent selection and detection heads.
+      "NonZero", "NonMaxSuppression", "TopK", "Unique", "Compress", "RoiAlign",
+      "MaxRoiPool", "GridSample", "AffineGrid", "DeformConv", "Col2Im", "Det",
+      // Normalisations and pools with a norm of their own.
+      "LRN", "LpNormalization", "MeanVarianceNormalization", "LpPool",
+      "GlobalLpPool",
+      // Signal processing.
+      "DFT", "STFT", "BlackmanWindow", "HammingWindow", "HannWindow",
+      "MelWeightMatrix",
+      // Training losses.
+      "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss",
+      // Sequences, optionals, strings and images.
+      "SequenceAt", "SequenceConstruct", "SequenceEmpty", "SequenceErase",
+      "SequenceInsert", "SequenceLength", "SequenceMap", "SplitToSequence",
+      "ConcatFromSequence", "Optional", "OptionalGetElement",
+      "OptionalHasElement", "StringNormalizer", "TfIdfVectorizer",
+      "RegexFullMatch", "StringConcat", "StringSplit", "ImageDecoder"};
+  return *ops;
 }
 
 // ONNX's messages span lines; errors here are one line.
@@ -84,13 +114,42 @@ class Importer {
   const OnnxImportOptions& options_;
   GraphIndex tensors_;
   ImportContext cx_;
+  Repeats repeats_;  // of the nodes inlined from loop bodies
+  Feedback feedback_;
+  ExtraShapes extra_shapes_;
+  std::vector<std::string> assumptions_;
+  bool inlined_ = false;
 };
+
+// Einsum equations as numpy writes them may space their letters
+// ("B H I D, B H J D -> B H I J", torchvision's MaxViT); ONNX 1.12's shape
+// inference reads every character as a subscript, so the spaces go.
+void StripEinsumSpaces(onnx::GraphProto& graph) {
+  for (auto& n : *graph.mutable_node()) {
+    if (n.op_type() != "Einsum") continue;
+    for (auto& a : *n.mutable_attribute()) {
+      if (a.name() != "equation") continue;
+      std::string* eq = a.mutable_s();
+      eq->erase(std::remove(eq->begin(), eq->end(), ' '), eq->end());
+    }
+  }
+}
+
+// The model's default-domain opset (ONNX's 1 when it does not say).
+int64_t DefaultOpset(const onnx::ModelProto& model) {
+  for (const auto& o : model.opset_import()) {
+    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
+  }
+  return 1;
+}
 
 absl::Status Importer::InferShapes() {
   // Each pass of ONNX's inference can make more shape arithmetic evaluable,
   // which in turn makes more shapes concrete; exporters nest a few levels.
-  constexpr int kMaxPasses = 8;
+  // Inlining a loop body adds a level of its own.
+  constexpr int kMaxPasses = 256;
   auto lookup = [this](const std::string& t) { return tensors_.KnownShape(t); };
+  const int64_t opset = DefaultOpset(file_.model());
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     try {
       onnx::shape_inference::InferShapes(
@@ -103,8 +162,15 @@ absl::Status Importer::InferShapes() {
     }
     tensors_.CollectTensorInfo();
     auto* graph = file_.model().mutable_graph();
-    if (FoldShapeArithmetic(*graph, lookup) == 0) break;
+    const int folded = FoldShapeArithmetic(*graph, lookup);
+    const int worked = WorkOutShapes(*graph, tensors_, extra_shapes_);
+    const int inlined = InlineControlFlow(*graph, opset, lookup,
+                                          /*settled=*/folded + worked == 0,
+                                          repeats_, feedback_, assumptions_);
+    inlined_ |= inlined > 0;
+    if (folded + worked + inlined == 0) break;
     graph->clear_value_info();
+    for (const auto& [name, v] : extra_shapes_) *graph->add_value_info() = v;
   }
   return absl::OkStatus();
 }
@@ -180,8 +246,14 @@ absl::StatusOr<OnnxImport> Importer::Run() {
   if (auto s = CheckTopology(graph); !s.ok()) return s;
   auto bound = BindInputDimensions(graph, options_);
   if (!bound.ok()) return bound.status();
+  StripEinsumSpaces(graph);
   if (auto s = InferShapes(); !s.ok()) return s;
-  tensors_.MarkData();
+  if (inlined_) {
+    // Loop bodies brought their nodes and initializers into the graph.
+    if (auto s = CheckTopology(graph); !s.ok()) return s;
+    if (auto s = tensors_.IndexInitializers(); !s.ok()) return s;
+  }
+  tensors_.MarkData(feedback_);
   Describe();
   // A KV cache from earlier steps (only appended to) becomes the cached
   // positions of a kv_cache node (layout.cc), not an input.
@@ -213,7 +285,13 @@ absl::StatusOr<OnnxImport> Importer::Run() {
           StrCat("node '", n.name(), "' emitted nothing"));
     }
     if (auto s = TranslateOtherOutputs(n); !s.ok()) return NodeError(n, s);
+    if (const int64_t r = RepeatsOf(repeats_, n); r != 1) {
+      for (int k = first; k < cx_.arch().nodes_size(); ++k) {
+        cx_.arch().mutable_nodes(k)->set_repeats(r);
+      }
+    }
   }
+  for (const std::string& a : assumptions_) cx_.arch().add_assumptions(a);
   OnnxImport out;
   out.arch = cx_.Finish();
   auto g = Graph::Build(out.arch);
@@ -239,6 +317,22 @@ absl::StatusOr<OnnxImport> Import(
 
 }  // namespace
 }  // namespace onnx_import
+
+OnnxCoverage OnnxOpCoverage(const std::string& op_type) {
+  if (op_type == "Shape" || op_type == "Size" || op_type == "Constant") {
+    return OnnxCoverage::kShape;
+  }
+  if (onnx_import::IsLayoutOp(op_type) || op_type == "Transpose") {
+    return OnnxCoverage::kLayout;
+  }
+  if (onnx_import::Translators().contains(op_type)) {
+    return OnnxCoverage::kCounted;
+  }
+  if (onnx_import::UncountedOnnxOps().contains(op_type)) {
+    return OnnxCoverage::kUncounted;
+  }
+  return OnnxCoverage::kUnknown;
+}
 
 absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                                       const OnnxImportOptions& options) {

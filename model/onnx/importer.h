@@ -51,6 +51,20 @@ struct OnnxImport {
   std::string seq_symbol, context_symbol;
 };
 
+// Where an op of ONNX's default domain stands (docs/counting.md):
+//   - kCounted: translated with a counting rule (Loop, Scan and If by
+//     their bodies);
+//   - kLayout: moves or selects data, no arithmetic;
+//   - kShape: describes tensors or holds constants (Shape, Size,
+//     Constant), folded away;
+//   - kUncounted: known, and deliberately left as an uncounted node that
+//     every report lists (random generators, data-dependent selection,
+//     signal processing, sequences, strings...);
+//   - kUnknown: not an ONNX op the importer knows of; it too becomes an
+//     uncounted node.
+enum class OnnxCoverage { kCounted, kLayout, kShape, kUncounted, kUnknown };
+OnnxCoverage OnnxOpCoverage(const std::string& op_type);
+
 // Imports `path`. `options.dims` binds symbolic input dimensions by name;
 // "batch" also binds the batch symbol when that has another name (unless
 // `dims` name it too). Unbound batch-like symbols are 1; any other unbound

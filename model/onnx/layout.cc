@@ -38,7 +38,7 @@ absl::Status Gather(ImportContext& cx, const onnx::NodeProto& n) {
   node->add_inputs(*indices);
   node->mutable_embedding()->set_vocab(dims[0]);
   node->mutable_embedding()->set_dim(dims[1]);
-  cx.NoteEmbedding(table, node->name());
+  cx.NoteStored(node, {WeightRef{table, false}});
   return cx.Analyze(
       node, dims[0],
       {{WeightRef{table, false}, PresynapticMap{dims[1], dims[0], 0, 0}}});
@@ -84,14 +84,28 @@ absl::Status Transpose(ImportContext& cx, const onnx::NodeProto& n) {
   return cx.EmitTranspose(n, n.input(0), n.output(0));
 }
 
-// Nearest-neighbour resizing copies; the interpolating modes are not
-// counted yet.
+// Resize and Upsample: nearest copies, linear and cubic interpolate
+// (Resize in architecture.proto).
 absl::Status Resize(ImportContext& cx, const onnx::NodeProto& n) {
-  if (AttrString(n, "mode", "nearest") == "nearest") {
-    return cx.EmitLayout(n, n.output(0), cx.tensors().DataInputs(n),
-                         n.op_type());
+  const std::string mode = AttrString(n, "mode", "nearest");
+  v1::Resize::Mode kind;
+  if (mode == "nearest") {
+    kind = v1::Resize::NEAREST;
+  } else if (mode == "linear" || mode == "bilinear" || mode == "trilinear") {
+    kind = v1::Resize::LINEAR;
+  } else if (mode == "cubic") {
+    kind = v1::Resize::CUBIC;
+  } else {
+    return cx.EmitUncounted(n, absl::StrCat("mode ", mode));
   }
-  return cx.EmitUncounted(n, "");
+  auto shape = cx.tensors().ShapeOf(n.output(0));
+  if (!shape.ok()) return shape.status();
+  v1::Node* node = cx.NewNode(n, n.output(0));
+  node->add_inputs(n.input(0));
+  auto* r = node->mutable_resize();
+  r->set_mode(kind);
+  for (int64_t d : *shape) r->add_shape()->set_size(d);
+  return absl::OkStatus();
 }
 
 }  // namespace

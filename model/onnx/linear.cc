@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -51,11 +52,12 @@ absl::Status Gemm(ImportContext& cx, const onnx::NodeProto& n) {
       return absl::InvalidArgumentError("B is not a matrix");
     const bool rows_are_inputs = trans_b == w->transposed;  // stored [K, N]
     const int64_t k = rows_are_inputs ? dims[0] : dims[1];
+    cx.TakeWeightType(node, *w);
     auto* l = node->mutable_linear();
     l->set_in_features(k);
     l->set_out_features(outputs);
     l->set_bias(bias.has_value());
-    cx.NoteLinearWeight(w->index);
+    cx.NoteStored(node, {w, bias});
     PresynapticMap map = rows_are_inputs ? PresynapticMap{dims[1], k, 0, 0}
                                          : PresynapticMap{1, k, 0, 0};
     if (auto s = cx.Analyze(node, k, {{*w, map}}); !s.ok()) return s;
@@ -76,32 +78,41 @@ absl::Status Gemm(ImportContext& cx, const onnx::NodeProto& n) {
   return absl::OkStatus();
 }
 
-absl::Status MatMul(ImportContext& cx, const onnx::NodeProto& n) {
+// MatMul, and the integer products whose operands are inputs `a` and `b`
+// (QLinearMatMul: 0 and 3, between their scales and zero points).
+absl::Status MatMul(ImportContext& cx, const onnx::NodeProto& n, int a_at,
+                    int b_at) {
   const GraphIndex& g = cx.tensors();
-  auto a_shape = g.ShapeOf(n.input(0));
+  if (n.input_size() <= b_at) {
+    return absl::InvalidArgumentError("an operand is missing");
+  }
+  const std::string& a_in = n.input(a_at);
+  const std::string& b_in = n.input(b_at);
+  auto a_shape = g.ShapeOf(a_in);
   if (!a_shape.ok()) return a_shape.status();
-  auto b_shape = g.ShapeOf(n.input(1));
+  auto b_shape = g.ShapeOf(b_in);
   if (!b_shape.ok()) return b_shape.status();
   if (a_shape->size() < 2 || b_shape->size() < 2) {
     return cx.EmitUncounted(n, "a one-dimensional operand");
   }
-  const auto wa = g.Weight(n.input(0));
-  const auto wb = g.Weight(n.input(1));
-  if (wb && b_shape->size() == 2 && g.IsData(n.input(0))) {
+  const auto wa = g.Weight(a_in);
+  const auto wb = g.Weight(b_in);
+  if (wb && b_shape->size() == 2 && g.IsData(a_in)) {
     // x W: W is [K, N], N neurons of K synapses.
     v1::Node* node = cx.NewNode(n, n.output(0));
-    node->add_inputs(n.input(0));
+    node->add_inputs(a_in);
+    cx.TakeWeightType(node, *wb);
     auto* l = node->mutable_linear();
     l->set_in_features((*b_shape)[0]);
     l->set_out_features((*b_shape)[1]);
-    cx.NoteLinearWeight(wb->index);
+    cx.NoteStored(node, {wb});
     const auto& dims = g.initializer(wb->index).dims();
     PresynapticMap map = wb->transposed
                              ? PresynapticMap{1, dims[1], 0, 0}
                              : PresynapticMap{dims[1], dims[0], 0, 0};
     return cx.Analyze(node, (*b_shape)[0], {{*wb, map}});
   }
-  if (wa && a_shape->size() == 2 && g.IsData(n.input(1))) {
+  if (wa && a_shape->size() == 2 && g.IsData(b_in)) {
     // W x: transpose x so that the same linear layer applies, and back.
     const size_t r = b_shape->size();
     auto swap = [r](v1::Transpose* t) {
@@ -110,14 +121,15 @@ absl::Status MatMul(ImportContext& cx, const onnx::NodeProto& n) {
       }
     };
     v1::Node* t1 = cx.NewNode(n, StrCat(n.output(0), "/x^T"), "/in^T");
-    t1->add_inputs(n.input(1));
+    t1->add_inputs(b_in);
     swap(t1->mutable_transpose());
     v1::Node* node = cx.NewNode(n, StrCat(n.output(0), "/y^T"));
     node->add_inputs(t1->outputs(0));
+    cx.TakeWeightType(node, *wa);
     auto* l = node->mutable_linear();
     l->set_in_features((*a_shape)[1]);
     l->set_out_features((*a_shape)[0]);
-    cx.NoteLinearWeight(wa->index);
+    cx.NoteStored(node, {wa});
     const auto& dims = g.initializer(wa->index).dims();
     PresynapticMap map = wa->transposed ? PresynapticMap{dims[1], dims[0], 0, 0}
                                         : PresynapticMap{1, dims[1], 0, 0};
@@ -129,14 +141,16 @@ absl::Status MatMul(ImportContext& cx, const onnx::NodeProto& n) {
     swap(t2->mutable_transpose());
     return absl::OkStatus();
   }
-  auto a = cx.InputFor(n.input(0));
+  auto a = cx.InputFor(a_in);
   if (!a.ok()) return a.status();
-  auto b = cx.InputFor(n.input(1));
+  auto b = cx.InputFor(b_in);
   if (!b.ok()) return b.status();
   v1::Node* node = cx.NewNode(n, n.output(0));
   node->add_inputs(*a);
   node->add_inputs(*b);
   node->mutable_matmul();
+  // An integer product's operands are integers, whatever it outputs.
+  if (n.op_type() != "MatMul") node->set_dtype(g.TypeOf(a_in));
   return absl::OkStatus();
 }
 
@@ -157,7 +171,15 @@ absl::Status Einsum(ImportContext& cx, const onnx::NodeProto& n) {
 
 void AddLinearTranslators(TranslatorTable& table) {
   AddTranslator(table, "Gemm", Gemm);
-  AddTranslator(table, "MatMul", MatMul);
+  for (const auto& [op, b] :
+       {std::pair{"MatMul", 1}, std::pair{"MatMulInteger", 1},
+        std::pair{"QLinearMatMul", 3}}) {
+    const int b_at = b;
+    AddTranslator(table, op,
+                  [b_at](ImportContext& cx, const onnx::NodeProto& n) {
+                    return MatMul(cx, n, 0, b_at);
+                  });
+  }
   AddTranslator(table, "Einsum", Einsum);
 }
 

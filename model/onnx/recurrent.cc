@@ -55,6 +55,8 @@ absl::Status Recurrent(ImportContext& cx, const onnx::NodeProto& n,
   rec->set_bidirectional(dirs == 2);
   rec->set_bias(n.input_size() > 3 && !n.input(3).empty());
   rec->set_sequence_first(true);
+  cx.NoteStored(node,
+                {w, r, rec->bias() ? g.Weight(n.input(3)) : std::nullopt});
   const int64_t input = wd[2];
   // Presynaptic neurons: the inputs, then each direction's hidden units.
   return cx.Analyze(

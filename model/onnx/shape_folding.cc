@@ -131,8 +131,17 @@ std::optional<IntTensor> Binary(const std::string& op, const IntTensor& a,
       v = std::max(x, y);
     } else if (op == "Min") {
       v = std::min(x, y);
-    } else if (op == "Equal") {
-      v = x == y;
+    } else if (op == "Equal" || op == "Less" || op == "Greater" ||
+               op == "LessOrEqual" || op == "GreaterOrEqual" || op == "And" ||
+               op == "Or" || op == "Xor") {
+      v = op == "Equal"            ? x == y
+          : op == "Less"           ? x < y
+          : op == "Greater"        ? x > y
+          : op == "LessOrEqual"    ? x <= y
+          : op == "GreaterOrEqual" ? x >= y
+          : op == "And"            ? (x != 0 && y != 0)
+          : op == "Or"             ? (x != 0 || y != 0)
+                                   : ((x != 0) != (y != 0));
       out.type = onnx::TensorProto::BOOL;
     } else {
       return std::nullopt;
@@ -141,6 +150,100 @@ std::optional<IntTensor> Binary(const std::string& op, const IntTensor& a,
     out.values.push_back(v);
   }
   return out;
+}
+
+// Row-major strides of `dims`.
+std::vector<int64_t> Strides(const std::vector<int64_t>& dims) {
+  std::vector<int64_t> strides(dims.size(), 1);
+  for (size_t i = dims.size(); i-- > 1;) {
+    strides[i - 1] = strides[i] * dims[i];
+  }
+  return strides;
+}
+
+// ONNX Slice of any rank, negative steps included.
+std::optional<IntTensor> SliceOf(const IntTensor& x,
+                                 const std::vector<int64_t>& starts,
+                                 const std::vector<int64_t>& ends,
+                                 std::vector<int64_t> axes,
+                                 std::vector<int64_t> steps) {
+  const auto rank = static_cast<int64_t>(x.dims.size());
+  if (starts.size() != ends.size() || starts.empty()) return std::nullopt;
+  if (axes.empty()) {
+    for (size_t i = 0; i < starts.size(); ++i) axes.push_back(i);
+  }
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  if (axes.size() != starts.size() || steps.size() != starts.size()) {
+    return std::nullopt;
+  }
+  std::vector<int64_t> begin(rank, 0), step(rank, 1), dims = x.dims;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const int64_t axis = Wrap(axes[i], rank);
+    if (axis < 0 || axis >= rank || steps[i] == 0) return std::nullopt;
+    const int64_t size = x.dims[axis];
+    // Wrapping and clamping as ONNX defines them; a huge end (torch's
+    // INT64_MAX, or -INT64_MAX for "to the front") stays huge.
+    auto wrap = [size](int64_t v) { return v < 0 ? v + size : v; };
+    int64_t b = wrap(starts[i]), e = wrap(ends[i]);
+    if (steps[i] > 0) {
+      b = std::clamp<int64_t>(b, 0, size);
+      e = std::clamp<int64_t>(e, 0, size);
+      dims[axis] = e > b ? (e - b + steps[i] - 1) / steps[i] : 0;
+    } else {
+      b = std::clamp<int64_t>(b, 0, size - 1);
+      e = std::clamp<int64_t>(e, -1, size - 1);
+      dims[axis] = b > e ? (b - e - steps[i] - 1) / -steps[i] : 0;
+    }
+    begin[axis] = b;
+    step[axis] = steps[i];
+  }
+  IntTensor t;
+  t.type = x.type;
+  t.dims = dims;
+  const int64_t n = Count(dims);
+  if (n > kMaxFoldedElements) return std::nullopt;
+  const std::vector<int64_t> in_strides = Strides(x.dims);
+  const std::vector<int64_t> out_strides = Strides(dims);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t at = 0;
+    for (int64_t a = 0; a < rank; ++a) {
+      const int64_t coord = k / out_strides[a] % dims[a];
+      at += (begin[a] + coord * step[a]) * in_strides[a];
+    }
+    t.values.push_back(x.values[at]);
+  }
+  return t;
+}
+
+// ONNX Transpose (no perm: the axes reversed).
+std::optional<IntTensor> TransposeOf(const IntTensor& x,
+                                     std::vector<int64_t> perm) {
+  const size_t rank = x.dims.size();
+  if (perm.empty()) {
+    for (size_t i = rank; i-- > 0;) perm.push_back(i);
+  }
+  if (perm.size() != rank) return std::nullopt;
+  std::vector<bool> used(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(rank) || used[p]) {
+      return std::nullopt;
+    }
+    used[p] = true;
+  }
+  IntTensor t;
+  t.type = x.type;
+  for (int64_t p : perm) t.dims.push_back(x.dims[p]);
+  const std::vector<int64_t> in_strides = Strides(x.dims);
+  const std::vector<int64_t> out_strides = Strides(t.dims);
+  const int64_t n = static_cast<int64_t>(x.values.size());
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t at = 0;
+    for (size_t a = 0; a < rank; ++a) {
+      at += (k / out_strides[a] % t.dims[a]) * in_strides[perm[a]];
+    }
+    t.values.push_back(x.values[at]);
+  }
+  return t;
 }
 
 class Folder {
@@ -269,27 +372,35 @@ class Folder {
       return t;
     }
     if (op == "Slice") {
-      if (x.dims.size() != 1 || in.size() < 3 || in[1] == nullptr ||
-          in[2] == nullptr || in[1]->values.size() != 1 ||
-          in[2]->values.size() != 1) {
-        return std::nullopt;
+      // Opset 10 on: starts, ends, axes, steps as inputs; before: attributes.
+      auto list = [&](size_t k, const char* attr) -> std::vector<int64_t> {
+        if (k < in.size() && in[k] != nullptr) return in[k]->values;
+        if (const auto* a = Attr(n, attr)) {
+          return {a->ints().begin(), a->ints().end()};
+        }
+        return {};
+      };
+      return SliceOf(x, list(1, "starts"), list(2, "ends"), list(3, "axes"),
+                     list(4, "steps"));
+    }
+    if (op == "Transpose") {
+      std::vector<int64_t> perm;
+      if (const auto* a = Attr(n, "perm")) {
+        perm.assign(a->ints().begin(), a->ints().end());
       }
-      if (in.size() > 3 && in[3] != nullptr &&
-          (in[3]->values.size() != 1 || Wrap(in[3]->values[0], 1) != 0)) {
-        return std::nullopt;
+      return TransposeOf(x, perm);
+    }
+    if (op == "Not") {
+      IntTensor t = x;
+      for (int64_t& v : t.values) v = v == 0;
+      return t;
+    }
+    if (op == "Neg" || op == "Abs") {
+      IntTensor t = x;
+      for (int64_t& v : t.values) {
+        if (v == INT64_MIN) return std::nullopt;
+        v = op == "Neg" ? -v : (v < 0 ? -v : v);
       }
-      const int64_t step =
-          in.size() > 4 && in[4] != nullptr ? in[4]->values.at(0) : 1;
-      if (step != 1) return std::nullopt;
-      const int64_t size = x.dims[0];
-      const int64_t b =
-          std::clamp(Wrap(in[1]->values[0], size), int64_t{0}, size);
-      const int64_t e =
-          std::clamp(Wrap(in[2]->values[0], size), int64_t{0}, size);
-      IntTensor t;
-      t.type = x.type;
-      for (int64_t i = b; i < e; ++i) t.values.push_back(x.values[i]);
-      t.dims = {static_cast<int64_t>(t.values.size())};
       return t;
     }
     if (op == "Reshape" && in.size() == 2 && in[1] != nullptr) {
@@ -400,6 +511,22 @@ void ToConstant(const IntTensor& t, onnx::NodeProto& n) {
 }
 
 }  // namespace
+
+std::optional<std::vector<int64_t>> StaticInts(const onnx::GraphProto& graph,
+                                               const std::string& name) {
+  std::optional<IntTensor> t;
+  for (const auto& init : graph.initializer()) {
+    if (init.name() == name) t = FromProto(init);
+  }
+  for (const auto& n : graph.node()) {
+    if (n.op_type() == "Constant" && n.output_size() == 1 &&
+        n.output(0) == name) {
+      if (const auto* a = Attr(n, "value")) t = FromProto(a->t());
+    }
+  }
+  if (!t) return std::nullopt;
+  return t->values;
+}
 
 int FoldShapeArithmetic(onnx::GraphProto& graph, const ShapeLookup& shapes) {
   Folder folder(shapes);

@@ -27,6 +27,11 @@ using ShapeLookup =
 // replaced (Constant nodes already there are not counted).
 int FoldShapeArithmetic(onnx::GraphProto& graph, const ShapeLookup& shapes);
 
+// The values of `name` when it is an integer or boolean initializer or
+// Constant output of `graph` (what folding leaves), else nullopt.
+std::optional<std::vector<int64_t>> StaticInts(const onnx::GraphProto& graph,
+                                               const std::string& name);
+
 }  // namespace neurowatt
 
 #endif  // NEUROWATT_MODEL_ONNX_SHAPE_FOLDING_H_

@@ -41,6 +41,8 @@ void AddRecurrentTranslators(TranslatorTable& table);    // recurrent.cc
 void AddPoolTranslators(TranslatorTable& table);         // pool.cc
 void AddElementwiseTranslators(TranslatorTable& table);  // elementwise.cc
 void AddLayoutTranslators(TranslatorTable& table);       // layout.cc
+// Loop, Scan and If left after inlining (control_flow.h): refused.
+void AddControlFlowTranslators(TranslatorTable& table);  // control_flow.cc
 
 // Pads for an ONNX window op (Conv, pools) on input `in` ([N, C, ...]),
 // resolving auto_pad; attributes already checked to be in range. In
