@@ -42,6 +42,23 @@ void BM_ImportVitB16(benchmark::State& state) {
 }
 BENCHMARK(BM_ImportVitB16)->Unit(benchmark::kMillisecond);
 
+// A two-stage Swin: its window pads come from shape arithmetic that
+// folding resolves one block per pass of shape inference.
+void BM_ImportSwinSmall(benchmark::State& state) {
+  Import(state,
+         std::string(NEUROWATT_TEST_DATA) + "/onnx/coverage/swin_small.onnx",
+         {}, false);
+}
+BENCHMARK(BM_ImportSwinSmall)->Unit(benchmark::kMillisecond);
+
+// nn.EmbeddingBag's Loop, inlined.
+void BM_ImportEmbeddingBagLoop(benchmark::State& state) {
+  Import(state,
+         std::string(NEUROWATT_TEST_DATA) + "/onnx/coverage/embedding_bag.onnx",
+         {}, false);
+}
+BENCHMARK(BM_ImportEmbeddingBagLoop)->Unit(benchmark::kMillisecond);
+
 // NEUROWATT_ONNX=FILE [NEUROWATT_ONNX_SEQ=N]: arg 0 imports the graph, arg 1
 // also reads and analyses every weight.
 void BM_ImportFile(benchmark::State& state) {

@@ -448,6 +448,10 @@ std::string UncountedTable(const Model& m, const Pricing& p) {
                 "<p><strong>Not counted</strong> (ops neurowatt does not "
                 "know; their work is missing from every figure): ",
                 XmlEscape(uncounted), ".</p>\n");
+  for (const std::string& a : m.count.assumptions) {
+    absl::StrAppend(&out, "<p><strong>Assumed</strong>: ", XmlEscape(a),
+                    ".</p>\n");
+  }
   for (const auto& h : p.report.hardware()) {
     if (!Spiking(h) || h.spiking().non_native_size() == 0) continue;
     std::map<std::string, std::pair<int, double>> kinds;

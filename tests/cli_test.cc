@@ -683,6 +683,47 @@ TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
   EXPECT_EQ(nlohmann::json::parse(j.out)["uncounted"]["LpNormalization"], 1);
 }
 
+TEST(CliTest, AssumptionsRepeatsAndSharedWeightsAreReported) {
+  const std::string dir = std::string(NEUROWATT_TEST_DATA) + "/onnx/coverage/";
+  // An If on data: counted on its costlier branch, said on stderr, in the
+  // table and in the JSON.
+  Result r = RunNeurowatt({"count", dir + "if_dynamic.onnx"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "warning: " + dir +
+                                  "if_dynamic.onnx: assumed: If 'branch': its "
+                                  "condition is computed at run time"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.out, "ASSUMED: If 'branch'")) << r.out;
+  Result j = RunNeurowatt({"count", dir + "if_dynamic.onnx", "--format",
+                           "json"});
+  auto json = nlohmann::json::parse(j.out);
+  ASSERT_EQ(json["assumptions"].size(), 1u);
+  // Nested loops: 3 x 4 runs of one [1, 8] x [8, 8] layer.
+  j = RunNeurowatt({"count", dir + "nested_loop.onnx", "--format", "json"});
+  json = nlohmann::json::parse(j.out);
+  EXPECT_TRUE(json["assumptions"].empty());
+  bool found = false;
+  for (const auto& layer : json["layers"]) {
+    if (layer["kind"] != "linear") continue;
+    found = true;
+    EXPECT_EQ(layer["repeats"], 12);
+    EXPECT_EQ(layer["macs"], 12 * 64);
+  }
+  EXPECT_TRUE(found);
+  // One Linear(256, 256) applied twice.
+  j = RunNeurowatt({"count", dir + "twice_linear.onnx", "--format", "json"});
+  json = nlohmann::json::parse(j.out);
+  EXPECT_EQ(json["totals"]["params"], 65'792);
+  EXPECT_EQ(json["totals"]["shared_params"], 65'792);
+  EXPECT_EQ(json["layers"][2]["params_shared_with"], "/fc/Gemm");
+  EXPECT_EQ(json["layers"][2]["weight_users"], 2);
+  EXPECT_EQ(json["layers"][0]["weight_users"], 2);
+  r = RunNeurowatt({"count", dir + "twice_linear.onnx"});
+  EXPECT_TRUE(Contains(r.out, "shared weights: 65,792 params read by more "
+                              "than one layer are counted once"))
+      << r.out;
+}
+
 TEST(CliTest, PythonExampleWritesAnArchitecture) {
   // Debian's interpreter, where python3-protobuf installs.
   if (std::system("/usr/bin/python3 -c 'import google.protobuf' "

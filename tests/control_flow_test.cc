@@ -44,8 +44,27 @@ onnx::GraphProto Body() {
   return body;
 }
 
-const ShapeLookup kNoShapes = [](const std::string&) {
-  return std::optional<std::vector<int64_t>>();
+void SetGraph(onnx::NodeProto* n, const std::string& name,
+              const onnx::GraphProto& g) {
+  onnx::AttributeProto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::GRAPH);
+  *a->mutable_g() = g;
+}
+
+// One InlineControlFlow call's outputs, kept across passes.
+struct Inlining {
+  Repeats repeats;
+  Feedback feedback;
+  std::vector<std::string> assumptions;
+
+  int Run(onnx::GraphProto& g, bool settled) {
+    const ShapeLookup no_shapes = [](const std::string&) {
+      return std::optional<std::vector<int64_t>>();
+    };
+    return InlineControlFlow(g, 13, no_shapes, settled, repeats, feedback,
+                             assumptions);
+  }
 };
 
 TEST(ControlFlowTest, LoopWithAStaticTripCountIsInlined) {
@@ -53,16 +72,9 @@ TEST(ControlFlowTest, LoopWithAStaticTripCountIsInlined) {
   Int64(g, "M", 5);
   onnx::NodeProto* loop = AddNode(g, "Loop", {"M", "", "x"}, {"y"});
   loop->set_name("steps");
-  onnx::AttributeProto* a = loop->add_attribute();
-  a->set_name("body");
-  a->set_type(onnx::AttributeProto::GRAPH);
-  *a->mutable_g() = Body();
-  Repeats repeats;
-  Feedback feedback;
-  std::vector<std::string> assumptions;
-  EXPECT_EQ(InlineControlFlow(g, 13, kNoShapes, false, repeats, feedback,
-                              assumptions),
-            1);
+  SetGraph(loop, "body", Body());
+  Inlining in;
+  EXPECT_EQ(in.Run(g, /*settled=*/false), 1);
   // The iteration number and condition as constants, the carried input
   // bound, the body, the final value.
   std::vector<std::string> ops;
@@ -73,29 +85,21 @@ TEST(ControlFlowTest, LoopWithAStaticTripCountIsInlined) {
   EXPECT_EQ(mm.name(), "steps/MatMul");
   EXPECT_EQ(mm.input(0), "y/v");  // renamed under the loop's output
   EXPECT_EQ(mm.input(1), "W");    // the enclosing scope's tensor
-  EXPECT_EQ(RepeatsOf(repeats, mm), 5);
-  EXPECT_EQ(RepeatsOf(repeats, g.node(5)), 1);  // the final Identity
+  EXPECT_EQ(RepeatsOf(in.repeats, mm), 5);
+  EXPECT_EQ(RepeatsOf(in.repeats, g.node(5)), 1);  // the final Identity
   EXPECT_EQ(g.node(5).output(0), "y");
-  ASSERT_EQ(feedback.size(), 1u);
-  EXPECT_EQ(feedback[0],
+  ASSERT_EQ(in.feedback.size(), 1u);
+  EXPECT_EQ(in.feedback[0],
             std::make_pair(std::string("y/v"), std::string("y/v_next")));
-  EXPECT_TRUE(assumptions.empty());
+  EXPECT_TRUE(in.assumptions.empty());
 }
 
 TEST(ControlFlowTest, LoopWithARunTimeTripCountStays) {
   onnx::GraphProto g;
   AddInput(g, "x");
   AddNode(g, "Cast", {"x"}, {"M"});
-  onnx::NodeProto* loop = AddNode(g, "Loop", {"M", "", "x"}, {"y"});
-  onnx::AttributeProto* a = loop->add_attribute();
-  a->set_name("body");
-  *a->mutable_g() = Body();
-  Repeats repeats;
-  Feedback feedback;
-  std::vector<std::string> assumptions;
-  EXPECT_EQ(
-      InlineControlFlow(g, 13, kNoShapes, true, repeats, feedback, assumptions),
-      0);
+  SetGraph(AddNode(g, "Loop", {"M", "", "x"}, {"y"}), "body", Body());
+  EXPECT_EQ(Inlining().Run(g, /*settled=*/true), 0);
   EXPECT_EQ(g.node(1).op_type(), "Loop");
   // What its body reads from outside: the weight.
   EXPECT_EQ(OuterReferences(g.node(1)), std::vector<std::string>{"W"});
@@ -112,26 +116,16 @@ TEST(ControlFlowTest, IfWaitsForFoldingThenTakesTheCostlierBranch) {
   then_branch.add_output()->set_name("t");
   AddNode(else_branch, "Relu", {"x"}, {"e"});
   else_branch.add_output()->set_name("e");
-  for (auto [name, body] : {std::pair{"then_branch", &then_branch},
-                            std::pair{"else_branch", &else_branch}}) {
-    onnx::AttributeProto* a = node->add_attribute();
-    a->set_name(name);
-    *a->mutable_g() = *body;
-  }
-  Repeats repeats;
-  Feedback feedback;
-  std::vector<std::string> assumptions;
+  SetGraph(node, "then_branch", then_branch);
+  SetGraph(node, "else_branch", else_branch);
+  Inlining in;
   // Folding may still compute the condition: nothing yet.
-  EXPECT_EQ(InlineControlFlow(g, 13, kNoShapes, false, repeats, feedback,
-                              assumptions),
-            0);
-  EXPECT_EQ(
-      InlineControlFlow(g, 13, kNoShapes, true, repeats, feedback, assumptions),
-      1);
+  EXPECT_EQ(in.Run(g, /*settled=*/false), 0);
+  EXPECT_EQ(in.Run(g, /*settled=*/true), 1);
   EXPECT_EQ(g.node(1).op_type(), "MatMul");
   EXPECT_EQ(g.node(2).op_type(), "Identity");
-  ASSERT_EQ(assumptions.size(), 1u);
-  EXPECT_EQ(assumptions[0],
+  ASSERT_EQ(in.assumptions.size(), 1u);
+  EXPECT_EQ(in.assumptions[0],
             "If 'pick': its condition is computed at run time; counted its "
             "costlier then branch (1 weighted ops, 1 nodes; the other has 0 "
             "and 1)");

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "model/batch.h"
 #include "model/onnx/importer.h"
@@ -224,6 +225,26 @@ TEST(OnnxCoverageTest, SwinPadsFromShapeArithmeticAreFolded) {
   // Its scores: 9 windows x 2 heads x 49 x 49 x 12.
   EXPECT_EQ(Layer(c, "/features/features.1/features.1.0/attn/MatMul_1").macs,
             9 * 2 * 49 * 49 * 12);
+}
+
+TEST(OnnxCoverageTest, RepeatsSharingAndAssumptionsSurviveConversion) {
+  // convert writes the native schema: the same counts read back.
+  for (const char* name : {"nested_loop.onnx", "twice_linear.onnx",
+                           "if_dynamic.onnx", "embedding_bag.onnx"}) {
+    auto imported = ImportOnnx(Coverage(name), {});
+    ASSERT_TRUE(imported.ok()) << imported.status();
+    std::string text;
+    ASSERT_TRUE(
+        google::protobuf::TextFormat::PrintToString(imported->arch, &text));
+    auto again = CountText(text);
+    ASSERT_TRUE(again.ok()) << again.status();
+    const NetworkCount direct = Count(name);
+    EXPECT_EQ(again->total.macs, direct.total.macs) << name;
+    EXPECT_EQ(again->total.params, direct.total.params) << name;
+    EXPECT_EQ(again->total.other_ops.total(), direct.total.other_ops.total())
+        << name;
+    EXPECT_EQ(again->assumptions, direct.assumptions) << name;
+  }
 }
 
 TEST(OnnxCoverageTest, EveryDefaultDomainOpIsTranslatedOrReportedUncounted) {
