@@ -191,7 +191,12 @@ class Inliner {
       if (inner.empty()) inner = n.op_type();
       if (absl::StartsWith(inner, "/")) inner.remove_prefix(1);
       copy->set_name(StrCat(node_prefix_, inner));
-      out[FirstOutput(*copy)] = repeats * outer_;
+      // Saturates: the count then reports the node as running too often.
+      int64_t runs;
+      if (__builtin_mul_overflow(repeats, outer_, &runs)) {
+        runs = std::numeric_limits<int64_t>::max();
+      }
+      out[FirstOutput(*copy)] = runs;
     }
   }
 
@@ -253,7 +258,7 @@ std::optional<Nodes> InlineLoop(onnx::GraphProto& graph, int64_t opset,
     return std::nullopt;
   }
   const auto trip = StaticInts(graph, n.input(0));
-  if (!trip || trip->size() != 1 || (*trip)[0] < 0) return std::nullopt;
+  if (!trip || trip->size() != 1 || (*trip)[0] < 1) return std::nullopt;
   const int carried = n.input_size() - 2;
   const int scanned = body->output_size() - 1 - carried;
   if (body->input_size() != carried + 2 || scanned < 0 ||
@@ -393,12 +398,20 @@ std::optional<Nodes> InlineIf(onnx::GraphProto& graph, int64_t opset,
 }
 
 // What is left after inlining cannot be counted.
-absl::Status Refuse(ImportContext&, const onnx::NodeProto& n) {
+absl::Status Refuse(ImportContext& cx, const onnx::NodeProto& n) {
   if (n.op_type() == "Loop") {
     if (n.input_size() == 0 || n.input(0).empty()) {
       return absl::InvalidArgumentError(
           "it runs until its condition fails (no trip count M), which only "
           "running it can tell");
+    }
+    if (auto m = cx.tensors().ConstInts(n.input(0)); m && m->size() == 1) {
+      return absl::InvalidArgumentError(
+          (*m)[0] < 1
+              ? StrCat("its trip count is ", (*m)[0],
+                       ": a loop that never runs has nothing to count")
+              : std::string("its body does not match its inputs and outputs "
+                            "(malformed)"));
     }
     return absl::InvalidArgumentError(StrCat(
         "its trip count '", n.input(0),

@@ -5,12 +5,16 @@
 // computed by Shape -> Gather -> Concat -> Reshape chains are concrete), and
 // maps each node onto the schema's ops: weighted layers (Conv,
 // ConvTranspose, Gemm, MatMul with a stored operand, LSTM/GRU/RNN, Gather on
-// a stored table) become linear, conv, recurrent and embedding nodes with
+// a stored table, and their quantised forms at the weights' integer
+// precision) become linear, conv, recurrent and embedding nodes with
 // synapses; activation x activation MatMul and Einsum keep their MACs;
-// norms, activations, pools, reductions and elementwise ops keep their other
-// ops; zero-compute ops become layout nodes; anything else becomes an
-// uncounted node that reports list by op type. Subgraphs that only compute
-// shapes or constants are folded away. See docs/onnx.md.
+// norms, activations, pools, reductions, interpolating resizes and
+// elementwise ops keep their other ops; zero-compute ops become layout
+// nodes; anything else becomes an uncounted node that reports list by op
+// type. Subgraphs that only compute shapes or constants are folded away;
+// Loop, Scan and If are inlined (their bodies' nodes carry `repeats`, an
+// If on data records an assumption); layers that read one stored tensor
+// share its params (Node.shared). See docs/onnx.md.
 #ifndef NEUROWATT_MODEL_ONNX_IMPORTER_H_
 #define NEUROWATT_MODEL_ONNX_IMPORTER_H_
 
@@ -78,7 +82,9 @@ OnnxCoverage OnnxOpCoverage(const std::string& op_type);
 // kUnboundDimension for the first symbol left without a value. A graph
 // with a node that reads a tensor nothing provides, reads one before it is
 // produced (nodes out of order, or a cycle) or writes one a second time is
-// an error naming the node and the tensor (model/onnx/topology.h).
+// an error naming the node and the tensor (model/onnx/topology.h). So is a
+// Loop whose trip count is computed from data or absent, or a Scan whose
+// length is not known (control_flow.h).
 absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                                       const OnnxImportOptions& options);
 
