@@ -1,6 +1,5 @@
 #include "model/onnx/control_flow.h"
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -68,10 +67,12 @@ void CollectOuter(const onnx::GraphProto& g,
 // is a reference to the renamed tensor.
 void Rename(onnx::GraphProto& g, const Names& names);
 
+void Rename(std::string* t, const Names& names) {
+  if (auto it = names.find(*t); it != names.end()) *t = it->second;
+}
+
 void Rename(onnx::NodeProto& n, const Names& names) {
-  auto rename = [&names](std::string* t) {
-    if (auto it = names.find(*t); it != names.end()) *t = it->second;
-  };
+  auto rename = [&names](std::string* t) { Rename(t, names); };
   for (auto& t : *n.mutable_input()) rename(&t);
   for (auto& t : *n.mutable_output()) rename(&t);
   for (auto& a : *n.mutable_attribute()) {
@@ -81,9 +82,7 @@ void Rename(onnx::NodeProto& n, const Names& names) {
 }
 
 void Rename(onnx::GraphProto& g, const Names& names) {
-  auto rename = [&names](std::string* t) {
-    if (auto it = names.find(*t); it != names.end()) *t = it->second;
-  };
+  auto rename = [&names](std::string* t) { Rename(t, names); };
   for (auto& v : *g.mutable_input()) rename(v.mutable_name());
   for (auto& v : *g.mutable_output()) rename(v.mutable_name());
   for (auto& t : *g.mutable_initializer()) rename(t.mutable_name());
@@ -455,40 +454,37 @@ int InlineControlFlow(onnx::GraphProto& graph, int64_t opset,
                       const ShapeLookup& shapes, bool settled, Repeats& repeats,
                       Feedback& feedback,
                       std::vector<std::string>& assumptions) {
-  auto control = [](const onnx::NodeProto& n) {
-    return (n.domain().empty() || n.domain() == "ai.onnx") &&
-           (n.op_type() == "Loop" || n.op_type() == "Scan" ||
-            n.op_type() == "If");
-  };
-  if (std::none_of(graph.node().begin(), graph.node().end(), control)) {
-    return 0;
-  }
-  // The graph's nodes stay as they are while the new list is built: a
-  // trip count or condition is looked up among them. The inliners add
-  // initializers only.
-  int inlined = 0;
-  Nodes result;
-  for (const auto& n : graph.node()) {
+  // The graph's nodes stay as they are while the bodies are built: a trip
+  // count or condition is looked up among them, and the inliners add only
+  // initializers. The node list is rebuilt only when something inlines.
+  std::vector<std::pair<int, Nodes>> bodies;  // node index, its expansion
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto& n = graph.node(i);
+    if (!n.domain().empty() && n.domain() != "ai.onnx") continue;
+    const int64_t outer = RepeatsOf(repeats, n);
     std::optional<Nodes> body;
-    if (control(n)) {
-      const int64_t outer = RepeatsOf(repeats, n);
-      if (n.op_type() == "Loop") {
-        body = InlineLoop(graph, opset, n, outer, repeats, feedback);
-      } else if (n.op_type() == "Scan") {
-        body = InlineScan(graph, opset, n, outer, shapes, repeats, feedback);
-      } else {
-        body = InlineIf(graph, opset, n, outer, settled, repeats, assumptions);
-      }
+    if (n.op_type() == "Loop") {
+      body = InlineLoop(graph, opset, n, outer, repeats, feedback);
+    } else if (n.op_type() == "Scan") {
+      body = InlineScan(graph, opset, n, outer, shapes, repeats, feedback);
+    } else if (n.op_type() == "If") {
+      body = InlineIf(graph, opset, n, outer, settled, repeats, assumptions);
     }
-    if (!body) {
-      *result.Add() = n;
-      continue;
+    if (body) bodies.emplace_back(i, *std::move(body));
+  }
+  if (bodies.empty()) return 0;
+  Nodes result;
+  auto next = bodies.begin();
+  for (int i = 0; i < graph.node_size(); ++i) {
+    if (next != bodies.end() && next->first == i) {
+      for (auto& b : next->second) result.Add(std::move(b));
+      ++next;
+    } else {
+      result.Add(std::move(*graph.mutable_node(i)));
     }
-    ++inlined;
-    for (auto& b : *body) result.Add(std::move(b));
   }
   graph.mutable_node()->Swap(&result);
-  return inlined;
+  return static_cast<int>(bodies.size());
 }
 
 }  // namespace onnx_import

@@ -1,12 +1,12 @@
 #include "model/onnx/graph_index.h"
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "model/graph.h"
 #include "model/onnx/control_flow.h"
+#include "model/onnx/shape_folding.h"
 
 namespace neurowatt {
 namespace onnx_import {
@@ -316,14 +316,7 @@ std::optional<std::vector<int64_t>> GraphIndex::ConstInts(
   if (tensor == nullptr || tensor->data_type() != onnx::TensorProto::INT64) {
     return std::nullopt;
   }
-  if (tensor->int64_data_size() > 0) {
-    return std::vector<int64_t>(tensor->int64_data().begin(),
-                                tensor->int64_data().end());
-  }
-  const std::string& raw = tensor->raw_data();
-  std::vector<int64_t> out(raw.size() / sizeof(int64_t));
-  std::memcpy(out.data(), raw.data(), out.size() * sizeof(int64_t));
-  return out;
+  return IntValues(*tensor);
 }
 
 bool GraphIndex::ReachesParameter(const std::string& t) const {

@@ -512,20 +512,25 @@ void ToConstant(const IntTensor& t, onnx::NodeProto& n) {
 
 }  // namespace
 
+std::optional<std::vector<int64_t>> IntValues(const onnx::TensorProto& t) {
+  auto v = FromProto(t);
+  if (!v) return std::nullopt;
+  return std::move(v->values);
+}
+
 std::optional<std::vector<int64_t>> StaticInts(const onnx::GraphProto& graph,
                                                const std::string& name) {
-  std::optional<IntTensor> t;
   for (const auto& init : graph.initializer()) {
-    if (init.name() == name) t = FromProto(init);
+    if (init.name() == name) return IntValues(init);
   }
   for (const auto& n : graph.node()) {
     if (n.op_type() == "Constant" && n.output_size() == 1 &&
         n.output(0) == name) {
-      if (const auto* a = Attr(n, "value")) t = FromProto(a->t());
+      const auto* a = Attr(n, "value");
+      return a != nullptr ? IntValues(a->t()) : std::nullopt;
     }
   }
-  if (!t) return std::nullopt;
-  return t->values;
+  return std::nullopt;
 }
 
 int FoldShapeArithmetic(onnx::GraphProto& graph, const ShapeLookup& shapes) {

@@ -27,6 +27,10 @@ using ShapeLookup =
 // replaced (Constant nodes already there are not counted).
 int FoldShapeArithmetic(onnx::GraphProto& graph, const ShapeLookup& shapes);
 
+// The values of an integer or boolean tensor of at most kMaxFoldedElements
+// stored in the file (int64/int32 data or raw bytes), else nullopt.
+std::optional<std::vector<int64_t>> IntValues(const onnx::TensorProto& t);
+
 // The values of `name` when it is an integer or boolean initializer or
 // Constant output of `graph` (what folding leaves), else nullopt.
 std::optional<std::vector<int64_t>> StaticInts(const onnx::GraphProto& graph,
