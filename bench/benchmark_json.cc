@@ -37,8 +37,18 @@ absl::StatusOr<BenchmarkFile> Parse(const std::string& text,
     if (b.value("run_type", "iteration") != "iteration") continue;
     KernelRun k;
     k.name = b.value("name", "");
+    // real_time is wall-clock per iteration (of every thread together),
+    // in time_unit.
+    const std::string unit = b.value("time_unit", "ns");
+    const double scale = unit == "s"    ? 1
+                         : unit == "ms" ? 1e-3
+                         : unit == "us" ? 1e-6
+                                        : 1e-9;
+    const double per_iteration_s = b.value("real_time", 0.0) * scale;
     for (const char* key : {"flops", "bytes", "events", "neuron_updates"}) {
-      if (b.contains(key) && b[key].is_number()) k.counters[key] = b[key];
+      if (b.contains(key) && b[key].is_number()) {
+        k.counters[key] = WallRate(b[key].get<double>(), 1, per_iteration_s);
+      }
     }
     const int t = b.value("threads", 1);
     if (t < 1 || t > 4096) {

@@ -47,6 +47,19 @@ double Counter(const KernelRun& r, const std::string& key) {
 
 std::string CacheName(int level) { return StrCat("L", level); }
 
+// "; median of 3 runs, spread 4.1%" for the first run named `prefix`...
+std::string SpreadNote(const std::vector<KernelRun>& runs,
+                       const std::string& prefix, const std::string& counter) {
+  for (const KernelRun& r : runs) {
+    if (r.name.rfind(prefix, 0) != 0 || r.repetitions < 2) continue;
+    auto it = r.spread.find(counter);
+    if (it == r.spread.end()) continue;
+    return absl::StrFormat("; median of %d runs, spread %.1f%%", r.repetitions,
+                           100 * it->second);
+  }
+  return "";
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> KernelName(const std::string& name) {
@@ -54,6 +67,42 @@ std::pair<std::string, std::string> KernelName(const std::string& name) {
   std::string arg = parts.size() > 1 ? parts[1] : "";
   if (arg.find(':') != std::string::npos || arg == "real_time") arg = "";
   return {parts[0], arg};
+}
+
+std::vector<KernelRun> MedianOfRepetitions(const std::vector<KernelRun>& runs) {
+  std::vector<KernelRun> out;
+  std::map<std::string, std::vector<const KernelRun*>> by_name;
+  for (const KernelRun& r : runs) {
+    auto& group = by_name[r.name];
+    if (group.empty()) out.push_back(r);
+    group.push_back(&r);
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  for (KernelRun& k : out) {
+    const auto& group = by_name[k.name];
+    if (group.size() < 2) continue;  // already one (or collapsed before)
+    k.repetitions = static_cast<int>(group.size());
+    for (auto& [key, value] : k.counters) {
+      std::vector<double> v;
+      for (const KernelRun* r : group) v.push_back(Counter(*r, key));
+      value = median(v);
+      const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+      k.spread[key] = value > 0 ? (*hi - *lo) / value : 0;
+    }
+    std::vector<double> seconds;
+    std::vector<double> energy;
+    for (const KernelRun* r : group) {
+      seconds.push_back(r->seconds);
+      if (r->energy_j) energy.push_back(*r->energy_j);
+    }
+    k.seconds = median(seconds);
+    if (energy.size() == group.size()) k.energy_j = median(energy);
+  }
+  return out;
 }
 
 std::vector<double> NonNegativeLeastSquares(
@@ -122,8 +171,10 @@ std::vector<double> NonNegativeLeastSquares(
 }
 
 absl::StatusOr<v1::HardwareProfile> FitProfile(
-    const std::vector<KernelRun>& runs, const MachineInfo& m,
+    const std::vector<KernelRun>& repeated, const MachineInfo& m,
     const std::string& name, std::vector<std::string>* notes) {
+  // Robust statistics: each kernel's median over its repetitions.
+  const std::vector<KernelRun> runs = MedianOfRepetitions(repeated);
   Fit f{{}, notes};
   auto best = [&](const std::string& family, const std::string& arg,
                   const std::string& counter) {
@@ -136,10 +187,38 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
     }
     return v;
   };
-  const double peak32 = best("fma_peak", "fp32", "flops");
+  double peak32 = best("fma_peak", "fp32", "flops");
   if (peak32 <= 0) {
     return absl::InvalidArgumentError(
         "the runs have no fma_peak/fp32 measurement");
+  }
+  // A team cannot outrun its cores: threads x one core's peak, measured
+  // alongside, bounds it (a rate from CPU time rather than wall time, or a
+  // clock that changed, would break it).
+  const double one_core = best("fma_peak_1t", "fp32", "flops");
+  std::string peak_note;
+  if (one_core > 0 && peak32 > 1.05 * m.threads_used * one_core) {
+    peak_note = absl::StrFormat(
+        "; the team's %.4g FLOP/s exceeded %d x one core's %.4g and is "
+        "capped there",
+        peak32, m.threads_used, one_core);
+    if (notes) notes->push_back(StrCat("peak fp32", peak_note.substr(1)));
+    peak32 = m.threads_used * one_core;
+  }
+  // The physical limit: cores x fp32 lanes x 2 FMA units x 2 flops x clock.
+  // Turbo clocks run above the nominal one a VM reports, so only a rate
+  // past 1.5x the limit is called impossible.
+  const int lanes =
+      std::find(m.isa.begin(), m.isa.end(), "avx512f") != m.isa.end() ? 16
+      : std::find(m.isa.begin(), m.isa.end(), "avx2") != m.isa.end()  ? 8
+                                                                      : 1;
+  const double limit = m.threads_used * lanes * 2.0 * 2.0 * m.clock_hz;
+  if (m.clock_hz > 0 && peak32 > 1.5 * limit && notes) {
+    notes->push_back(absl::StrFormat(
+        "peak fp32 %.4g FLOP/s is above 1.5 x the physical limit %.4g (%d "
+        "threads x %d lanes x 2 FMA units x 2 x %.3g Hz): the timing is "
+        "suspect",
+        peak32, limit, m.threads_used, lanes, m.clock_hz));
   }
   std::vector<std::pair<double, double>> triad;  // working set, bytes/s
   for (const KernelRun& r : runs) {
@@ -208,7 +287,8 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
   fp32->set_precision(v1::FP32);
   *fp32->mutable_peak_ops_per_s() =
       f.Q(peak32, "measured",
-          StrCat("register-only FMA kernel, ", absl::StrJoin(m.isa, "/")));
+          StrCat("register-only FMA kernel, ", absl::StrJoin(m.isa, "/"),
+                 SpreadNote(runs, "fma_peak/fp32", "flops"), peak_note));
   *fp32->mutable_mul_energy_j() = f.Q(kFp32MulJ, "jouppi2021");
   *fp32->mutable_add_energy_j() = f.Q(kFp32AddJ, "jouppi2021");
   if (notes) {

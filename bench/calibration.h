@@ -22,8 +22,10 @@ namespace neurowatt {
 struct KernelRun {
   std::string name;
   std::map<std::string, double> counters;
-  double seconds = 0;              // wall time of the measured iterations
-  std::optional<double> energy_j;  // RAPL energy over those seconds
+  double seconds = 0;                    // wall time of the measured iterations
+  std::optional<double> energy_j;        // RAPL energy over those seconds
+  std::map<std::string, double> spread;  // see MedianOfRepetitions
+  int repetitions = 1;
 };
 
 struct CacheInfo {
@@ -44,6 +46,19 @@ struct MachineInfo {
   std::vector<CacheInfo> caches;  // data and unified caches, by level
   std::string energy_note;        // why energy was (not) measured
 };
+
+// A rate per wall-clock second: `per_iteration` work (one thread's, as
+// bench/kernels.h counts it) x `iterations` (of every thread) / the team's
+// wall-clock `seconds`; 0 when no time was measured.
+inline double WallRate(double per_iteration, double iterations,
+                       double seconds) {
+  return seconds > 0 ? per_iteration * iterations / seconds : 0;
+}
+
+// Runs of the same name (Google Benchmark's repetitions) as one: the median
+// of each counter, with `spread` its (max - min) / median and `repetitions`
+// how many there were. Order of first appearance.
+std::vector<KernelRun> MedianOfRepetitions(const std::vector<KernelRun>& runs);
 
 // The family and argument of a run name: "stream_triad/65536/real_time"
 // -> ("stream_triad", "65536"); "fma_peak/fp32" -> ("fma_peak", "fp32").

@@ -17,8 +17,12 @@ namespace {
 using benchmark::Counter;
 using benchmark::State;
 
-Counter Rate(double per_iteration) {
-  return Counter(per_iteration, Counter::kIsIterationInvariantRate);
+// Work per iteration of one thread. Google Benchmark's own rates divide by
+// CPU time, which overstates a team whose threads wait (OpenBLAS's workers,
+// a descheduled thread); the collector and the benchmark-file reader divide
+// by wall-clock time instead (WallRate in bench/calibration.h).
+Counter Work(double per_iteration) {
+  return Counter(per_iteration, Counter::kAvgThreads);
 }
 
 // --- Peak arithmetic: 12 independent FMA chains per thread, in registers.
@@ -115,7 +119,7 @@ void BM_FmaPeak(State& state, bool fp64) {
     }
   }
   state.counters["flops"] =
-      Rate(2.0 * kChains * Lanes(fp64) * static_cast<double>(kInner));
+      Work(2.0 * kChains * Lanes(fp64) * static_cast<double>(kInner));
   state.SetLabel(isa);
 }
 
@@ -130,7 +134,7 @@ void BM_Sgemm(State& state, int threads) {
                 a.data(), n, b.data(), n, 0.0f, c.data(), n);
     benchmark::ClobberMemory();
   }
-  state.counters["flops"] = Rate(2.0 * n * n * n);
+  state.counters["flops"] = Work(2.0 * n * n * n);
 }
 
 // A layer applied to a batch: rows x k times k x n, the shape the
@@ -145,7 +149,7 @@ void BM_SgemmRows(State& state, int threads) {
                 a.data(), k, b.data(), k, 0.0f, c.data(), n);
     benchmark::ClobberMemory();
   }
-  state.counters["flops"] = Rate(2.0 * m * n * k);
+  state.counters["flops"] = Work(2.0 * m * n * k);
 }
 
 void BM_Sgemv(State& state, int threads) {
@@ -157,8 +161,8 @@ void BM_Sgemv(State& state, int threads) {
                 1, 0.0f, y.data(), 1);
     benchmark::ClobberMemory();
   }
-  state.counters["flops"] = Rate(2.0 * n * n);
-  state.counters["bytes"] = Rate(4.0 * (static_cast<double>(n) * n + 2 * n));
+  state.counters["flops"] = Work(2.0 * n * n);
+  state.counters["bytes"] = Work(4.0 * (static_cast<double>(n) * n + 2 * n));
 }
 
 // Loops compiled for each instruction set and chosen when the program
@@ -221,7 +225,7 @@ void BM_Stream(State& state, bool triad) {
     benchmark::ClobberMemory();
   }
   state.counters["bytes"] =
-      Rate(8.0 * static_cast<double>(words) * (triad ? 3 : 2));
+      Work(8.0 * static_cast<double>(words) * (triad ? 3 : 2));
 }
 
 // --- Convolution as im2col + sgemm, and a direct depthwise convolution.
@@ -255,8 +259,8 @@ void BM_Conv(State& state, int threads) {
                 0.0f, out.data(), hw * hw);
     benchmark::ClobberMemory();
   }
-  state.counters["flops"] = Rate(2.0 * k * c * r * r * hw * hw);
-  state.counters["bytes"] = Rate(4.0 * (in.size() + w.size() + out.size()));
+  state.counters["flops"] = Work(2.0 * k * c * r * r * hw * hw);
+  state.counters["bytes"] = Work(4.0 * (in.size() + w.size() + out.size()));
 }
 
 void BM_Depthwise(State& state) {
@@ -273,8 +277,8 @@ void BM_Depthwise(State& state) {
     benchmark::ClobberMemory();
   }
   const double outputs = static_cast<double>(c) * (hw - 2) * (hw - 2);
-  state.counters["flops"] = Rate(2.0 * r * r * outputs);
-  state.counters["bytes"] = Rate(4.0 * (in.size() + w.size() + out.size()));
+  state.counters["flops"] = Work(2.0 * r * r * outputs);
+  state.counters["bytes"] = Work(4.0 * (in.size() + w.size() + out.size()));
 }
 
 // --- Softmax rows and elementwise addition.
@@ -293,10 +297,10 @@ void BM_Softmax(State& state) {
     }
     benchmark::ClobberMemory();
   }
-  state.counters["bytes"] = Rate(8.0 * static_cast<double>(n));
+  state.counters["bytes"] = Work(8.0 * static_cast<double>(n));
   // Other-op equivalents as in the estimator: compare 1, adds 2, exp 20,
   // divide 8 (docs/counting.md, docs/von-neumann-model.md).
-  state.counters["flops"] = Rate(31.0 * static_cast<double>(n));
+  state.counters["flops"] = Work(31.0 * static_cast<double>(n));
 }
 
 void BM_ElementwiseAdd(State& state) {
@@ -306,8 +310,8 @@ void BM_ElementwiseAdd(State& state) {
     Add(c.data(), a.data(), b.data(), n);
     benchmark::ClobberMemory();
   }
-  state.counters["bytes"] = Rate(12.0 * static_cast<double>(n));
-  state.counters["flops"] = Rate(static_cast<double>(n));
+  state.counters["bytes"] = Work(12.0 * static_cast<double>(n));
+  state.counters["flops"] = Work(static_cast<double>(n));
 }
 
 // --- Spiking: LIF updates and event-driven propagation over CSR synapses.
@@ -319,7 +323,7 @@ void BM_LifUpdate(State& state) {
     Lif(v.data(), input.data(), spiked.data(), n);
     benchmark::ClobberMemory();
   }
-  state.counters["neuron_updates"] = Rate(static_cast<double>(n));
+  state.counters["neuron_updates"] = Work(static_cast<double>(n));
 }
 
 void BM_SpikePropagation(State& state) {
@@ -342,7 +346,7 @@ void BM_SpikePropagation(State& state) {
     }
     benchmark::ClobberMemory();
   }
-  state.counters["events"] = Rate(static_cast<double>(spikes.size()) * fan_out);
+  state.counters["events"] = Work(static_cast<double>(spikes.size()) * fan_out);
 }
 
 }  // namespace
@@ -374,10 +378,14 @@ int64_t LastLevelCacheBytes() {
 void RegisterKernels(const KernelOptions& o) {
   const int t = std::max(1, o.threads);
   auto setup = [&](benchmark::internal::Benchmark* b) {
-    b->MinTime(o.min_time_s)->UseRealTime();
+    b->MinTime(o.min_time_s)->UseRealTime()->Repetitions(o.repetitions);
   };
   setup(benchmark::RegisterBenchmark("fma_peak/fp32", BM_FmaPeak, false)
             ->Threads(t));
+  // One core's peak: a team's may not exceed threads x this.
+  if (t > 1) {
+    setup(benchmark::RegisterBenchmark("fma_peak_1t/fp32", BM_FmaPeak, false));
+  }
   setup(benchmark::RegisterBenchmark("fma_peak/fp64", BM_FmaPeak, true)
             ->Threads(t));
   auto* gemm = benchmark::RegisterBenchmark("sgemm", BM_Sgemm, t);

@@ -4,8 +4,11 @@
 // an ordinary benchmark binary (JSON with --benchmark_format=json);
 // `neurowatt calibrate` runs them in-process and fits a profile.
 //
-// Names and counters (every counter is a rate per wall-clock second):
+// Names and counters. Each counter is the work of one iteration of one
+// thread; its rate is counter x iterations (of every thread) / wall-clock
+// seconds of the team (WallRate in bench/calibration.h):
 //   fma_peak/fp32, fma_peak/fp64      flops
+//   fma_peak_1t/fp32                  flops, one thread (when threads > 1)
 //   sgemm/N (N x N x N)               flops
 //   sgemv/N (N x N matrix)            flops, bytes
 //   stream_copy/BYTES, stream_triad/BYTES
@@ -28,6 +31,7 @@ struct KernelOptions {
   bool quick = false;            // fewer sizes
   int64_t stream_max_bytes = 0;  // largest STREAM working set; 0: 4 x LLC
   double min_time_s = 0.1;       // per benchmark
+  int repetitions = 3;           // of each; the fit keeps their median
 };
 
 // Registers every kernel with Google Benchmark.

@@ -22,7 +22,10 @@ class Collector : public benchmark::BenchmarkReporter {
       if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
       KernelRun k;
       k.name = r.benchmark_name();
-      for (const auto& [key, c] : r.counters) k.counters[key] = c.value;
+      for (const auto& [key, c] : r.counters) {
+        k.counters[key] = WallRate(c.value, static_cast<double>(r.iterations),
+                                   r.real_accumulated_time);
+      }
       k.seconds = r.real_accumulated_time;
       if (energy && last_energy_) {
         k.energy_j = rapl_.Delta(*last_energy_, *energy);

@@ -43,6 +43,9 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
 const CommandSpec& CalibrateSpec();
 int RunCalibrate(const std::vector<std::string>& args, std::ostream& out,
                  std::ostream& err);
+const CommandSpec& ValidateSpec();
+int RunValidate(const std::vector<std::string>& args, std::ostream& out,
+                std::ostream& err);
 const CommandSpec& ProfilesSpec();
 int RunProfiles(const std::vector<std::string>& args, std::ostream& out,
                 std::ostream& err);
@@ -53,7 +56,7 @@ inline std::vector<Command> Commands() {
           {CompareSpec, RunCompare},   {ReportSpec, RunReport},
           {SweepSpec, RunSweep},       {ConvertSpec, RunConvert},
           {SimulateSpec, RunSimulate}, {CalibrateSpec, RunCalibrate},
-          {ProfilesSpec, RunProfiles}};
+          {ValidateSpec, RunValidate}, {ProfilesSpec, RunProfiles}};
 }
 
 }  // namespace neurowatt::cli

@@ -21,6 +21,8 @@ void FillEnergy(const VonNeumannEnergy& e, v1::EnergyBreakdown& out) {
   out.set_standby(e.standby);
   out.set_static_power(e.static_power);
   out.set_interconnect(e.interconnect);
+  out.set_control_overhead(e.control_overhead);
+  out.set_active(e.active);
 }
 
 void FillSystem(const SystemShape& s, const SystemParams& params,
@@ -133,6 +135,7 @@ v1::HardwareCost NeuromorphicReport(const NetworkCount& count,
   e->set_static_power(cost.static_energy);
   e->set_interconnect(cost.interconnect);
   e->set_non_native(cost.non_native);
+  e->set_host(cost.host);
   out.set_energy_per_inference_j(cost.total() / static_cast<double>(batch));
   out.set_latency_s(cost.time_s);
   out.set_bound(BoundName(cost));

@@ -299,6 +299,7 @@ absl::StatusOr<NeuromorphicCost> EstimateNeuromorphic(
     out.static_power_w = static_cast<double>(out.chips) * chip.static_w;
     out.static_energy = out.static_power_w * out.time_s;
   }
+  out.host = static_cast<double>(out.chips) * chip.host_w * out.time_s;
   if (host_energy_j && !out.non_native_layers.empty()) {
     out.non_native = *host_energy_j;
   }

@@ -57,6 +57,8 @@ struct NeuromorphicCost {
   double static_energy = 0;
   double interconnect = 0;  // spikes sent between chips
   double non_native = 0;    // on the host; 0 without one
+  // Chips in use x host_power_w x time: management cores and host I/O.
+  double host = 0;
   // Seconds: the largest of timesteps x timestep, the busiest core's work
   // and the links' traffic spread over the chips.
   double time_s = 0;
@@ -73,7 +75,7 @@ struct NeuromorphicCost {
 
   double total() const {
     return synaptic + neuron + routing + static_energy + interconnect +
-           non_native;
+           non_native + host;
   }
 };
 

@@ -75,7 +75,18 @@ const std::vector<std::string>& VonNeumannAssumptions() {
       "draw more than its TDP in the roofline's time runs at the TDP "
       "instead (power-bound), when the profile gives one.",
       "Static power x time is added for the package (every chip in use, "
-      "and each node's own power when the profile gives it).",
+      "and each node's own power when the profile gives it); it is the "
+      "package's idle power.",
+      "Power model, when the profile gives busy power: busy cores draw "
+      "idle + (busy - idle) x utilisation (the fraction of cores the "
+      "software keeps busy; linear, Fan et al. 2007), at least; what that "
+      "exceeds the compute, data-movement and control-overhead energies by "
+      "is the 'active' part.",
+      "Control overhead: one instruction per vector of arithmetic and per "
+      "vector of data moved, each at the profile's energy per instruction "
+      "(fetch, decode, issue, retire), when it gives one.",
+      "A profile that describes a software stack adds its dispatch time per "
+      "layer, one layer after another.",
   };
   return *list;
 }
@@ -137,6 +148,13 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
       hw.static_power_w * in_use +
       hw.system.node_static_w * in_use /
           static_cast<double>(std::max<int64_t>(1, hw.system.chips_per_node));
+
+  // Busy power above idle, scaled by the utilisation the software keeps
+  // (linear, Fan et al. 2007), for every chip in use.
+  const double active_w =
+      hw.busy_power_w > hw.static_power_w
+          ? (hw.busy_power_w - hw.static_power_w) * hw.utilisation * in_use
+          : 0;
 
   // Each chip holds its share of one copy's weights and state.
   const double chip_weights = weights_held / copy_chips;
@@ -278,6 +296,16 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     }
     time /= hw.efficiency[kernel_class];
     if (kernel_class != kElementwise && c.ops > 0) time += hw.kernel_call_s;
+    // The framework runs layers one after another, each dispatched by the
+    // host before its kernel starts.
+    double layer_bytes = 0;
+    for (int l = 0; l < levels; ++l) layer_bytes += reads[l] + writes[l];
+    if (c.ops > 0 || layer_bytes > 0) time += hw.dispatch_s;
+    // Control overhead: every vector instruction - arithmetic, and a load or
+    // store per vector of data moved - is fetched, decoded and issued.
+    const double instructions = (mul_adds + adds + muls) / hw.vector_lanes +
+                                layer_bytes * t / (4 * hw.vector_lanes);
+    c.energy.control_overhead = instructions * hw.instruction_j;
 
     // The class's collectives, per layer of it: all-reduces and all-gathers
     // within the node, stage outputs to the next node (each tensor-parallel
@@ -318,7 +346,9 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     // A chip cannot draw more than its TDP: work whose dynamic energy would
     // exceed it in the roofline's time runs at TDP (clocks throttle).
     if (hw.tdp_w > hw.static_power_w) {
-      const double dynamic_j = (c.energy.compute + c.energy.data_movement) / t;
+      const double dynamic_j = (c.energy.compute + c.energy.data_movement +
+                                c.energy.control_overhead) /
+                               t;
       const double at_tdp = dynamic_j / (hw.tdp_w - hw.static_power_w);
       if (at_tdp > time) {
         time = at_tdp;
@@ -336,6 +366,7 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
       c.energy.compute *= copies;
       c.energy.data_movement *= copies;
       c.energy.interconnect *= copies;
+      c.energy.control_overhead *= copies;
       c.link_bytes *= copies;
       for (int l = 0; l < levels; ++l) {
         c.bytes[l] *= copies;
@@ -364,6 +395,11 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     c.energy.refresh = power.refresh * time;
     c.energy.standby = power.standby * time;
     c.energy.static_power = static_w * time;
+    // Busy cores draw at least their busy power: what the work counted
+    // does not account for is the active part.
+    c.energy.active = std::max(
+        0.0, active_w * time - (c.energy.compute + c.energy.data_movement +
+                                c.energy.control_overhead));
 
     const double all_copies = times * std::max(1.0, copies);
     out.traffic.weights += tr.weights * all_copies;
@@ -380,6 +416,8 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     sum.energy.standby += c.energy.standby * times;
     sum.energy.static_power += c.energy.static_power * times;
     sum.energy.interconnect += c.energy.interconnect * times;
+    sum.energy.control_overhead += c.energy.control_overhead * times;
+    sum.energy.active += c.energy.active * times;
     for (int l = 0; l < levels; ++l) {
       sum.bytes[l] += c.bytes[l] * times;
       sum.level_energy[l] += c.level_energy[l] * times;
@@ -389,6 +427,14 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     sum.link_bytes += c.link_bytes * times;
     out.links += link * times;
     time_by_bound[c.bound + 3] += c.time_s * times;
+  }
+  // The software stack's call: host time once per batch, cores busy.
+  if (hw.call_s > 0) {
+    VonNeumannEnergy& e = out.total.energy;
+    out.total.time_s += hw.call_s;
+    e.static_power += static_w * hw.call_s;
+    e.active += active_w * hw.call_s;
+    out.call_s = hw.call_s;
   }
   if (!std::isfinite(out.total.energy.total()) ||
       !std::isfinite(out.total.time_s)) {

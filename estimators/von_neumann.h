@@ -37,11 +37,15 @@ struct VonNeumannEnergy {
   double standby = 0;  // DRAM: precharge standby of bits held
   double static_power = 0;
   double interconnect = 0;  // bits sent over links between chips
+  // The power model: instructions x their control overhead, and what busy
+  // cores draw beyond the work and overhead counted.
+  double control_overhead = 0;
+  double active = 0;
 
   double bit_maintenance() const { return leakage + refresh + standby; }
   double total() const {
     return compute + data_movement + bit_maintenance() + static_power +
-           interconnect;
+           interconnect + control_overhead + active;
   }
 };
 
@@ -69,7 +73,10 @@ struct VonNeumannCost {
   int weight_level = 0;       // where they live
   int state_level = 0;        // where state (KV cache, RNN state) lives
   SystemShape system;         // the chips it runs on
-  LinkCost links;             // collectives and stage transfers, in total
+  // The software stack's call per batch (in total.time_s, not in any
+  // layer's; its idle and active energy are in total.energy).
+  double call_s = 0;
+  LinkCost links;  // collectives and stage transfers, in total
   // What moved between memory and the processors, by what it is, whatever
   // the level that served it: the whole batch, every chip.
   struct {

@@ -154,7 +154,10 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
                         c.neuron,
                         c.routing,
                         c.non_native,
-                        c.interconnect};
+                        c.interconnect,
+                        0,
+                        0,
+                        c.host};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   } else {
     const VonNeumannCost& c = *pc.von_neumann;
@@ -171,7 +174,10 @@ SweepRow RowFor(const ProfileCost& pc, int64_t batch) {
                         0,
                         0,
                         0,
-                        e.interconnect};
+                        e.interconnect,
+                        e.control_overhead,
+                        e.active,
+                        0};
     for (int i = 0; i < kSweepPartCount; ++i) r.parts[i] = v[i] / per;
   }
   return r;

@@ -54,10 +54,10 @@ struct SweepSpec {
 // The parts of energy per inference every row carries, in column order:
 // von Neumann parts, then neuromorphic ones (0 where a kind has none).
 inline constexpr const char* kSweepParts[] = {
-    "compute",       "data_movement", "bit_maintenance",
-    "static",        "synaptic_ops",  "neuron_updates",
-    "spike_routing", "non_native",    "interconnect"};
-inline constexpr int kSweepPartCount = 9;
+    "compute",      "data_movement",    "bit_maintenance", "static",
+    "synaptic_ops", "neuron_updates",   "spike_routing",   "non_native",
+    "interconnect", "control_overhead", "active",          "host"};
+inline constexpr int kSweepPartCount = 12;
 
 struct SweepRow {
   std::string hardware, kind;

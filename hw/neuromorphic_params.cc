@@ -13,6 +13,7 @@ NeuromorphicParams CompileNeuromorphic(const v1::HardwareProfile& profile) {
   p.spike_in_core_j = n.spike_within_core_energy_j().value();
   p.spike_hop_j = n.spike_hop_energy_j().value();
   p.static_w = n.static_power_w().value();
+  p.host_w = n.host_power_w().value();
   p.cores_per_chip = n.cores_per_chip().value();
   p.neurons_per_core = n.neurons_per_core().value();
   p.synapses_per_core = n.synapses_per_core().value();

@@ -18,6 +18,7 @@ struct NeuromorphicParams {
   double spike_in_core_j = 0;
   double spike_hop_j = 0;
   double static_w = 0;  // per chip
+  double host_w = 0;    // per chip in use: management cores, host I/O
   double cores_per_chip = 1;
   double neurons_per_core = 1;
   double synapses_per_core = 1;

@@ -196,6 +196,33 @@ class Validator {
     if (v.has_kernel_call_s()) {
       NW_CHECK(v, kernel_call_s, "", Range::kNonNegative);
     }
+    NW_OPTIONAL_AT(v, instruction_energy_j, "", Range::kNonNegative);
+    if (v.has_vector_lanes()) {
+      NW_CHECK(v, vector_lanes, "", Range::kPositive);
+      if (v.vector_lanes().value() < 1) {
+        return Error("vector_lanes", StrCat("is ", v.vector_lanes().value(),
+                                            ": at least 1 element"));
+      }
+    }
+    if (v.has_software()) {
+      NW_CHECK(v.software(), dispatch_s, "software.", Range::kNonNegative);
+      NW_OPTIONAL_AT(v.software(), cores_used, "software.", Range::kPositive);
+      NW_OPTIONAL_AT(v.software(), call_s, "software.", Range::kNonNegative);
+    }
+    if (v.has_busy_power_w()) {
+      NW_CHECK(v, busy_power_w, "", Range::kPositive);
+      if (v.busy_power_w().value() < v.static_power_w().value()) {
+        return Error("busy_power_w",
+                     StrCat("is ", v.busy_power_w().value(),
+                            " W, below static_power_w (the idle power, ",
+                            v.static_power_w().value(), " W)"));
+      }
+      if (v.has_tdp_w() && v.busy_power_w().value() > v.tdp_w().value()) {
+        return Error("busy_power_w",
+                     StrCat("is ", v.busy_power_w().value(),
+                            " W, above tdp_w (", v.tdp_w().value(), " W)"));
+      }
+    }
     if (v.has_tdp_w()) {
       NW_CHECK(v, tdp_w, "", Range::kPositive);
       if (v.tdp_w().value() < v.static_power_w().value()) {
@@ -310,6 +337,7 @@ class Validator {
     NW_OPTIONAL(n, max_fan_out, Range::kPositive);
     NW_OPTIONAL(n, synaptic_op_time_s, Range::kNonNegative);
     NW_OPTIONAL(n, neuron_update_time_s, Range::kNonNegative);
+    NW_OPTIONAL(n, host_power_w, Range::kNonNegative);
     return absl::OkStatus();
   }
 #undef NW_OPTIONAL

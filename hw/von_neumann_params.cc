@@ -1,5 +1,7 @@
 #include "hw/von_neumann_params.h"
 
+#include <algorithm>
+
 namespace neurowatt {
 
 namespace {
@@ -36,6 +38,15 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
   out.static_power_w = v.static_power_w().value();
   out.kernel_call_s = v.kernel_call_s().value();
   out.tdp_w = v.tdp_w().value();
+  out.busy_power_w = v.busy_power_w().value();
+  out.instruction_j = v.instruction_energy_j().value();
+  if (v.has_vector_lanes()) out.vector_lanes = v.vector_lanes().value();
+  out.dispatch_s = v.software().dispatch_s().value();
+  out.call_s = v.software().call_s().value();
+  if (v.software().has_cores_used()) {
+    out.utilisation =
+        std::min(1.0, v.software().cores_used().value() / v.cores().value());
+  }
   out.system = CompileSystem(profile);
   for (const auto& e : v.efficiency()) {
     const int k = KernelClassIndex(e.kernel_class());

@@ -59,6 +59,15 @@ struct VonNeumannParams {
   std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1};
   double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
   double tdp_w = 0;          // per chip; 0: not given
+  // The power model: busy package power (0: not given), control overhead
+  // per instruction, fp32 lanes per instruction, the software stack's
+  // dispatch seconds per layer and the fraction of cores it keeps busy.
+  double busy_power_w = 0;
+  double instruction_j = 0;
+  double vector_lanes = 1;
+  double dispatch_s = 0;
+  double call_s = 0;  // per inference call (per batch)
+  double utilisation = 1;
   SystemParams system;
 };
 

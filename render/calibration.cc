@@ -56,6 +56,27 @@ std::string RenderCalibration(const Calibration& c, bool json) {
     }
   }
   const double peak32 = v.precisions(0).peak_ops_per_s().value();
+  // Run-to-run spread, (max - min) / median over the repetitions, of the
+  // headline kernels: the FMA peak, the large sgemm, the largest triad.
+  double spread_peak = 0, spread_gemm = 0, spread_dram = 0, largest = 0;
+  int repetitions = 1;
+  for (const KernelRun& r : c.runs) {
+    const auto [fam, arg] = KernelName(r.name);
+    auto spread = [&](const char* key) {
+      auto it = r.spread.find(key);
+      return it == r.spread.end() ? 0.0 : it->second;
+    };
+    double n = 0;
+    repetitions = std::max(repetitions, r.repetitions);
+    if (fam == "fma_peak" && arg == "fp32") spread_peak = spread("flops");
+    if (fam == "sgemm" && absl::SimpleAtod(arg, &n) && n >= 1024) {
+      spread_gemm = std::max(spread_gemm, spread("flops"));
+    }
+    if (fam == "stream_triad" && absl::SimpleAtod(arg, &n) && n >= largest) {
+      largest = n;
+      spread_dram = spread("bytes");
+    }
+  }
   const double dram =
       v.memory(v.memory_size() - 1).bandwidth_bytes_per_s().value();
   const std::string validation =
@@ -75,6 +96,10 @@ std::string RenderCalibration(const Calibration& c, bool json) {
       j["efficiency"][e.kernel_class()] = e.fraction().value();
     }
     j["spike_events_per_s"] = v.spike_events_per_s().value();
+    j["repetitions"] = repetitions;
+    j["spread"] = {{"peak_flops_fp32", spread_peak},
+                   {"gemm_flops_fp32", spread_gemm},
+                   {"dram_bandwidth_bytes_per_s", spread_dram}};
     j["energy_measured"] = v.machine().energy_measured();
     j["threads"] = c.machine.threads_used;
     j["profile"] = c.path;
@@ -107,6 +132,12 @@ std::string RenderCalibration(const Calibration& c, bool json) {
       &out, "\n",
       absl::StrFormat("spiking simulation      %s synaptic events/s\n",
                       Si(v.spike_events_per_s().value(), "")));
+  absl::StrAppend(
+      &out,
+      absl::StrFormat("run-to-run spread ((max - min) / median of %d runs): "
+                      "peak %.1f%%, large sgemm %.1f%%, DRAM triad %.1f%%\n",
+                      repetitions, 100 * spread_peak, 100 * spread_gemm,
+                      100 * spread_dram));
   for (const auto& n : c.notes) absl::StrAppend(&out, "note: ", n, "\n");
   absl::StrAppend(&out, validation, "profile: ", c.path, " (use it with --hw ",
                   c.path, ")\n");

@@ -35,6 +35,7 @@ json BreakdownJson(const v1::HardwareCost& h, const v1::EnergyBreakdown& e,
     b["static"] = e.static_power();
     b["interconnect"] = e.interconnect();
     b["non_native"] = e.non_native();
+    b["host"] = e.host();
     return b;
   }
   b["compute"] = e.compute();
@@ -42,6 +43,8 @@ json BreakdownJson(const v1::HardwareCost& h, const v1::EnergyBreakdown& e,
   b["bit_maintenance"] = e.bit_maintenance();
   b["static"] = e.static_power();
   b["interconnect"] = e.interconnect();
+  b["control_overhead"] = e.control_overhead();
+  b["active"] = e.active();
   b["leakage"] = e.leakage();
   b["refresh"] = e.refresh();
   b["standby"] = e.standby();
@@ -313,6 +316,7 @@ std::vector<std::tuple<std::string, double, bool>> Parts(
              {"spike routing", e.spike_routing(), true},
              {"static", e.static_power(), true},
              {"interconnect", e.interconnect(), true},
+             {"host and management cores", e.host(), true},
              {"not spike-native (host)", e.non_native(), true}};
     return parts;
   }
@@ -328,7 +332,9 @@ std::vector<std::tuple<std::string, double, bool>> Parts(
   parts.emplace_back("  SRAM leakage", e.leakage(), false);
   parts.emplace_back("  DRAM refresh", e.refresh(), false);
   parts.emplace_back("  DRAM standby", e.standby(), false);
-  parts.emplace_back("static", e.static_power(), true);
+  parts.emplace_back("static (idle power)", e.static_power(), true);
+  parts.emplace_back("control overhead", e.control_overhead(), true);
+  parts.emplace_back("active (busy power)", e.active(), true);
   parts.emplace_back("interconnect", e.interconnect(), true);
   return parts;
 }
@@ -514,18 +520,19 @@ std::string ReportCsv(const v1::CostReport& r) {
   std::string out =
       "hardware,layer,kind,energy_joules,compute,data_movement,"
       "bit_maintenance,leakage,refresh,standby,static,latency_seconds,bound,"
-      "synaptic_ops,neuron_updates,spike_routing,non_native,interconnect\n";
+      "synaptic_ops,neuron_updates,spike_routing,non_native,interconnect,"
+      "control_overhead,active,host\n";
   auto row = [&](const std::string& hw, const std::string& name,
                  const std::string& kind, const v1::EnergyBreakdown& e,
                  double time, const std::string& bound) {
     out += absl::StrFormat(
         "%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.6g,%.6g,"
-        "%.6g,%.6g,%.6g\n",
+        "%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
         CsvField(hw), CsvField(name), kind, e.total(), e.compute(),
         e.data_movement(), e.bit_maintenance(), e.leakage(), e.refresh(),
         e.standby(), e.static_power(), time, CsvField(bound), e.synaptic_ops(),
-        e.neuron_updates(), e.spike_routing(), e.non_native(),
-        e.interconnect());
+        e.neuron_updates(), e.spike_routing(), e.non_native(), e.interconnect(),
+        e.control_overhead(), e.active(), e.host());
   };
   for (const v1::HardwareCost& h : r.hardware()) {
     for (const v1::LayerCost& l : h.layers()) {

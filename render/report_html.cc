@@ -44,12 +44,15 @@ std::vector<Part> PartsOf(const v1::HardwareCost& h) {
     return {{"synaptic ops", &v1::EnergyBreakdown::synaptic_ops},
             {"neuron updates", &v1::EnergyBreakdown::neuron_updates},
             {"spike routing", &v1::EnergyBreakdown::spike_routing},
-            {"interconnect", &v1::EnergyBreakdown::interconnect}};
+            {"interconnect", &v1::EnergyBreakdown::interconnect},
+            {"host", &v1::EnergyBreakdown::host}};
   }
   return {{"compute", &v1::EnergyBreakdown::compute},
           {"data movement", &v1::EnergyBreakdown::data_movement},
           {"bit maintenance", &v1::EnergyBreakdown::bit_maintenance},
           {"static", &v1::EnergyBreakdown::static_power},
+          {"control overhead", &v1::EnergyBreakdown::control_overhead},
+          {"active", &v1::EnergyBreakdown::active},
           {"interconnect", &v1::EnergyBreakdown::interconnect}};
 }
 

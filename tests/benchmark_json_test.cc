@@ -18,9 +18,11 @@ constexpr char kFile[] = R"({
                           "num_sharing": 4}]},
   "benchmarks": [
     {"name": "fma_peak/fp32/real_time/threads:2", "run_type": "iteration",
-     "threads": 2, "flops": 2e11, "label": "avx2"},
+     "threads": 2, "flops": 786432, "label": "avx2",
+     "real_time": 3.93216, "time_unit": "us"},
     {"name": "stream_triad/1048576/real_time/threads:2",
-     "run_type": "iteration", "threads": 2, "bytes": 2.5e10},
+     "run_type": "iteration", "threads": 2, "bytes": 524288,
+     "real_time": 20.97152, "time_unit": "us"},
     {"name": "stream_triad/1048576/real_time/threads:2_mean",
      "run_type": "aggregate", "threads": 2, "bytes": 2.5e10}
   ]})";
@@ -28,10 +30,12 @@ constexpr char kFile[] = R"({
 TEST(BenchmarkJsonTest, RunsAndTheMachine) {
   auto f = ParseBenchmarkJson(kFile, "k.json");
   ASSERT_TRUE(f.ok()) << f.status();
-  // Aggregates are left out; counters are kept by name.
+  // Aggregates are left out. A counter is one thread's work per iteration
+  // and real_time the team's wall clock per iteration (of all threads):
+  // 786,432 flops / 3.93216 us = 2e11 FLOP/s; 524,288 B / 20.97 us = 2.5e10.
   ASSERT_EQ(f->runs.size(), 2u);
-  EXPECT_EQ(f->runs[0].counters.at("flops"), 2e11);
-  EXPECT_EQ(f->runs[1].counters.at("bytes"), 2.5e10);
+  EXPECT_NEAR(f->runs[0].counters.at("flops"), 2e11, 2e11 * 1e-9);
+  EXPECT_NEAR(f->runs[1].counters.at("bytes"), 2.5e10, 2.5e10 * 1e-9);
   const MachineInfo& m = f->machine;
   EXPECT_EQ(m.host, "othermachine");
   EXPECT_EQ(m.cores, 4);

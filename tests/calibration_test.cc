@@ -50,7 +50,12 @@ TEST(NnlsTest, ClampsAtZeroWhereTheDataWouldGoNegative) {
 
 KernelRun MakeRun(const std::string& name, std::map<std::string, double> c,
                   double seconds = 1, std::optional<double> energy = {}) {
-  return {name, std::move(c), seconds, energy};
+  KernelRun r;
+  r.name = name;
+  r.counters = std::move(c);
+  r.seconds = seconds;
+  r.energy_j = energy;
+  return r;
 }
 
 MachineInfo Machine() {
@@ -154,6 +159,65 @@ TEST(FitProfileTest, FitsEnergyWhereCountersWereRead) {
   EXPECT_NEAR(v.static_power_w().value(), 20, 1e-6);
 }
 
+TEST(CalibrationTest, RatesAreWallClock) {
+  // Two threads of 1,000 iterations each at 1e6 flops per iteration in
+  // 0.01 s of wall time: 2e11 FLOP/s, whatever CPU time they used.
+  EXPECT_DOUBLE_EQ(WallRate(1e6, 2000, 0.01), 2e11);
+  EXPECT_EQ(WallRate(1e6, 2000, 0), 0);
+}
+
+TEST(CalibrationTest, RepetitionsKeepTheirMedianAndSpread) {
+  std::vector<KernelRun> runs = {
+      MakeRun("sgemm/64/real_time", {{"flops", 90e9}}, 1.0, 3.0),
+      MakeRun("sgemv/64/real_time", {{"flops", 5e9}}, 1.0, 1.0),
+      MakeRun("sgemm/64/real_time", {{"flops", 130e9}}, 2.0, 5.0),
+      MakeRun("sgemm/64/real_time", {{"flops", 100e9}}, 3.0, 4.0)};
+  const std::vector<KernelRun> out = MedianOfRepetitions(runs);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].name, "sgemm/64/real_time");
+  EXPECT_EQ(out[0].repetitions, 3);
+  EXPECT_DOUBLE_EQ(out[0].counters.at("flops"), 100e9);
+  // (130 - 90) / 100.
+  EXPECT_DOUBLE_EQ(out[0].spread.at("flops"), 0.4);
+  EXPECT_DOUBLE_EQ(out[0].seconds, 2.0);
+  EXPECT_DOUBLE_EQ(*out[0].energy_j, 4.0);
+  EXPECT_EQ(out[1].repetitions, 1);
+  // Collapsing again changes nothing.
+  const std::vector<KernelRun> again = MedianOfRepetitions(out);
+  EXPECT_DOUBLE_EQ(again[0].spread.at("flops"), 0.4);
+  EXPECT_EQ(again[0].repetitions, 3);
+}
+
+TEST(FitProfileTest, ATeamNeverOutrunsItsCores) {
+  // The 2-vCPU EPYC: one core 98 GFLOP/s, a team of two reported
+  // 389 (CPU-time rates): the fit keeps 2 x 98.
+  std::vector<KernelRun> runs = SyntheticRuns();
+  runs[0].counters["flops"] = 389e9;
+  runs.push_back(MakeRun("fma_peak_1t/fp32/real_time", {{"flops", 98e9}}));
+  std::vector<std::string> notes;
+  auto p = FitProfile(runs, Machine(), "fit", &notes);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_DOUBLE_EQ(p->von_neumann().precisions(0).peak_ops_per_s().value(),
+                   196e9);
+  bool said = false;
+  for (const auto& n : notes) said |= n.find("capped") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(FitProfileTest, ARateBeyondThePhysicalLimitIsCalledSuspect) {
+  // 2 threads x 8 AVX2 lanes x 2 FMA units x 2 flops x 3 GHz = 192 GFLOP/s;
+  // 300 is past 1.5 x that.
+  std::vector<KernelRun> runs = SyntheticRuns();
+  runs[0].counters["flops"] = 300e9;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(FitProfile(runs, Machine(), "fit", &notes).ok());
+  bool said = false;
+  for (const auto& n : notes) {
+    said |= n.find("physical limit 1.92e+11") != std::string::npos;
+  }
+  EXPECT_TRUE(said);
+}
+
 TEST(FitProfileTest, MissingKernelsAreErrors) {
   std::vector<KernelRun> runs = {MakeRun("sgemm/256", {{"flops", 1e9}})};
   EXPECT_FALSE(FitProfile(runs, Machine(), "x", nullptr).ok());
@@ -220,9 +284,14 @@ TEST(CalibrateCliTest, FromABenchmarkFile) {
          {"num_sharing", 4}}}}};
   j["benchmarks"] = nlohmann::json::array();
   for (const KernelRun& r : SyntheticRuns()) {
-    nlohmann::json b = {
-        {"name", r.name}, {"run_type", "iteration"}, {"threads", 2}};
-    for (const auto& [k, v] : r.counters) b[k] = v;
+    // As neurowatt_kernels writes them: work per iteration, and the wall
+    // clock per iteration (1 ms), so that each rate is the synthetic one.
+    nlohmann::json b = {{"name", r.name},
+                        {"run_type", "iteration"},
+                        {"threads", 2},
+                        {"real_time", 1.0},
+                        {"time_unit", "ms"}};
+    for (const auto& [k, v] : r.counters) b[k] = v * 1e-3;
     j["benchmarks"].push_back(b);
   }
   std::ofstream(bench) << j.dump();

@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -326,6 +327,7 @@ TEST(CliEstimateTest, BadInputExitsTwo) {
         "horowitz-45nm", "--batch", "2", "--dim", "batch=2"},
        "both given"},
       {{"profiles", "--format", "xml"}, "--format xml"},
+      {{"validate", "--format", "csv"}, "--format csv"},
       {{"estimate", "preset:seed-kv", "--hw", extreme}, "non-finite"},
   };
   for (const auto& c : cases) {
@@ -335,6 +337,27 @@ TEST(CliEstimateTest, BadInputExitsTwo) {
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+TEST(CliValidateTest, WritesThePublishedCasesAsJson) {
+  const std::string path = ::testing::TempDir() + "/validate.json";
+  std::remove(path.c_str());
+  Result r = RunNeurowatt({"validate", "--format", "json", "-o", path});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_GE(j["cases"].size(), 5u);
+  for (const auto& c : j["cases"]) {
+    const double measured = c["measured_energy_joules"];
+    const double predicted = c["predicted_energy_joules"];
+    EXPECT_DOUBLE_EQ(c["energy_ratio"].get<double>(), predicted / measured);
+    EXPECT_FALSE(c["source"].get<std::string>().empty());
+  }
+  EXPECT_EQ(j["cases"][0]["hardware"], "xeon-e5-2630");
+  Result t = RunNeurowatt({"validate"});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(t.out, "blouw2019-loihi"));
+  EXPECT_TRUE(Contains(t.out, "energy ratios within 0.5-2"));
 }
 
 TEST(CliProfilesTest, ListsTheCatalogueWithSources) {
@@ -665,7 +688,12 @@ TEST(CliTest, UnknownOnnxOpsAreWarnedAndListed) {
                }
              }
              node { op_type: "Relu" name: "r" input: "x" output: "h" }
-             node { op_type: "LpNormalization" name: "s" input: "h" output: "y" }
+             node {
+               op_type: "LpNormalization"
+               name: "s"
+               input: "h"
+               output: "y"
+             }
              output { name: "y" }
            })pb",
       &m));
@@ -694,8 +722,8 @@ TEST(CliTest, AssumptionsRepeatsAndSharedWeightsAreReported) {
                                   "condition is computed at run time"))
       << r.err;
   EXPECT_TRUE(Contains(r.out, "ASSUMED: If 'branch'")) << r.out;
-  Result j = RunNeurowatt({"count", dir + "if_dynamic.onnx", "--format",
-                           "json"});
+  Result j =
+      RunNeurowatt({"count", dir + "if_dynamic.onnx", "--format", "json"});
   auto json = nlohmann::json::parse(j.out);
   ASSERT_EQ(json["assumptions"].size(), 1u);
   // Nested loops: 3 x 4 runs of one [1, 8] x [8, 8] layer.
@@ -719,8 +747,9 @@ TEST(CliTest, AssumptionsRepeatsAndSharedWeightsAreReported) {
   EXPECT_EQ(json["layers"][2]["weight_users"], 2);
   EXPECT_EQ(json["layers"][0]["weight_users"], 2);
   r = RunNeurowatt({"count", dir + "twice_linear.onnx"});
-  EXPECT_TRUE(Contains(r.out, "shared weights: 65,792 params read by more "
-                              "than one layer are counted once"))
+  EXPECT_TRUE(Contains(r.out,
+                       "shared weights: 65,792 params read by more "
+                       "than one layer are counted once"))
       << r.out;
 }
 

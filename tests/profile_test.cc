@@ -129,6 +129,54 @@ TEST(ProfileValidationTest, RejectsBadNumbersNamingTheField) {
   EXPECT_EQ(CompileSystem(n).described_chips, 32);
 }
 
+TEST(ProfileValidationTest, PowerModelFiguresAreChecked) {
+  v1::HardwareProfile p = Valid();
+  auto quantity = [](v1::Quantity* q, double v) {
+    q->set_value(v);
+    q->set_source("assumed");
+  };
+  v1::VonNeumannProfile& v = *p.mutable_von_neumann();
+  quantity(v.mutable_static_power_w(), 20);
+  quantity(v.mutable_busy_power_w(), 10);
+  ExpectInvalid(p, "busy_power_w is 10 W, below static_power_w");
+  quantity(v.mutable_busy_power_w(), 30);
+  quantity(v.mutable_tdp_w(), 25);
+  ExpectInvalid(p, "busy_power_w is 30 W, above tdp_w (25 W)");
+  v.clear_tdp_w();
+  quantity(v.mutable_vector_lanes(), 0.5);
+  ExpectInvalid(p, "vector_lanes is 0.5: at least 1");
+  quantity(v.mutable_vector_lanes(), 8);
+  quantity(v.mutable_software()->mutable_dispatch_s(), -1);
+  ExpectInvalid(p, "software.dispatch_s is -1");
+  quantity(v.mutable_software()->mutable_dispatch_s(), 1e-6);
+  v.mutable_software()->mutable_cores_used()->set_value(1);
+  ExpectInvalid(p, "software.cores_used");  // no source
+  quantity(v.mutable_software()->mutable_cores_used(), 1);
+  EXPECT_TRUE(ValidateProfile(p).ok()) << ValidateProfile(p);
+}
+
+TEST(CatalogueTest, BlouwDevicesCarryTheirMeasuredIdlePower) {
+  // Blouw et al. 2019, Table 1: idle W of each device as measured.
+  const std::pair<const char*, double> idle[] = {{"xeon-e5-2630", 17.01},
+                                                 {"quadro-k4000", 14.97},
+                                                 {"jetson-tx1", 2.64},
+                                                 {"movidius-ncs", 0.21}};
+  for (const auto& [name, watts] : idle) {
+    auto p = LoadProfile(name);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_DOUBLE_EQ(p->von_neumann().static_power_w().value(), watts) << name;
+    EXPECT_EQ(p->von_neumann().static_power_w().source(), "blouw2019");
+    EXPECT_GT(p->von_neumann().busy_power_w().value(), watts) << name;
+    EXPECT_TRUE(p->von_neumann().has_software()) << name;
+  }
+  auto loihi = LoadProfile("loihi-wolf-mountain");
+  ASSERT_TRUE(loihi.ok()) << loihi.status();
+  EXPECT_DOUBLE_EQ(loihi->neuromorphic().static_power_w().value(), 0.0297);
+  EXPECT_DOUBLE_EQ(loihi->neuromorphic().host_power_w().value(), 0.070);
+  // 296 inferences/s at 10 steps each.
+  EXPECT_NEAR(loihi->neuromorphic().timestep_s().value(), 1 / 296.0 / 10, 1e-7);
+}
+
 TEST(ProfileValidationTest, SystemsNeedTheirLinks) {
   v1::HardwareProfile p = Valid();
   v1::SystemProfile* s = p.mutable_system();

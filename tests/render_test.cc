@@ -84,7 +84,7 @@ TEST(RenderReportTest, TheJsonContractAndCsv) {
             "hardware,layer,kind,energy_joules,compute,data_movement,"
             "bit_maintenance,leakage,refresh,standby,static,latency_seconds,"
             "bound,synaptic_ops,neuron_updates,spike_routing,non_native,"
-            "interconnect");
+            "interconnect,control_overhead,active,host");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3 + 1);
   EXPECT_NE(csv.find("\nhorowitz-45nm,seed-kv,total,"), std::string::npos);
 

@@ -247,12 +247,13 @@ TEST(SweepRowsTest, CsvAndJsonLines) {
   EXPECT_EQ(SweepCsvHeader(axes),
             "batch,coding,hardware,kind,energy_per_inference_joules,compute,"
             "data_movement,bit_maintenance,static,synaptic_ops,neuron_updates,"
-            "spike_routing,non_native,interconnect,latency_seconds,bound,"
-            "chips,tokens_per_second,energy_per_token_joules,error\n");
+            "spike_routing,non_native,interconnect,control_overhead,active,"
+            "host,latency_seconds,bound,chips,tokens_per_second,"
+            "energy_per_token_joules,error\n");
   EXPECT_EQ(FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, false),
-            "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0,0.002,"
-            "timesteps,3,,,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,,,,,it "
-            "broke\n");
+            "4,ttfs,loihi,neuromorphic,1.5e-06,0,0,0,0,1e-06,0,0,0,0,0,0,0,"
+            "0.002,timesteps,3,,,\n4,ttfs,\"x,y\",von_neumann,,,,,,,,,,,,,,"
+            ",,,,,it broke\n");
   const std::string jsonl =
       FormatSweepRows(axes, {"4", "ttfs"}, {ok, bad}, true);
   std::istringstream lines(jsonl);

@@ -250,5 +250,74 @@ TEST(VonNeumannTest, FewTokensReadOnlyTheirExperts) {
             19136.0 * 4 + 98304 * 0.9375 * 4 + 4 * 64 * 4);
 }
 
+// The power model on horowitz-45nm (4 cores, idle 0 W) given busy power 10 W
+// and idle 2 W, a software stack keeping 1 of the 4 cores busy, 70 pJ per
+// instruction over 8 lanes, 1 us of dispatch per layer and a 100 us call.
+v1::HardwareProfile WithPowerModel() {
+  v1::HardwareProfile p = Horowitz();
+  v1::VonNeumannProfile& v = *p.mutable_von_neumann();
+  v.mutable_static_power_w()->set_value(2);
+  v.mutable_busy_power_w()->set_value(10);
+  v.mutable_busy_power_w()->set_source("assumed");
+  v.mutable_instruction_energy_j()->set_value(70 * kPj);
+  v.mutable_instruction_energy_j()->set_source("assumed");
+  v.mutable_vector_lanes()->set_value(8);
+  v.mutable_vector_lanes()->set_source("assumed");
+  v1::SoftwareStack& s = *v.mutable_software();
+  s.set_name("test stack");
+  s.mutable_dispatch_s()->set_value(1e-6);
+  s.mutable_dispatch_s()->set_source("assumed");
+  s.mutable_call_s()->set_value(100e-6);
+  s.mutable_call_s()->set_source("assumed");
+  s.mutable_cores_used()->set_value(1);
+  s.mutable_cores_used()->set_source("assumed");
+  EXPECT_TRUE(ValidateProfile(p).ok()) << ValidateProfile(p);
+  return p;
+}
+
+TEST(VonNeumannTest, PowerModelAddsOverheadActivePowerDispatchAndCall) {
+  const std::string mlp = "preset:mlp:sizes=64-64-4096";
+  const VonNeumannCost base = Estimate(mlp, 1);
+  const VonNeumannCost c = Estimate(mlp, 1, v1::FP32, WithPowerModel());
+  auto m = LoadModel(mlp, {});
+  ASSERT_TRUE(m.ok());
+  const size_t n = m->count.layers.size();  // fc1, fc1.relu, fc2
+  ASSERT_EQ(n, 3u);
+  // Time: the call once, and 1 us per layer on top of the roofline.
+  ExpectRel(c.total.time_s, base.total.time_s + 100e-6 + 3 * 1e-6);
+  ExpectRel(c.call_s, 100e-6);
+  // Busy power above idle: (10 - 2) W x 1/4 of the cores = 2 W.
+  const double active_w = 2;
+  double active = active_w * 100e-6;  // the call's
+  for (size_t i = 0; i < n; ++i) {
+    const Workload& w = m->count.layers[i];
+    const VonNeumannLayerCost& l = c.Layer(m->count, i);
+    const VonNeumannLayerCost& b = base.Layer(m->count, i);
+    // One instruction per 8 lanes of arithmetic (a MAC is one FMA lane) and
+    // per 8 fp32 words moved.
+    double bytes = 0;
+    for (double v : b.bytes) bytes += v;
+    const double lane_ops = static_cast<double>(
+        w.macs + w.other_ops.adds + w.other_ops.compares + w.other_ops.muls);
+    ExpectRel(l.energy.control_overhead,
+              (lane_ops / 8 + bytes / 32) * 70 * kPj);
+    // Compute and data movement are the same work as without the model.
+    ExpectRel(l.energy.compute, b.energy.compute);
+    ExpectRel(l.energy.data_movement, b.energy.data_movement);
+    const double work =
+        l.energy.compute + l.energy.data_movement + l.energy.control_overhead;
+    const double expected = std::max(0.0, active_w * l.time_s - work);
+    EXPECT_NEAR(l.energy.active, expected, 1e-9 * (expected + work));
+    active += l.energy.active;
+    // Idle power x the layer's time.
+    ExpectRel(l.energy.static_power, 2 * l.time_s);
+  }
+  ExpectRel(c.total.energy.active, active);
+  // fc2 streams 1 MiB of weights from DRAM: 20.3 pJ/bit draws far more
+  // than 2 W over its time, so its busy power adds nothing beyond its work.
+  EXPECT_EQ(c.Layer(m->count, 2).energy.active, 0);
+  EXPECT_GT(c.Layer(m->count, 0).energy.active, 0);
+}
+
 }  // namespace
 }  // namespace neurowatt
