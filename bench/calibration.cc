@@ -47,14 +47,14 @@ double Counter(const KernelRun& r, const std::string& key) {
 
 std::string CacheName(int level) { return StrCat("L", level); }
 
-// "; median of 3 runs, spread 4.1%" for the first run named `prefix`...
+// "; best of 3 runs, spread 4.1%" for the first run named `prefix`.
 std::string SpreadNote(const std::vector<KernelRun>& runs,
                        const std::string& prefix, const std::string& counter) {
   for (const KernelRun& r : runs) {
     if (r.name.rfind(prefix, 0) != 0 || r.repetitions < 2) continue;
     auto it = r.spread.find(counter);
     if (it == r.spread.end()) continue;
-    return absl::StrFormat("; median of %d runs, spread %.1f%%", r.repetitions,
+    return absl::StrFormat("; best of %d runs, spread %.1f%%", r.repetitions,
                            100 * it->second);
   }
   return "";
@@ -69,7 +69,7 @@ std::pair<std::string, std::string> KernelName(const std::string& name) {
   return {parts[0], arg};
 }
 
-std::vector<KernelRun> MedianOfRepetitions(const std::vector<KernelRun>& runs) {
+std::vector<KernelRun> BestOfRepetitions(const std::vector<KernelRun>& runs) {
   std::vector<KernelRun> out;
   std::map<std::string, std::vector<const KernelRun*>> by_name;
   for (const KernelRun& r : runs) {
@@ -89,9 +89,10 @@ std::vector<KernelRun> MedianOfRepetitions(const std::vector<KernelRun>& runs) {
     for (auto& [key, value] : k.counters) {
       std::vector<double> v;
       for (const KernelRun* r : group) v.push_back(Counter(*r, key));
-      value = median(v);
       const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-      k.spread[key] = value > 0 ? (*hi - *lo) / value : 0;
+      const double mid = median(v);
+      value = *hi;
+      k.spread[key] = mid > 0 ? (*hi - *lo) / mid : 0;
     }
     std::vector<double> seconds;
     std::vector<double> energy;
@@ -173,8 +174,8 @@ std::vector<double> NonNegativeLeastSquares(
 absl::StatusOr<v1::HardwareProfile> FitProfile(
     const std::vector<KernelRun>& repeated, const MachineInfo& m,
     const std::string& name, std::vector<std::string>* notes) {
-  // Robust statistics: each kernel's median over its repetitions.
-  const std::vector<KernelRun> runs = MedianOfRepetitions(repeated);
+  // Robust statistics: each kernel's best over its repetitions.
+  const std::vector<KernelRun> runs = BestOfRepetitions(repeated);
   Fit f{{}, notes};
   auto best = [&](const std::string& family, const std::string& arg,
                   const std::string& counter) {
@@ -413,7 +414,9 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
   for (const KernelRun& r : runs) {
     const auto [fam, arg] = KernelName(r.name);
     double n;
-    if (fam == "sgemm_rows") rows.push_back(Counter(r, "flops"));
+    if (fam == "sgemm_rows" && absl::SimpleAtod(arg, &n) && n >= 8) {
+      rows.push_back(Counter(r, "flops"));
+    }
     if (fam != "sgemm" || !absl::SimpleAtod(arg, &n)) continue;
     if (n >= 1024) {
       large = std::max(large, Counter(r, "flops"));
@@ -426,6 +429,22 @@ absl::StatusOr<v1::HardwareProfile> FitProfile(
   const double small = smalls.empty() ? 0 : smalls[smalls.size() / 2];
   efficiency("gemm_large", large, 0, 0);
   efficiency("gemm_small", small, 0, 0);
+  // By rows: M x 1024 x 1024 against its own roofline (M = 1 streams 4 MiB
+  // of weights at 0.5 flop per byte), for the estimator to interpolate.
+  for (const KernelRun& r : runs) {
+    const auto [fam, arg] = KernelName(r.name);
+    double m_rows = 0;
+    if (fam != "sgemm_rows" || !absl::SimpleAtod(arg, &m_rows)) continue;
+    const double flops = 2 * m_rows * 1024 * 1024;
+    const double bytes = 4 * (1024.0 * 1024 + 2 * m_rows * 1024);
+    const int before = v.efficiency_size();
+    efficiency("gemm_small", Counter(r, "flops"),
+               Counter(r, "flops") * bytes / flops, bytes);
+    if (v.efficiency_size() > before) {
+      v.mutable_efficiency(v.efficiency_size() - 1)
+          ->set_rows(static_cast<int64_t>(m_rows));
+    }
+  }
   for (const KernelRun& r : runs) {
     const auto [fam, arg] = KernelName(r.name);
     const double flops = Counter(r, "flops"), bytes = Counter(r, "bytes");

@@ -24,7 +24,7 @@ struct KernelRun {
   std::map<std::string, double> counters;
   double seconds = 0;                    // wall time of the measured iterations
   std::optional<double> energy_j;        // RAPL energy over those seconds
-  std::map<std::string, double> spread;  // see MedianOfRepetitions
+  std::map<std::string, double> spread;  // see BestOfRepetitions
   int repetitions = 1;
 };
 
@@ -55,10 +55,13 @@ inline double WallRate(double per_iteration, double iterations,
   return seconds > 0 ? per_iteration * iterations / seconds : 0;
 }
 
-// Runs of the same name (Google Benchmark's repetitions) as one: the median
-// of each counter, with `spread` its (max - min) / median and `repetitions`
-// how many there were. Order of first appearance.
-std::vector<KernelRun> MedianOfRepetitions(const std::vector<KernelRun>& runs);
+// Runs of the same name (Google Benchmark's repetitions) as one: the best
+// (largest) of each rate counter - interference on a shared machine only
+// slows a kernel, so the best run is the machine's rate (STREAM's "best of"
+// convention) - with `spread` its (max - min) / median and `repetitions` how
+// many there were; seconds and energy are the median run's. Order of first
+// appearance.
+std::vector<KernelRun> BestOfRepetitions(const std::vector<KernelRun>& runs);
 
 // The family and argument of a run name: "stream_triad/65536/real_time"
 // -> ("stream_triad", "65536"); "fma_peak/fp32" -> ("fma_peak", "fp32").

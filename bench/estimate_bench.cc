@@ -7,6 +7,7 @@
 #include "estimators/von_neumann.h"
 #include "hw/profile.h"
 #include "model/source.h"
+#include "validate/cases.h"
 
 namespace neurowatt {
 namespace {
@@ -33,6 +34,19 @@ void BM_EstimateVonNeumannGpt3Full(benchmark::State& state) {
                          benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_EstimateVonNeumannGpt3Full)->Unit(benchmark::kMicrosecond);
+
+// `neurowatt validate`: every published case loaded, priced and compared
+// (the power model on five device profiles).
+void BM_ValidateAllCases(benchmark::State& state) {
+  for (auto _ : state) {
+    auto results = RunValidation();
+    benchmark::DoNotOptimize(results);
+  }
+  state.counters["cases_per_s"] =
+      benchmark::Counter(static_cast<double>(PublishedCases().size()),
+                         benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_ValidateAllCases)->Unit(benchmark::kMillisecond);
 
 // The same on a system of many chips: GPT-3 (fp32, 718 GB) on H100s sized
 // by auto (16 chips: tensor-parallel over 8, two pipeline stages), whose

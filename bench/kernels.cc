@@ -395,9 +395,8 @@ void RegisterKernels(const KernelOptions& o) {
   }
   setup(gemm);
   auto* rows = benchmark::RegisterBenchmark("sgemm_rows", BM_SgemmRows, t);
-  for (int m : o.quick ? std::vector<int>{32} : std::vector<int>{8, 32, 128}) {
-    rows->Arg(m);
-  }
+  // One row is a layer at batch 1 as frameworks run it (PyTorch's addmm).
+  for (int m : {1, 8, 32, 128}) rows->Arg(m);
   setup(rows);
   setup(benchmark::RegisterBenchmark("sgemv", BM_Sgemv, t)->Arg(64)->Arg(4096));
   const int64_t max_bytes =

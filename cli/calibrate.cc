@@ -70,7 +70,7 @@ absl::Status Run(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   const std::string name =
       args.Get("name").value_or(StrCat("calibrated-", c.machine.host));
-  c.runs = MedianOfRepetitions(c.runs);
+  c.runs = BestOfRepetitions(c.runs);
   auto profile = FitProfile(c.runs, c.machine, name, &c.notes);
   if (!profile.ok()) {
     return absl::InvalidArgumentError(

@@ -15,6 +15,8 @@ Kernel KernelOf(const Workload& w, double batch) {
       return w.depthwise ? Kernel::kDepthwise : Kernel::kConv;
     case v1::Node::kEinsum:
       return Kernel::kGemm;
+    case v1::Node::kPool:
+      return Kernel::kPool;
     case v1::Node::kResize:  // nearest copies; the others interpolate
       return w.op_kind == v1::Resize::NEAREST ? Kernel::kLayout
                                               : Kernel::kElementwise;

@@ -15,6 +15,7 @@ enum class Kernel {
   kGemv,    // ... to one row
   kConv,
   kDepthwise,
+  kPool,         // max and average pooling windows
   kElementwise,  // everything else
 };
 

@@ -45,6 +45,38 @@ int Home(const VonNeumannParams& hw, double bytes) {
   return n - 1;
 }
 
+// A weighted GEMM's efficiency at `rows` (its smallest dimension), from the
+// calibrated M x 1024 x 1024 points and gemm_large at 1,024 rows,
+// interpolated in log(rows); clamped at the ends.
+double RowsEfficiency(const VonNeumannParams& hw, double rows) {
+  std::vector<std::pair<double, double>> points = hw.gemm_rows;
+  if (points.back().first < 1024) {
+    points.emplace_back(1024, hw.efficiency[kGemmLarge]);
+  }
+  if (rows <= points.front().first) return points.front().second;
+  for (size_t i = 1; i < points.size(); ++i) {
+    const auto& [r1, e1] = points[i];
+    if (rows > r1) continue;
+    const auto& [r0, e0] = points[i - 1];
+    const double f = std::log(rows / r0) / std::log(r1 / r0);
+    return e0 + f * (e1 - e0);
+  }
+  return points.back().second;
+}
+
+// The smallest dimension of the GEMM a weighted layer runs as: rows (the
+// positions of a convolution, the tokens of a linear layer, times the batch
+// a stored matrix serves), outputs, and inputs per output.
+double GemmSmallestDimension(const Workload& w, double batch) {
+  const double n = static_cast<double>(w.neurons);
+  const double k = static_cast<double>(w.synapses) / n;
+  const double rows =
+      w.op == v1::Node::kConv
+          ? static_cast<double>(w.neuron_instances) / n * batch
+          : static_cast<double>(w.matrix_rows) * (w.shared_matrix ? batch : 1);
+  return std::max(1.0, std::min({rows, n, k}));
+}
+
 }  // namespace
 
 const std::vector<std::string>& VonNeumannAssumptions() {
@@ -60,17 +92,22 @@ const std::vector<std::string>& VonNeumannAssumptions() {
       "Kernels tile from the largest on-chip level: when both a layer's "
       "weights and its input exceed it, the cheaper of re-reading the input "
       "per weight tile or the weights per input tile is charged.",
-      "A recurrent layer applies its weights once per timestep: the first "
-      "step fetches them from where they live, later steps from the tile "
+      "A recurrent layer applies its recurrent matrices once per timestep "
+      "and its input matrices to the whole sequence at once (one GEMM, as "
+      "frameworks run it): the first step fetches all weights from where "
+      "they live, later steps the recurrent matrices again, from the tile "
       "level when they fit there.",
       "Bit maintenance: the weights and state held for the whole run plus "
       "each layer's activations, per bit x (SRAM leakage or DRAM refresh "
       "and standby power) x the layer's time.",
       "Time per layer is a roofline: max(operations / peak, bytes at each "
       "level / its bandwidth), divided by the measured efficiency of its "
-      "kernel class, plus the measured cost of a library call for GEMM, "
-      "GEMV and convolution layers, when the profile has them; layers run "
-      "one after another.",
+      "kernel class - for a weighted GEMM, GEMV or convolution (its "
+      "implicit GEMM), the efficiency measured at its smallest dimension "
+      "when the profile measured GEMMs by rows - plus the measured cost of "
+      "a library call for GEMM, GEMV and convolution layers (per step of a "
+      "recurrent one), when the profile has them; layers run one after "
+      "another.",
       "A layer whose compute and data-movement energy would make a chip "
       "draw more than its TDP in the roofline's time runs at the TDP "
       "instead (power-bound), when the profile gives one.",
@@ -242,10 +279,17 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
       reads[input_home] += input;
     }
     if (w.sequential_steps > 1 && weight > 0) {
-      const int again = tile >= 0 && weight <= tile_bytes
+      // Later steps read again what each step applies anew: a recurrent
+      // node's recurrent matrices, any other node's whole weights.
+      const double anew = w.recurrent_synapses > 0
+                              ? weight *
+                                    static_cast<double>(w.recurrent_synapses) /
+                                    static_cast<double>(w.synapses)
+                              : weight;
+      const int again = tile >= 0 && anew <= tile_bytes
                             ? std::min(tile, out.weight_level)
                             : out.weight_level;
-      reads[again] += weight * static_cast<double>(w.sequential_steps - 1);
+      reads[again] += anew * static_cast<double>(w.sequential_steps - 1);
     }
     writes[output_home] += output;
     writes[out.state_level] += tr.state_writes / t;
@@ -291,11 +335,34 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
       case Kernel::kDepthwise:
         kernel_class = kDepthwise;
         break;
+      case Kernel::kPool:
+        kernel_class = kPool;
+        break;
       default:
         break;
     }
-    time /= hw.efficiency[kernel_class];
-    if (kernel_class != kElementwise && c.ops > 0) time += hw.kernel_call_s;
+    // A weighted GEMM, GEMV or convolution (as the implicit GEMM of its
+    // positions x outputs x inputs) runs at the efficiency measured for its
+    // smallest dimension, where the profile measured GEMMs by rows.
+    double efficiency = hw.efficiency[kernel_class];
+    if (!hw.gemm_rows.empty() && w.neurons > 0 && w.synapses > 0 &&
+        kernel_class != kDepthwise && kernel_class != kElementwise &&
+        kernel_class != kPool) {
+      efficiency = RowsEfficiency(hw, GemmSmallestDimension(w, batch));
+      // The rows were measured with their weights in cache, where packing
+      // them costs more than reading them; a layer streaming its weights
+      // from main memory runs as the streaming GEMV measured there when
+      // that is better.
+      if (c.bound == levels - 1) {
+        efficiency = std::max(efficiency, hw.efficiency[kGemv]);
+      }
+    }
+    time /= efficiency;
+    // A library call per kernel, per step of a recurrent layer.
+    if (kernel_class != kElementwise && kernel_class != kPool && c.ops > 0) {
+      time += hw.kernel_call_s *
+              static_cast<double>(std::max<int64_t>(1, w.sequential_steps));
+    }
     // The framework runs layers one after another, each dispatched by the
     // host before its kernel starts.
     double layer_bytes = 0;

@@ -180,9 +180,14 @@ class Validator {
       if (KernelClassIndex(e.kernel_class()) < 0) {
         return Error(where,
                      "is not a kernel class (gemm_large, gemm_small, "
-                     "gemv, conv, depthwise, elementwise)");
+                     "gemv, conv, depthwise, elementwise, pool)");
       }
-      if (!classes.insert(e.kernel_class()).second) {
+      if (e.rows() < 0 || (e.rows() > 0 && e.kernel_class() != "gemm_small")) {
+        return Error(where, StrCat("rows is ", e.rows(),
+                                   ": only gemm_small is measured by rows "
+                                   "(1 or more)"));
+      }
+      if (!classes.insert(StrCat(e.kernel_class(), "/", e.rows())).second) {
         return Error(where, "is given twice");
       }
       NW_CHECK(e, fraction, where, Range::kPositive);

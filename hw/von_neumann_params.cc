@@ -6,7 +6,8 @@ namespace neurowatt {
 
 namespace {
 constexpr const char* kClassNames[kKernelClasses] = {
-    "gemm_large", "gemm_small", "gemv", "conv", "depthwise", "elementwise"};
+    "gemm_large", "gemm_small",  "gemv", "conv",
+    "depthwise",  "elementwise", "pool"};
 }  // namespace
 
 int KernelClassIndex(const std::string& name) {
@@ -50,8 +51,14 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
   out.system = CompileSystem(profile);
   for (const auto& e : v.efficiency()) {
     const int k = KernelClassIndex(e.kernel_class());
-    if (k >= 0) out.efficiency[k] = e.fraction().value();
+    if (e.rows() > 0) {
+      out.gemm_rows.emplace_back(static_cast<double>(e.rows()),
+                                 e.fraction().value());
+    } else if (k >= 0) {
+      out.efficiency[k] = e.fraction().value();
+    }
   }
+  std::sort(out.gemm_rows.begin(), out.gemm_rows.end());
   return out;
 }
 

@@ -42,6 +42,7 @@ enum KernelClass {
   kConv,
   kDepthwise,
   kElementwise,
+  kPool,  // pooling windows: a framework's own loops, not a library's
   kKernelClasses
 };
 
@@ -56,7 +57,10 @@ struct VonNeumannParams {
   std::vector<LevelParams> levels;  // nearest first; the last is main memory
   double static_power_w = 0;
   // Fraction of the roofline each kernel class achieves (1 when unknown).
-  std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1};
+  std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1, 1};
+  // gemm_small measured by rows (rows, fraction), by rows; empty when the
+  // profile has none.
+  std::vector<std::pair<double, double>> gemm_rows;
   double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
   double tdp_w = 0;          // per chip; 0: not given
   // The power model: busy package power (0: not given), control overhead

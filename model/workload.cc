@@ -25,7 +25,7 @@ struct Counts {
   CheckedCount input_bytes, output_bytes, weight_bytes, state_bytes;
   CheckedCount lookup_bytes, float_input_elements, fixed_input_bytes;
   CheckedCount state_elements, state_write_elements, kv_read_elements;
-  CheckedCount kv_read_bytes, active_params;
+  CheckedCount kv_read_bytes, active_params, recurrent_synapses;
   int64_t steps = 1;
   bool kv_cache = false;
 
@@ -238,6 +238,10 @@ void CountRecurrent(const GraphNode& gn, Counts& c) {
     c.adds += c.instances * 2;
   }
   c.steps = steps;
+  // The recurrent matrices (gates x h by h, per layer and direction) are
+  // what each step applies anew; the input matrices serve every step at
+  // once.
+  c.recurrent_synapses = gate_neurons * h * layers;
   const int64_t state_vectors = op.cell() == v1::Recurrent::LSTM ? 2 : 1;
   c.state_elements = CheckedCount(h) * layers * dirs * batch * state_vectors;
   c.state_write_elements = c.state_elements;
@@ -755,6 +759,7 @@ absl::StatusOr<Workload> ToWorkload(const Counts& c, std::string name,
   w.active_params = c.active_params.value();
   w.kv_cache = c.kv_cache;
   w.sequential_steps = c.steps;
+  w.recurrent_synapses = c.recurrent_synapses.value();
   return w;
 }
 

@@ -89,6 +89,10 @@ struct Workload {
   // Times the weights are applied one after another (timesteps of a
   // recurrent node; 1 otherwise): steps cannot share one weight fetch.
   int64_t sequential_steps = 1;
+  // A recurrent node's synapses in its recurrent matrices (U), which each
+  // step applies anew; its input matrices (W) serve every step at once, as
+  // frameworks run them (one GEMM over the sequence). 0 otherwise.
+  int64_t recurrent_synapses = 0;
   // Params this layer reads that another stores (shared weights: one
   // module applied twice), not counted in `params`, and that layer.
   int64_t shared_params = 0;

@@ -9,9 +9,15 @@ torch.inference_mode(): a few warm-up runs, then repeated runs until both
 --min-time seconds and --min-runs runs have passed; the median is reported.
 Models with BatchNorm are timed with each BatchNorm folded into its conv
 (torch.fx.experimental.optimization.fuse), as the exported ONNX graph has it.
-With --stack, torch eager's per-op dispatch is measured here (a ReLU on a
-1-element tensor) and the prediction uses a copy of --hw describing that
-software stack (software.dispatch_s per layer, docs/von-neumann-model.md).
+With --stack, the prediction uses a copy of --hw that describes torch eager as
+a software stack, measured here: its per-op dispatch (a ReLU on a 1-element
+tensor: software.dispatch_s per layer, docs/von-neumann-model.md), its cost
+per convolution or matrix call beyond that (a 1x1 convolution on one element:
+kernel_call_s in place of the BLAS call's) and the
+efficiency of the kernels torch runs with its own loops instead of OpenBLAS -
+max pooling (3x3, stride 2, on 64x112x112) and depthwise convolution (3x3 on
+128x56x56) - each timed in torch and priced by neurowatt, the class's
+efficiency scaled by predicted / measured. Nothing is fitted to a model.
 Each model is then exported to ONNX (torch.onnx.export, opset --opset, default
 13, do_constant_folding=True) and priced with
 
@@ -88,6 +94,7 @@ import platform
 import shutil
 import statistics
 import subprocess
+import re
 import sys
 import tempfile
 import time
@@ -270,8 +277,44 @@ def build_model(name, torch):
         # before it; time torch on that same graph, not on separate
         # normalisation passes the ONNX file no longer has.
         from torch.fx.experimental.optimization import fuse
-        model = fuse(model)
+        try:
+            model = fuse(model)
+        except Exception:  # not traceable (shufflenet's chunk)
+            fuse_sequential_conv_bn(torch, model)
     return model, inputs
+
+
+def fuse_sequential_conv_bn(torch, model):
+    """Folds each BatchNorm2d that follows a Conv2d in an nn.Sequential into
+    the conv, in place (for models torch.fx cannot trace)."""
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+    for seq in [m for m in model.modules()
+                if isinstance(m, torch.nn.Sequential)]:
+        names = list(seq._modules)
+        for a, b in zip(names, names[1:]):
+            conv, bn = seq._modules[a], seq._modules[b]
+            if isinstance(conv, torch.nn.Conv2d) and \
+                    isinstance(bn, torch.nn.BatchNorm2d):
+                seq._modules[a] = fuse_conv_bn_eval(conv, bn)
+                seq._modules[b] = torch.nn.Identity()
+
+
+def measure_kernel_call(torch, runs=5000):
+    """Seconds torch spends per convolution or linear call beyond a plain
+    op's dispatch: a 1x1 convolution on a 1x1x1x1 tensor, less a ReLU's."""
+    conv = torch.nn.Conv2d(1, 1, 1).eval()
+    x = torch.zeros(1, 1, 1, 1)
+    times = []
+    with torch.inference_mode():
+        for _ in range(200):
+            conv(x)
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(runs):
+                conv(x)
+            times.append((time.perf_counter() - t0) / runs)
+    times.sort()
+    return times[len(times) // 2]
 
 
 def measure_dispatch(torch, runs=20000):
@@ -292,10 +335,62 @@ def measure_dispatch(torch, runs=20000):
     return times[len(times) // 2]
 
 
-def profile_with_stack(hw, dispatch_s, torch_version, path):
-    """A copy of the profile `hw` (a calibrated textproto, which declares the
-    source "measured") that describes torch eager: `dispatch_s` per layer."""
+# Kernels PyTorch runs with its own loops rather than OpenBLAS (the calibration
+# measures OpenBLAS and neurowatt's loops): timed here in torch, each one's
+# efficiency in the profile is scaled by predicted / measured.
+STACK_KERNELS = {
+    "pool": lambda torch: (torch.nn.MaxPool2d(3, 2, ceil_mode=True),
+                           torch.randn(1, 64, 112, 112)),
+    "depthwise": lambda torch: (
+        torch.nn.Conv2d(128, 128, 3, padding=1, groups=128, bias=False),
+        torch.randn(1, 128, 56, 56)),
+}
+
+
+def class_efficiency(text, cls):
+    """The profile's efficiency of kernel class `cls` (1 when absent) and the
+    text without that entry."""
+    pattern = re.compile(r'  efficiency \{\n    kernel_class: "%s"\n.*?\n  \}\n'
+                         % cls, re.S)
+    m = pattern.search(text)
+    if not m:
+        return 1.0, text
+    value = float(re.search(r"value: ([0-9.eE+-]+)", m.group(0)).group(1))
+    return value, text[:m.start()] + text[m.end():]
+
+
+def stack_efficiencies(torch, binary, hw, work, opset, timeout, wait_s):
+    """{class: (efficiency, note)} for STACK_KERNELS, measured here."""
+    out = {}
     text = open(hw).read()
+    for cls, make in STACK_KERNELS.items():
+        module, x = make(torch)
+        module = module.eval()
+        m = time_model(torch, module, (x,), 3, 0.5, 10)
+        path = os.path.join(work, "stack_%s.onnx" % cls)
+        export_onnx(torch, module, (x,), path, opset)
+        pred = predict(binary, path, hw, [], False, timeout, wait_s)
+        if "error" in pred:
+            raise SystemExit("stack kernel %s: %s" % (cls, pred["error"]))
+        old, _ = class_efficiency(text, cls)
+        eff = min(1.0, old * pred["predicted_ms"] / m["median_ms"])
+        out[cls] = (eff, "torch %s: %.4g ms measured, %.4g ms predicted at "
+                    "%.3g" % (cls, m["median_ms"], pred["predicted_ms"], old))
+        log("stack kernel %s: %s -> efficiency %.3g" % (cls, out[cls][1], eff))
+    return out
+
+
+def profile_with_stack(hw, dispatch_s, torch_version, path, kernels=None,
+                       call_s=None):
+    """A copy of the profile `hw` (a calibrated textproto, which declares the
+    source "measured") that describes torch eager: `dispatch_s` per layer,
+    `call_s` per convolution or matrix call (in place of the BLAS call cost)
+    and the efficiencies of `kernels` ({class: (fraction, note)})."""
+    text = open(hw).read()
+    if call_s is not None:
+        text = re.sub(r"  kernel_call_s \{.*?\n  \}\n", "", text, flags=re.S)
+    for cls in kernels or {}:
+        _, text = class_efficiency(text, cls)
     marker = "von_neumann {"
     at = text.find(marker)
     if at < 0:
@@ -304,6 +399,14 @@ def profile_with_stack(hw, dispatch_s, torch_version, path):
              '    dispatch_s { value: %.6g source: "measured" note: '
              '"scripts/latency_vs_pytorch.py: a ReLU on a 1-element tensor" }'
              '\n  }' % (torch_version, dispatch_s))
+    if call_s is not None:
+        stack += ('\n  kernel_call_s { value: %.6g source: "measured" note: '
+                  '"torch: a 1x1 convolution on one element, less a ReLU" }'
+                  % call_s)
+    for cls, (eff, note) in (kernels or {}).items():
+        stack += ('\n  efficiency {\n    kernel_class: "%s"\n    fraction { '
+                  'value: %.6g source: "measured" note: "%s" }\n  }'
+                  % (cls, eff, note))
     at += len(marker)
     with open(path, "w") as f:
         f.write(text[:at] + stack + text[at:])
@@ -671,10 +774,20 @@ def main(argv):
         binary = find_neurowatt(args.neurowatt, args.wait_binary)
         if args.stack:
             dispatch = measure_dispatch(torch)
+            call = max(0.0, measure_kernel_call(torch) - dispatch)
+            log("torch per-call cost of a convolution or matrix op beyond "
+                "dispatch: %.3g us" % (call * 1e6))
+            version = torch.__version__.split("+")[0]
+            stack_dir = tempfile.mkdtemp(prefix="latency_stack.")
+            base = profile_with_stack(
+                args.hw, dispatch, version,
+                os.path.join(stack_dir, "dispatch.textproto"), call_s=call)
+            kernels = stack_efficiencies(torch, binary, base, stack_dir,
+                                         args.opset, args.timeout,
+                                         args.wait_binary)
             args.hw = profile_with_stack(
-                args.hw, dispatch, torch.__version__.split("+")[0],
-                os.path.join(tempfile.mkdtemp(prefix="latency_stack."),
-                             "profile.textproto"))
+                args.hw, dispatch, version,
+                os.path.join(stack_dir, "profile.textproto"), kernels, call)
             log("torch dispatch per op: %.3g us; profile with the stack: %s"
                 % (dispatch * 1e6, args.hw))
         log("neurowatt: %s, profile: %s" % (binary, args.hw))

@@ -227,9 +227,14 @@ TEST(CliEstimateTest, ChipsSizeTheSystemAndTheReportSaysWhy) {
   EXPECT_EQ(h["system"]["pipeline_stages"], 1);
   const auto& b = h["breakdown"];
   EXPECT_GT(b["interconnect"].get<double>(), 0);
+  // The H100's busy power (its TDP) above the work of memory-bound layers
+  // is the active part.
+  EXPECT_GT(b["active"].get<double>(), 0);
   EXPECT_NEAR(b["compute"].get<double>() + b["data_movement"].get<double>() +
                   b["bit_maintenance"].get<double>() +
-                  b["static"].get<double>() + b["interconnect"].get<double>(),
+                  b["static"].get<double>() + b["interconnect"].get<double>() +
+                  b["control_overhead"].get<double>() +
+                  b["active"].get<double>(),
               h["energy_joules"].get<double>(),
               1e-9 * h["energy_joules"].get<double>());
   r = RunNeurowatt({"estimate", "preset:gpt3-175b", "--hw", "h100-sxm",

@@ -131,13 +131,15 @@ TEST(VonNeumannTest, WeightsThatFitOnChipPayNoDramTraffic) {
 
 TEST(VonNeumannTest, RecurrentWeightsAreReadEveryStep) {
   // LSTM 16 -> 32, 10 steps: 4 x 32 x (16 + 32) x 4 B = 24,576 B of weights,
-  // 25,600 B with biases: they live in the 32 KB level and are read there on
-  // each of the 10 steps. Input 640 B, output 1,280 B, state h and c 256 B
-  // sit in the 8 KB level.
+  // 25,600 B with biases: they live in the 32 KB level. The first step reads
+  // them all; the input matrices serve every step at once (one GEMM over
+  // the sequence), so the 9 later steps read the recurrent ones again,
+  // 4 x 32 x 32 x 4 B = 16,384 B each. Input 640 B, output 1,280 B, state h
+  // and c 256 B sit in the 8 KB level.
   const VonNeumannCost c =
       Estimate("preset:lstm:input=16,hidden=32,timesteps=10", 1);
   EXPECT_EQ(c.weight_level, 1);
-  ExpectRel(c.total.bytes[1], 10 * 24576.0);
+  ExpectRel(c.total.bytes[1], 24576.0 + 9 * 16384.0);
   ExpectRel(c.total.bytes[0], 640 + 1280 + 256);
 }
 
@@ -317,6 +319,41 @@ TEST(VonNeumannTest, PowerModelAddsOverheadActivePowerDispatchAndCall) {
   // than 2 W over its time, so its busy power adds nothing beyond its work.
   EXPECT_EQ(c.Layer(m->count, 2).energy.active, 0);
   EXPECT_GT(c.Layer(m->count, 0).energy.active, 0);
+}
+
+TEST(VonNeumannTest, WeightedGemmsRunAtTheEfficiencyOfTheirSmallestDimension) {
+  // Measured by rows: 1 row 20%, 32 rows 50%; gemm_large 90% (taken at
+  // 1,024 rows). A 1024 x 1024 layer at batch 4 is a GEMM whose smallest
+  // dimension is 4: log(4) / log(32) = 0.4 of the way from 20% to 50%, 32%.
+  v1::HardwareProfile p = Horowitz();
+  auto add = [&](const char* cls, double fraction, int64_t rows) {
+    v1::KernelEfficiency* e = p.mutable_von_neumann()->add_efficiency();
+    e->set_kernel_class(cls);
+    e->mutable_fraction()->set_value(fraction);
+    e->mutable_fraction()->set_source("assumed");
+    e->set_rows(rows);
+  };
+  add("gemm_small", 0.2, 1);
+  add("gemm_small", 0.5, 32);
+  add("gemm_large", 0.9, 0);
+  // Its 4 MiB of weights stream from DRAM, where a streaming GEMV would do
+  // better than the rows' figure if it measured above it: 10% does not.
+  add("gemv", 0.1, 0);
+  ASSERT_TRUE(ValidateProfile(p).ok()) << ValidateProfile(p);
+  const std::string mlp = "preset:mlp:sizes=1024-1024";
+  ExpectRel(Estimate(mlp, 4, v1::FP32, p).total.time_s,
+            Estimate(mlp, 4).total.time_s / 0.32);
+  // 64 rows: between 32 (50%) and 1,024 (90%): 0.5 + 0.4 x 0.2 = 58%.
+  ExpectRel(Estimate(mlp, 64, v1::FP32, p).total.time_s,
+            Estimate(mlp, 64).total.time_s / 0.58);
+  // A streaming GEMV at 70% beats both from DRAM.
+  p.mutable_von_neumann()->mutable_efficiency(3)->mutable_fraction()->set_value(
+      0.7);
+  ExpectRel(Estimate(mlp, 4, v1::FP32, p).total.time_s,
+            Estimate(mlp, 4).total.time_s / 0.7);
+  // Rows belong to gemm_small only.
+  add("conv", 0.5, 8);
+  EXPECT_FALSE(ValidateProfile(p).ok());
 }
 
 }  // namespace
