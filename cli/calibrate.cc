@@ -106,8 +106,10 @@ const CommandSpec& CalibrateSpec() {
       "come to the roofline, spiking-simulation throughput, and energy where\n"
       "RAPL counters are readable.",
       "The kernels are bench/kernels.h's (Google Benchmark, run in-process;\n"
-      "progress on stderr). The default run takes well under a minute,\n"
-      "--quick a few seconds. --from fits a profile from the JSON of\n"
+      "progress on stderr), each run 3 times: the fit keeps the best, the\n"
+      "summary prints the run-to-run spread, and rates are wall-clock rates\n"
+      "of the whole team of threads. The default run takes about a minute,\n"
+      "--quick under 20 s. --from fits a profile from the JSON of\n"
       "neurowatt_kernels --benchmark_format=json run on another machine.\n"
       "Without energy counters the profile keeps catalogue 7 nm energies and\n"
       "says so. Use the result with --hw FILE in estimate, compare, report.\n",

@@ -299,40 +299,35 @@ def fuse_sequential_conv_bn(torch, model):
                 seq._modules[b] = torch.nn.Identity()
 
 
-def measure_kernel_call(torch, runs=5000):
-    """Seconds torch spends per convolution or linear call beyond a plain
-    op's dispatch: a 1x1 convolution on a 1x1x1x1 tensor, less a ReLU's."""
-    conv = torch.nn.Conv2d(1, 1, 1).eval()
-    x = torch.zeros(1, 1, 1, 1)
+def per_call_seconds(torch, f, runs):
+    """Seconds per call of f(), the median of 5 batches of `runs` calls after
+    200 warm-up calls, under inference mode."""
     times = []
     with torch.inference_mode():
         for _ in range(200):
-            conv(x)
+            f()
         for _ in range(5):
             t0 = time.perf_counter()
             for _ in range(runs):
-                conv(x)
+                f()
             times.append((time.perf_counter() - t0) / runs)
     times.sort()
     return times[len(times) // 2]
+
+
+def measure_kernel_call(torch, runs=5000):
+    """Seconds torch spends per convolution or linear call: a 1x1
+    convolution on a 1x1x1x1 tensor (the caller subtracts a plain op's)."""
+    conv = torch.nn.Conv2d(1, 1, 1).eval()
+    x = torch.zeros(1, 1, 1, 1)
+    return per_call_seconds(torch, lambda: conv(x), runs)
 
 
 def measure_dispatch(torch, runs=20000):
     """Seconds torch eager spends per op beyond its kernel: a ReLU on a
-    1-element tensor, the median of 5 batches of `runs` calls."""
+    1-element tensor."""
     x = torch.zeros(1)
-    f = torch.nn.functional.relu
-    times = []
-    with torch.inference_mode():
-        for _ in range(200):
-            f(x)
-        for _ in range(5):
-            t0 = time.perf_counter()
-            for _ in range(runs):
-                f(x)
-            times.append((time.perf_counter() - t0) / runs)
-    times.sort()
-    return times[len(times) // 2]
+    return per_call_seconds(torch, lambda: torch.nn.functional.relu(x), runs)
 
 
 # Kernels PyTorch runs with its own loops rather than OpenBLAS (the calibration
