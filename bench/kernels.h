@@ -31,7 +31,7 @@ struct KernelOptions {
   bool quick = false;            // fewer sizes
   int64_t stream_max_bytes = 0;  // largest STREAM working set; 0: 4 x LLC
   double min_time_s = 0.1;       // per benchmark
-  int repetitions = 3;           // of each; the fit keeps their median
+  int repetitions = 3;           // of each; the fit keeps the best
 };
 
 // Registers every kernel with Google Benchmark.

@@ -46,13 +46,9 @@ int Home(const VonNeumannParams& hw, double bytes) {
 }
 
 // A weighted GEMM's efficiency at `rows` (its smallest dimension), from the
-// calibrated M x 1024 x 1024 points and gemm_large at 1,024 rows,
-// interpolated in log(rows); clamped at the ends.
+// profile's points by rows, interpolated in log(rows); clamped at the ends.
 double RowsEfficiency(const VonNeumannParams& hw, double rows) {
-  std::vector<std::pair<double, double>> points = hw.gemm_rows;
-  if (points.back().first < 1024) {
-    points.emplace_back(1024, hw.efficiency[kGemmLarge]);
-  }
+  const std::vector<std::pair<double, double>>& points = hw.gemm_rows;
   if (rows <= points.front().first) return points.front().second;
   for (size_t i = 1; i < points.size(); ++i) {
     const auto& [r1, e1] = points[i];
@@ -297,9 +293,11 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
 
     double time = p.present ? c.ops / t / p.peak_ops_per_s : 0;
     c.bound = -1;
+    double layer_bytes = 0;  // one chip's, every level
     for (int l = 0; l < levels; ++l) {
       const LevelParams& m = hw.levels[l];
       const double chip_bytes = reads[l] + writes[l];
+      layer_bytes += chip_bytes;
       c.bytes[l] = chip_bytes * t;
       c.level_energy[l] =
           8 * t * (reads[l] * m.read_j_per_bit + writes[l] * m.write_j_per_bit);
@@ -365,8 +363,6 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     }
     // The framework runs layers one after another, each dispatched by the
     // host before its kernel starts.
-    double layer_bytes = 0;
-    for (int l = 0; l < levels; ++l) layer_bytes += reads[l] + writes[l];
     if (c.ops > 0 || layer_bytes > 0) time += hw.dispatch_s;
     // Control overhead: every vector instruction - arithmetic, and a load or
     // store per vector of data moved - is fetched, decoded and issued.

@@ -59,6 +59,11 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
     }
   }
   std::sort(out.gemm_rows.begin(), out.gemm_rows.end());
+  // The large GEMM closes the curve at 1,024 rows (the estimator
+  // interpolates between the points).
+  if (!out.gemm_rows.empty() && out.gemm_rows.back().first < 1024) {
+    out.gemm_rows.emplace_back(1024, out.efficiency[kGemmLarge]);
+  }
   return out;
 }
 

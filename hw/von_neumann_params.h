@@ -58,8 +58,8 @@ struct VonNeumannParams {
   double static_power_w = 0;
   // Fraction of the roofline each kernel class achieves (1 when unknown).
   std::array<double, kKernelClasses> efficiency = {1, 1, 1, 1, 1, 1, 1};
-  // gemm_small measured by rows (rows, fraction), by rows; empty when the
-  // profile has none.
+  // gemm_small measured by rows: (rows, fraction) in order of rows, closed
+  // by (1024, gemm_large's fraction); empty when the profile has none.
   std::vector<std::pair<double, double>> gemm_rows;
   double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
   double tdp_w = 0;          // per chip; 0: not given

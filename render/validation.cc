@@ -1,8 +1,5 @@
 #include "render/validation.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "render/format.h"

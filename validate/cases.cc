@@ -13,37 +13,42 @@ constexpr char kBlouw[] =
     "efficiency on neuromorphic hardware\", NICE 2019 (arXiv 1812.01739 v3)";
 constexpr char kKws[] = "preset:mlp:sizes=390-256-256-29";
 
-// Blouw et al.'s Table 1 row: dynamic watts / inferences per second, at
-// batch 1; `batch` > 1 are the batch sweeps of the same runs' logs
-// (github.com/abr/power_benchmarks), dynamic energy per inference given.
-PublishedCase Blouw(std::string name, std::string device, std::string hw,
-                    double dynamic_w, double per_s) {
+// The keyword spotter on `hw` at `batch`, measured at `per_s` inferences
+// per second and `j_per_inference` of dynamic energy.
+PublishedCase Kws(std::string name, std::string source, std::string hw,
+                  int64_t batch, double per_s, double j_per_inference) {
   PublishedCase c;
   c.name = std::move(name);
-  c.source = absl::StrCat(kBlouw, ", Table 1, ", device, ": ", dynamic_w,
-                          " W dynamic at ", per_s, " inferences/s");
-  c.network = kKws;
-  c.hardware = std::move(hw);
-  c.energy_j = dynamic_w / per_s;
-  c.latency_s = 1 / per_s;
-  return c;
-}
-
-PublishedCase Sweep(std::string name, std::string device, std::string hw,
-                    int64_t batch, double per_s, double j_per_inference) {
-  PublishedCase c;
-  c.name = std::move(name);
-  c.source = absl::StrCat(kBlouw,
-                          ", batch sweep in the authors' logs "
-                          "(github.com/abr/power_benchmarks), ",
-                          device, " at batch ", batch, ": ", per_s,
-                          " inferences/s, ", j_per_inference, " J");
+  c.source = std::move(source);
   c.network = kKws;
   c.hardware = std::move(hw);
   c.batch = batch;
   c.energy_j = j_per_inference;
   c.latency_s = static_cast<double>(batch) / per_s;
   return c;
+}
+
+// Blouw et al.'s Table 1 row: dynamic watts / inferences per second, at
+// batch 1.
+PublishedCase Blouw(std::string name, std::string device, std::string hw,
+                    double dynamic_w, double per_s) {
+  return Kws(std::move(name),
+             absl::StrCat(kBlouw, ", Table 1, ", device, ": ", dynamic_w,
+                          " W dynamic at ", per_s, " inferences/s"),
+             std::move(hw), 1, per_s, dynamic_w / per_s);
+}
+
+// The batch sweeps of the same runs' logs (github.com/abr/power_benchmarks):
+// dynamic energy per inference given.
+PublishedCase Sweep(std::string name, std::string device, std::string hw,
+                    int64_t batch, double per_s, double j_per_inference) {
+  return Kws(std::move(name),
+             absl::StrCat(kBlouw,
+                          ", batch sweep in the authors' logs "
+                          "(github.com/abr/power_benchmarks), ",
+                          device, " at batch ", batch, ": ", per_s,
+                          " inferences/s, ", j_per_inference, " J"),
+             std::move(hw), batch, per_s, j_per_inference);
 }
 
 std::vector<PublishedCase> Build() {
