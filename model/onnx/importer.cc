@@ -17,6 +17,7 @@
 #include "model/onnx/extra_shapes.h"
 #include "model/onnx/graph_index.h"
 #include "model/onnx/import_context.h"
+#include "model/onnx/inference_guards.h"
 #include "model/onnx/onnx_file.h"
 #include "model/onnx/shape_folding.h"
 #include "model/onnx/topology.h"
@@ -93,6 +94,18 @@ absl::Status NodeError(const onnx::NodeProto& n, const absl::Status& status) {
   return Prefixed(StrCat("node '", n.name(), "' (", n.op_type(), ")"), status);
 }
 
+// Names the node of type `op` when the graph has one, for an error that
+// ONNX's inference reports by op type only.
+std::string NodeOfType(const onnx::GraphProto& graph, const std::string& op) {
+  const onnx::NodeProto* found = nullptr;
+  int count = 0;
+  for (const auto& n : graph.node()) {
+    if (n.op_type() == op && ++count == 1) found = &n;
+  }
+  if (count == 1) return StrCat("node '", found->name(), "' (", op, ")");
+  return StrCat("a ", op, " node");
+}
+
 class Importer {
  public:
   Importer(OnnxFile& file, const OnnxImportOptions& options)
@@ -117,6 +130,7 @@ class Importer {
   Repeats repeats_;  // of the nodes inlined from loop bodies
   Feedback feedback_;
   ExtraShapes extra_shapes_;
+  GuardedSchemas schemas_;  // for ONNX's inference, across its passes
   std::vector<std::string> assumptions_;
   bool inlined_ = false;
 };
@@ -153,12 +167,16 @@ absl::Status Importer::InferShapes() {
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     try {
       onnx::shape_inference::InferShapes(
-          file_.model(), onnx::OpSchemaRegistry::Instance(),
+          file_.model(), &schemas_,
           onnx::ShapeInferenceOptions(/*check_type=*/false, /*error_mode=*/0,
                                       /*data_prop=*/true));
     } catch (const std::exception& e) {
       return absl::InvalidArgumentError(
           StrCat("ONNX shape inference failed: ", OneLineOf(e.what())));
+    }
+    if (const auto& r = schemas_.rejection(); r.has_value()) {
+      return absl::InvalidArgumentError(
+          StrCat(NodeOfType(file_.model().graph(), r->op), ": ", r->why));
     }
     tensors_.CollectTensorInfo();
     auto* graph = file_.model().mutable_graph();
@@ -241,6 +259,7 @@ absl::Status Importer::CheckShapes(const Graph& g) const {
 absl::StatusOr<OnnxImport> Importer::Run() {
   onnx::GraphProto& graph = *file_.model().mutable_graph();
   if (auto s = tensors_.IndexInitializers(); !s.ok()) return s;
+  if (auto s = CheckTensorData(graph); !s.ok()) return s;
   // Before anything reads the graph: inference and the data path would
   // pass over a node that nothing feeds, and the model would count zero.
   if (auto s = CheckTopology(graph); !s.ok()) return s;

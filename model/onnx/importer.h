@@ -84,7 +84,9 @@ OnnxCoverage OnnxOpCoverage(const std::string& op_type);
 // produced (nodes out of order, or a cycle) or writes one a second time is
 // an error naming the node and the tensor (model/onnx/topology.h). So is a
 // Loop whose trip count is computed from data or absent, or a Scan whose
-// length is not known (control_flow.h).
+// length is not known (control_flow.h), and so is a tensor whose payload
+// does not fit its dims or a node that breaks its op's rules where ONNX
+// 1.12's inference would fault on it (inference_guards.h).
 absl::StatusOr<OnnxImport> ImportOnnx(const std::string& path,
                                       const OnnxImportOptions& options);
 
