@@ -16,7 +16,11 @@ Kernel KernelOf(const Workload& w, double batch) {
     case v1::Node::kEinsum:
       return Kernel::kGemm;
     case v1::Node::kPool:
-      return Kernel::kPool;
+      // Max pooling compares and keeps indices in a framework's own loops;
+      // average pooling sums as any reduction does.
+      return w.op_kind == v1::Pool::MAX || w.op_kind == v1::Pool::GLOBAL_MAX
+                 ? Kernel::kPool
+                 : Kernel::kElementwise;
     case v1::Node::kResize:  // nearest copies; the others interpolate
       return w.op_kind == v1::Resize::NEAREST ? Kernel::kLayout
                                               : Kernel::kElementwise;

@@ -15,7 +15,7 @@ enum class Kernel {
   kGemv,    // ... to one row
   kConv,
   kDepthwise,
-  kPool,         // max and average pooling windows
+  kPool,         // max pooling windows (average pools are elementwise)
   kElementwise,  // everything else
 };
 

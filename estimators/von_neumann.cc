@@ -291,7 +291,8 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
     writes[out.state_level] += tr.state_writes / t;
     reads[out.state_level] += tr.kv_reads / t;
 
-    double time = p.present ? c.ops / t / p.peak_ops_per_s : 0;
+    const double compute_time = p.present ? c.ops / t / p.peak_ops_per_s : 0;
+    double time = compute_time;
     c.bound = -1;
     double layer_bytes = 0;  // one chip's, every level
     for (int l = 0; l < levels; ++l) {
@@ -355,10 +356,21 @@ absl::StatusOr<VonNeumannCost> EstimateVonNeumann(
         efficiency = std::max(efficiency, hw.efficiency[kGemv]);
       }
     }
-    time /= efficiency;
+    if (kernel_class == kPool) {
+      // Pooling windows are bound by a framework's loops (a compare and
+      // index bookkeeping per tap), not by memory: their efficiency is of
+      // the arithmetic peak, and their traffic moves at the hierarchy's
+      // speed underneath.
+      if (compute_time / efficiency > time) {
+        time = compute_time / efficiency;
+        c.bound = -1;
+      }
+    } else {
+      time /= efficiency;
+    }
     // A library call per kernel, per step of a recurrent layer.
-    if (kernel_class != kElementwise && kernel_class != kPool && c.ops > 0) {
-      time += hw.kernel_call_s *
+    if (c.ops > 0) {
+      time += hw.class_call_s[kernel_class] *
               static_cast<double>(std::max<int64_t>(1, w.sequential_steps));
     }
     // The framework runs layers one after another, each dispatched by the

@@ -194,6 +194,14 @@ class Validator {
       if (e.fraction().value() > 1) {
         return Error(where, "fraction is above 1 (faster than the roofline)");
       }
+      if (e.has_call_s()) {
+        if (e.rows() > 0) {
+          return Error(StrCat(where, "call_s"),
+                       "is given with rows: a class has one call cost, on "
+                       "its entry without rows");
+        }
+        NW_CHECK(e, call_s, where, Range::kNonNegative);
+      }
     }
     if (v.has_spike_events_per_s()) {
       NW_CHECK(v, spike_events_per_s, "", Range::kPositive);

@@ -49,6 +49,9 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
         std::min(1.0, v.software().cores_used().value() / v.cores().value());
   }
   out.system = CompileSystem(profile);
+  for (int k : {kGemmLarge, kGemmSmall, kGemv, kConv, kDepthwise}) {
+    out.class_call_s[k] = out.kernel_call_s;
+  }
   for (const auto& e : v.efficiency()) {
     const int k = KernelClassIndex(e.kernel_class());
     if (e.rows() > 0) {
@@ -56,6 +59,7 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
                                  e.fraction().value());
     } else if (k >= 0) {
       out.efficiency[k] = e.fraction().value();
+      if (e.has_call_s()) out.class_call_s[k] = e.call_s().value();
     }
   }
   std::sort(out.gemm_rows.begin(), out.gemm_rows.end());

@@ -42,7 +42,7 @@ enum KernelClass {
   kConv,
   kDepthwise,
   kElementwise,
-  kPool,  // pooling windows: a framework's own loops, not a library's
+  kPool,  // max pooling: a framework's own loops, not a library's
   kKernelClasses
 };
 
@@ -62,7 +62,11 @@ struct VonNeumannParams {
   // by (1024, gemm_large's fraction); empty when the profile has none.
   std::vector<std::pair<double, double>> gemm_rows;
   double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
-  double tdp_w = 0;          // per chip; 0: not given
+  // Per call of each class's kernel, per step of a recurrent layer:
+  // kernel_call_s for GEMMs, GEMVs and convolutions, 0 for elementwise and
+  // pooling loops, unless the class's efficiency entry gives its own.
+  std::array<double, kKernelClasses> class_call_s = {};
+  double tdp_w = 0;  // per chip; 0: not given
   // The power model: busy package power (0: not given), control overhead
   // per instruction, fp32 lanes per instruction, the software stack's
   // dispatch seconds per layer and the fraction of cores it keeps busy.

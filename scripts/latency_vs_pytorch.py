@@ -14,10 +14,12 @@ a software stack, measured here: its per-op dispatch (a ReLU on a 1-element
 tensor: software.dispatch_s per layer, docs/von-neumann-model.md), its cost
 per convolution or matrix call beyond that (a 1x1 convolution on one element:
 kernel_call_s in place of the BLAS call's) and the
-efficiency of the kernels torch runs with its own loops instead of OpenBLAS -
-max pooling (3x3, stride 2, on 64x112x112) and depthwise convolution (3x3 on
-128x56x56) - each timed in torch and priced by neurowatt, the class's
-efficiency scaled by predicted / measured. Nothing is fitted to a model.
+figures of the kernels torch runs with its own loops instead of OpenBLAS,
+each timed in torch and priced by neurowatt until the two agree: max pooling
+(3x3, stride 2, on 64x112x112; its efficiency, of the arithmetic peak) and
+depthwise convolution (3x3 on 32x7x7 and 128x56x56, through oneDNN: the
+difference of the two sets its efficiency, the small one's remainder its
+call cost). Nothing is fitted to a model.
 Each model is then exported to ONNX (torch.onnx.export, opset --opset, default
 13, do_constant_folding=True) and priced with
 
@@ -331,14 +333,25 @@ def measure_dispatch(torch, runs=20000):
 
 
 # Kernels PyTorch runs with its own loops rather than OpenBLAS (the calibration
-# measures OpenBLAS and neurowatt's loops): timed here in torch, each one's
-# efficiency in the profile is scaled by predicted / measured.
+# measures OpenBLAS and neurowatt's loops): timed here in torch, and the
+# profile's figures for the class solved so that neurowatt's price of the same
+# microkernels matches.
+#  - pool: torch's max pooling is bound by its loops (a compare and index
+#    bookkeeping per tap); its efficiency is of the arithmetic peak, found by
+#    scaling until the prediction matches (it is proportional to 1 / fraction
+#    once the loops bound it).
+#  - depthwise: torch runs it through oneDNN, whose call costs far more than
+#    the 1x1 convolution's im2col + BLAS; two sizes give both the class's call
+#    cost (call_s) and its efficiency, from the difference of the two times.
 STACK_KERNELS = {
-    "pool": lambda torch: (torch.nn.MaxPool2d(3, 2, ceil_mode=True),
-                           torch.randn(1, 64, 112, 112)),
-    "depthwise": lambda torch: (
-        torch.nn.Conv2d(128, 128, 3, padding=1, groups=128, bias=False),
-        torch.randn(1, 128, 56, 56)),
+    "pool": [lambda torch: (torch.nn.MaxPool2d(3, 2, ceil_mode=True),
+                            torch.randn(1, 64, 112, 112))],
+    "depthwise": [
+        lambda torch: (torch.nn.Conv2d(32, 32, 3, padding=1, groups=32,
+                                       bias=False), torch.randn(1, 32, 7, 7)),
+        lambda torch: (torch.nn.Conv2d(128, 128, 3, padding=1, groups=128,
+                                       bias=False),
+                       torch.randn(1, 128, 56, 56))],
 }
 
 
@@ -354,24 +367,63 @@ def class_efficiency(text, cls):
     return value, text[:m.start()] + text[m.end():]
 
 
+def with_class(text, cls, fraction, call_s=None):
+    """The profile text with kernel class `cls` at `fraction` (and call_s)."""
+    _, text = class_efficiency(text, cls)
+    marker = "von_neumann {"
+    at = text.find(marker) + len(marker)
+    entry = ('\n  efficiency {\n    kernel_class: "%s"\n    fraction { value: '
+             '%.6g source: "measured" }' % (cls, fraction))
+    if call_s is not None:
+        entry += '\n    call_s { value: %.6g source: "measured" }' % call_s
+    return text[:at] + entry + "\n  }" + text[at:]
+
+
 def stack_efficiencies(torch, binary, hw, work, opset, timeout, wait_s):
-    """{class: (efficiency, note)} for STACK_KERNELS, measured here."""
+    """{class: (efficiency, note, call_s or None)} for STACK_KERNELS,
+    measured here."""
     out = {}
     text = open(hw).read()
-    for cls, make in STACK_KERNELS.items():
-        module, x = make(torch)
-        module = module.eval()
-        m = time_model(torch, module, (x,), 3, 0.5, 10)
-        path = os.path.join(work, "stack_%s.onnx" % cls)
-        export_onnx(torch, module, (x,), path, opset)
-        pred = predict(binary, path, hw, [], False, timeout, wait_s)
+    trial = os.path.join(work, "trial.textproto")
+
+    def price(path, fraction, call_s=None):
+        with open(trial, "w") as f:
+            f.write(with_class(text, cls, fraction, call_s))
+        pred = predict(binary, path, trial, [], False, timeout, wait_s)
         if "error" in pred:
             raise SystemExit("stack kernel %s: %s" % (cls, pred["error"]))
-        old, _ = class_efficiency(text, cls)
-        eff = min(1.0, old * pred["predicted_ms"] / m["median_ms"])
-        out[cls] = (eff, "torch %s: %.4g ms measured, %.4g ms predicted at "
-                    "%.3g" % (cls, m["median_ms"], pred["predicted_ms"], old))
-        log("stack kernel %s: %s -> efficiency %.3g" % (cls, out[cls][1], eff))
+        return pred["predicted_ms"]
+
+    for cls, makers in STACK_KERNELS.items():
+        paths, measured = [], []
+        for i, make in enumerate(makers):
+            module, x = make(torch)
+            module = module.eval()
+            measured.append(time_model(torch, module, (x,), 3, 0.5,
+                                       10)["median_ms"])
+            paths.append(os.path.join(work, "stack_%s_%d.onnx" % (cls, i)))
+            export_onnx(torch, module, (x,), paths[-1], opset)
+        if len(makers) == 1:
+            eff = 1.0
+            for _ in range(8):
+                pred = price(paths[0], eff)
+                if abs(pred / measured[0] - 1) < 0.005:
+                    break
+                eff = min(1.0, eff * pred / measured[0])
+            out[cls] = (eff, "torch %s: %.4g ms measured, %.4g ms predicted "
+                        "at this fraction" % (cls, measured[0], pred), None)
+        else:
+            # At the roofline and no call cost, the two prices differ by the
+            # work alone: the measured difference sets the efficiency, and
+            # what the small one measures beyond its price is the call.
+            small, large = (price(p, 1.0, 0.0) for p in paths)
+            eff = min(1.0, (large - small) / (measured[1] - measured[0]))
+            call = max(0.0, (measured[0] - price(paths[0], eff, 0.0)) * 1e-3)
+            out[cls] = (eff, "torch %s: %.4g and %.4g ms measured at two "
+                        "sizes" % (cls, measured[0], measured[1]), call)
+        log("stack kernel %s: %s -> efficiency %.3g%s" % (
+            cls, out[cls][1], eff, "" if out[cls][2] is None else
+            ", call %.3g us" % (out[cls][2] * 1e6)))
     return out
 
 
@@ -380,7 +432,7 @@ def profile_with_stack(hw, dispatch_s, torch_version, path, kernels=None,
     """A copy of the profile `hw` (a calibrated textproto, which declares the
     source "measured") that describes torch eager: `dispatch_s` per layer,
     `call_s` per convolution or matrix call (in place of the BLAS call cost)
-    and the efficiencies of `kernels` ({class: (fraction, note)})."""
+    and the efficiencies of `kernels` ({class: (fraction, note, call_s)})."""
     text = open(hw).read()
     if call_s is not None:
         text = re.sub(r"  kernel_call_s \{.*?\n  \}\n", "", text, flags=re.S)
@@ -398,10 +450,14 @@ def profile_with_stack(hw, dispatch_s, torch_version, path, kernels=None,
         stack += ('\n  kernel_call_s { value: %.6g source: "measured" note: '
                   '"torch: a 1x1 convolution on one element, less a ReLU" }'
                   % call_s)
-    for cls, (eff, note) in (kernels or {}).items():
+    for cls, (eff, note, class_call) in (kernels or {}).items():
         stack += ('\n  efficiency {\n    kernel_class: "%s"\n    fraction { '
-                  'value: %.6g source: "measured" note: "%s" }\n  }'
-                  % (cls, eff, note))
+                  'value: %.6g source: "measured" note: "%s" }' % (cls, eff,
+                                                                  note))
+        if class_call is not None:
+            stack += ('\n    call_s { value: %.6g source: "measured" note: '
+                      '"%s" }' % (class_call, note))
+        stack += "\n  }"
     at += len(marker)
     with open(path, "w") as f:
         f.write(text[:at] + stack + text[at:])

@@ -51,6 +51,18 @@ TEST(MappingTest, ConvolutionsAndLayout) {
   depthwise.op = v1::Node::kConv;
   depthwise.depthwise = true;
   EXPECT_EQ(KernelOf(depthwise, 1), Kernel::kDepthwise);
+  // Max pooling runs as its own loops; average pooling sums as a reduction.
+  Workload pool;
+  pool.op = v1::Node::kPool;
+  for (int kind : {v1::Pool::MAX, v1::Pool::GLOBAL_MAX}) {
+    pool.op_kind = kind;
+    EXPECT_EQ(KernelOf(pool, 1), Kernel::kPool) << kind;
+  }
+  for (int kind :
+       {v1::Pool::AVERAGE, v1::Pool::GLOBAL_AVERAGE, v1::Pool::SUM}) {
+    pool.op_kind = kind;
+    EXPECT_EQ(KernelOf(pool, 1), Kernel::kElementwise) << kind;
+  }
 }
 
 TEST(MappingTest, WhatSpikingNeuronsExpress) {

@@ -9,7 +9,10 @@
 
 #include "gtest/gtest.h"
 #include "hw/profile.h"
+#include "model/architecture_io.h"
+#include "model/graph.h"
 #include "model/source.h"
+#include "model/workload.h"
 #include "util/error.h"
 
 namespace neurowatt {
@@ -354,6 +357,125 @@ TEST(VonNeumannTest, WeightedGemmsRunAtTheEfficiencyOfTheirSmallestDimension) {
   // Rows belong to gemm_small only.
   add("conv", 0.5, 8);
   EXPECT_FALSE(ValidateProfile(p).ok());
+}
+
+// A 2x2 max pool over [1, 16, 64, 64] (a 256 KiB input, from the 1 MiB
+// SRAM), then a 3x3 depthwise and a 1x1 convolution on its output.
+NetworkCount PoolAndConvolutions() {
+  auto arch = ParseArchitectureText(
+      R"pb(
+        inputs {
+          name: "x"
+          shape { size: 1 }
+          shape { size: 16 }
+          shape { size: 64 }
+          shape { size: 64 }
+        }
+        nodes {
+          name: "pool"
+          inputs: "x"
+          outputs: "p"
+          pool { kind: MAX kernel: 2 kernel: 2 }
+        }
+        nodes {
+          name: "dw"
+          inputs: "p"
+          outputs: "d"
+          conv {
+            in_channels: 16
+            out_channels: 16
+            groups: 16
+            kernel: 3
+            kernel: 3
+            padding: 1
+          }
+        }
+        nodes {
+          name: "pw"
+          inputs: "d"
+          outputs: "y"
+          conv { in_channels: 16 out_channels: 16 kernel: 1 kernel: 1 }
+        }
+      )pb",
+      "test");
+  EXPECT_TRUE(arch.ok()) << arch.status();
+  auto graph = Graph::Build(*arch);
+  EXPECT_TRUE(graph.ok()) << graph.status();
+  auto count = CountNetwork(*graph);
+  EXPECT_TRUE(count.ok()) << count.status();
+  return *count;
+}
+
+VonNeumannLayerCost LayerCost(const NetworkCount& count,
+                              const v1::HardwareProfile& p,
+                              const std::string& layer) {
+  auto c = EstimateVonNeumann(count, CompileVonNeumann(p), 1, v1::FP32);
+  EXPECT_TRUE(c.ok()) << c.status();
+  for (size_t i = 0; i < count.layers.size(); ++i) {
+    if (count.layers[i].name == layer) return c->Layer(count, i);
+  }
+  ADD_FAILURE() << "no layer " << layer;
+  return {};
+}
+
+void AddEfficiency(v1::HardwareProfile& p, const char* cls, double fraction,
+                   std::optional<double> call_s = std::nullopt) {
+  v1::KernelEfficiency* e = p.mutable_von_neumann()->add_efficiency();
+  e->set_kernel_class(cls);
+  e->mutable_fraction()->set_value(fraction);
+  e->mutable_fraction()->set_source("assumed");
+  if (call_s) {
+    e->mutable_call_s()->set_value(*call_s);
+    e->mutable_call_s()->set_source("assumed");
+  }
+}
+
+TEST(VonNeumannTest, PoolingIsBoundByItsLoopsNotItsTraffic) {
+  const NetworkCount count = PoolAndConvolutions();
+  const VonNeumannLayerCost roof = LayerCost(count, Horowitz(), "pool");
+  // 16 x 32 x 32 outputs of a compare per tap (4) each.
+  EXPECT_EQ(roof.ops, 16 * 32 * 32 * 4);
+  const double peak =
+      CompileVonNeumann(Horowitz()).precision[v1::FP32].peak_ops_per_s;
+  // At the roofline the traffic sets the time, not the compares.
+  ASSERT_GT(roof.time_s, roof.ops / peak);
+  EXPECT_GE(roof.bound, 0);
+  // At 0.1% of the arithmetic peak the loops set it ...
+  v1::HardwareProfile slow = Horowitz();
+  AddEfficiency(slow, "pool", 0.001);
+  const VonNeumannLayerCost loops = LayerCost(count, slow, "pool");
+  ExpectRel(loops.time_s, roof.ops / peak / 0.001);
+  EXPECT_EQ(loops.bound, -1);
+  // ... and at 90% the traffic still does, at the memory's own speed (not
+  // divided by the loops' efficiency).
+  v1::HardwareProfile fast = Horowitz();
+  AddEfficiency(fast, "pool", 0.9);
+  ExpectRel(LayerCost(count, fast, "pool").time_s, roof.time_s);
+}
+
+TEST(VonNeumannTest, AClassMayHaveItsOwnCallCost) {
+  const NetworkCount count = PoolAndConvolutions();
+  v1::HardwareProfile p = Horowitz();
+  const double dw = LayerCost(count, p, "dw").time_s;
+  const double pw = LayerCost(count, p, "pw").time_s;
+  const double pool = LayerCost(count, p, "pool").time_s;
+  p.mutable_von_neumann()->mutable_kernel_call_s()->set_value(5e-6);
+  p.mutable_von_neumann()->mutable_kernel_call_s()->set_source("assumed");
+  // Depthwise through another library: 30 us a call, at the roofline.
+  AddEfficiency(p, "depthwise", 1, 30e-6);
+  ASSERT_TRUE(ValidateProfile(p).ok()) << ValidateProfile(p);
+  ExpectRel(LayerCost(count, p, "dw").time_s, dw + 30e-6);
+  ExpectRel(LayerCost(count, p, "pw").time_s, pw + 5e-6);
+  ExpectRel(LayerCost(count, p, "pool").time_s, pool);  // loops: no call
+  // One call cost per class, on its entry without rows.
+  v1::KernelEfficiency* rows = p.mutable_von_neumann()->add_efficiency();
+  *rows = p.von_neumann().efficiency(0);
+  rows->set_kernel_class("gemm_small");
+  rows->set_rows(8);
+  EXPECT_EQ(std::string(ValidateProfile(p).message()),
+            "profile 'horowitz-45nm': efficiency[1] 'gemm_small'.call_s is "
+            "given with rows: a class has one call cost, on its entry "
+            "without rows");
 }
 
 }  // namespace
