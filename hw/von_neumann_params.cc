@@ -37,7 +37,6 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
          m.standby_w_per_bit().value()});
   }
   out.static_power_w = v.static_power_w().value();
-  out.kernel_call_s = v.kernel_call_s().value();
   out.tdp_w = v.tdp_w().value();
   out.busy_power_w = v.busy_power_w().value();
   out.instruction_j = v.instruction_energy_j().value();
@@ -50,7 +49,7 @@ VonNeumannParams CompileVonNeumann(const v1::HardwareProfile& profile) {
   }
   out.system = CompileSystem(profile);
   for (int k : {kGemmLarge, kGemmSmall, kGemv, kConv, kDepthwise}) {
-    out.class_call_s[k] = out.kernel_call_s;
+    out.class_call_s[k] = v.kernel_call_s().value();
   }
   for (const auto& e : v.efficiency()) {
     const int k = KernelClassIndex(e.kernel_class());

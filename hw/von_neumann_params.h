@@ -61,10 +61,10 @@ struct VonNeumannParams {
   // gemm_small measured by rows: (rows, fraction) in order of rows, closed
   // by (1024, gemm_large's fraction); empty when the profile has none.
   std::vector<std::pair<double, double>> gemm_rows;
-  double kernel_call_s = 0;  // per GEMM, GEMV or convolution call
-  // Per call of each class's kernel, per step of a recurrent layer:
-  // kernel_call_s for GEMMs, GEMVs and convolutions, 0 for elementwise and
-  // pooling loops, unless the class's efficiency entry gives its own.
+  // Per call of each class's kernel, per step of a recurrent layer: the
+  // profile's kernel_call_s for GEMMs, GEMVs and convolutions, 0 for
+  // elementwise and pooling loops, unless the class's efficiency entry
+  // gives its own.
   std::array<double, kKernelClasses> class_call_s = {};
   double tdp_w = 0;  // per chip; 0: not given
   // The power model: busy package power (0: not given), control overhead

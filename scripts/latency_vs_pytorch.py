@@ -367,16 +367,23 @@ def class_efficiency(text, cls):
     return value, text[:m.start()] + text[m.end():]
 
 
+def efficiency_entry(cls, fraction, note, call_s=None):
+    """A von_neumann efficiency entry of the profile textproto, measured."""
+    entry = ('\n  efficiency {\n    kernel_class: "%s"\n    fraction { value: '
+             '%.6g source: "measured" note: "%s" }' % (cls, fraction, note))
+    if call_s is not None:
+        entry += ('\n    call_s { value: %.6g source: "measured" note: "%s" }'
+                  % (call_s, note))
+    return entry + "\n  }"
+
+
 def with_class(text, cls, fraction, call_s=None):
     """The profile text with kernel class `cls` at `fraction` (and call_s)."""
     _, text = class_efficiency(text, cls)
     marker = "von_neumann {"
     at = text.find(marker) + len(marker)
-    entry = ('\n  efficiency {\n    kernel_class: "%s"\n    fraction { value: '
-             '%.6g source: "measured" }' % (cls, fraction))
-    if call_s is not None:
-        entry += '\n    call_s { value: %.6g source: "measured" }' % call_s
-    return text[:at] + entry + "\n  }" + text[at:]
+    return (text[:at] + efficiency_entry(cls, fraction, "trial", call_s) +
+            text[at:])
 
 
 def stack_efficiencies(torch, binary, hw, work, opset, timeout, wait_s):
@@ -451,13 +458,7 @@ def profile_with_stack(hw, dispatch_s, torch_version, path, kernels=None,
                   '"torch: a 1x1 convolution on one element, less a ReLU" }'
                   % call_s)
     for cls, (eff, note, class_call) in (kernels or {}).items():
-        stack += ('\n  efficiency {\n    kernel_class: "%s"\n    fraction { '
-                  'value: %.6g source: "measured" note: "%s" }' % (cls, eff,
-                                                                  note))
-        if class_call is not None:
-            stack += ('\n    call_s { value: %.6g source: "measured" note: '
-                      '"%s" }' % (class_call, note))
-        stack += "\n  }"
+        stack += efficiency_entry(cls, eff, note, class_call)
     at += len(marker)
     with open(path, "w") as f:
         f.write(text[:at] + stack + text[at:])

@@ -4,10 +4,12 @@
 #include <functional>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "model/onnx/shape_folding.h"
 #include "onnx/defs/shape_inference.h"
 
 namespace neurowatt {
@@ -318,31 +320,15 @@ Verdict CheckDepthToSpace(const onnx::InferenceContext& ctx, int) {
   return Run();
 }
 
-// The integer held by a scalar INT32 or INT64 tensor (payloads are checked
-// by CheckTensorData before inference).
+// The integer held by a scalar INT32 or INT64 tensor.
 std::optional<int64_t> ScalarValue(const onnx::TensorProto& t) {
-  if (t.dims_size() != 0) return std::nullopt;
-  if (t.data_type() == onnx::TensorProto::INT64) {
-    if (t.int64_data_size() == 1) return t.int64_data(0);
-    if (t.raw_data().size() == sizeof(int64_t)) {
-      int64_t v = 0;
-      for (int b = 7; b >= 0; --b) {
-        v = static_cast<int64_t>((static_cast<uint64_t>(v) << 8) |
-                                 static_cast<uint8_t>(t.raw_data()[b]));
-      }
-      return v;
-    }
-  } else if (t.data_type() == onnx::TensorProto::INT32) {
-    if (t.int32_data_size() == 1) return t.int32_data(0);
-    if (t.raw_data().size() == sizeof(int32_t)) {
-      uint32_t v = 0;
-      for (int b = 3; b >= 0; --b) {
-        v = (v << 8) | static_cast<uint8_t>(t.raw_data()[b]);
-      }
-      return static_cast<int32_t>(v);
-    }
+  if (t.dims_size() != 0 || (t.data_type() != onnx::TensorProto::INT64 &&
+                             t.data_type() != onnx::TensorProto::INT32)) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  const std::optional<std::vector<int64_t>> v = IntValues(t);
+  if (!v.has_value() || v->size() != 1) return std::nullopt;
+  return v->front();
 }
 
 Verdict CheckSplitToSequence(const onnx::InferenceContext& ctx, int) {
